@@ -1,0 +1,107 @@
+/**
+ * The ledger model: every record hutong keeps in world state. Only public keys, hashes, policies and counts —
+ * never personal data. Times are ISO-8601 UTC strings with millisecond precision taken from the transaction
+ * timestamp (never the clock). Hashes and Merkle roots are lower-case hex SHA-256 (64 characters).
+ */
+
+/** A member organisation of the channel (one jurisdiction). */
+export interface Member {
+  mspId: string;
+  /** Short lower-case jurisdiction name, e.g. `guangdong`, `macau`. */
+  jurisdiction: string;
+}
+
+/** The consortium: the organisations whose admins govern trust. Written once by `InitLedger`. */
+export interface Consortium {
+  members: Member[];
+  initialisedAt: string;
+  txId: string;
+}
+
+export type IssuerState = 'proposed' | 'active' | 'suspended' | 'retired';
+
+/** A credential issuer (a health-code centre, a licence authority), owned by one member organisation. */
+export interface Issuer {
+  id: string;
+  ownerMsp: string;
+  jurisdiction: string;
+  displayName: string;
+  /** Credential types (`vct`) this issuer may issue, e.g. `health-code`. Sorted, unique. */
+  credentialTypes: string[];
+  state: IssuerState;
+  /** MSP id → time of approval, for the current proposal round. The owner approves by proposing. */
+  approvals: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  /** Free-text reason of the last suspension, if any (no personal data). */
+  reason?: string;
+}
+
+export type KeyState = 'proposed' | 'active' | 'revoked';
+
+/** A public signing key of an issuer. */
+export interface IssuerKey {
+  issuerId: string;
+  kid: string;
+  /** Public JWK only: `{kty:'EC',crv:'P-256',x,y}` (ES256) or `{kty:'OKP',crv:'Ed25519',x}` (EdDSA). */
+  jwk: PublicJwk;
+  alg: 'ES256' | 'EdDSA';
+  validFrom: string;
+  validUntil: string;
+  state: KeyState;
+  approvals: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  /** When the last approval made the key active (absent while only proposed). */
+  activatedAt?: string;
+  /** Credentials anchored at or after this time are not trusted under this key. */
+  revokedAt?: string;
+  revocationReason?: string;
+}
+
+export type PublicJwk =
+  | { kty: 'EC'; crv: 'P-256'; x: string; y: string }
+  | { kty: 'OKP'; crv: 'Ed25519'; x: string };
+
+/** What one recognising organisation accepts from one issuer for one credential type. */
+export interface RecognitionPolicy {
+  recognisingMsp: string;
+  issuerId: string;
+  credentialType: string;
+  /** Issuer's status (`st`) → the recognising jurisdiction's own status. Unmapped statuses are refused. */
+  statusMapping: Record<string, string>;
+  /** Own statuses (after mapping) that are accepted. */
+  acceptedStatuses: string[];
+  /** Maximum age of the credential (now − iat), seconds. */
+  maxAgeSeconds: number;
+  validFrom: string;
+  validUntil?: string;
+  /** Incremented on every write of the same (recognisingMsp, issuerId, credentialType). */
+  version: number;
+  withdrawn: boolean;
+  updatedAt: string;
+  txId: string;
+}
+
+/** A Merkle root of a batch of credentials (a single credential is a batch of one). */
+export interface Anchor {
+  root: string;
+  issuerId: string;
+  kid: string;
+  leafCount: number;
+  anchoredAt: string;
+  txId: string;
+  anchoredBy: string;
+}
+
+export const REVOCATION_REASONS = ['superseded', 'status-change', 'issued-in-error', 'fraud', 'key-compromise', 'other'] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+/** A revoked credential, identified by its leaf hash. */
+export interface Revocation {
+  issuerId: string;
+  leafHash: string;
+  reason: RevocationReason;
+  revokedAt: string;
+  txId: string;
+}

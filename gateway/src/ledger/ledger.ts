@@ -1,0 +1,113 @@
+/**
+ * The ledger as the gateway (and the conformance suite) sees it. Two implementations: the embedded dev ledger
+ * (`embedded/`, SQLite, same domain core in-process) and Fabric (`fabric/`, @hyperledger/fabric-gateway).
+ * Every transaction takes one JSON argument and returns JSON; the chaincode's error codes survive the trip.
+ */
+import type { ChaincodeErrorCode, TxName } from '@hutong/chaincode/domain';
+
+/** The signing identity a connection acts as: an MSP and its NodeOU role. */
+export interface LedgerIdentity {
+  mspId: string;
+  role: 'admin' | 'client';
+}
+
+/** Proof that a transaction committed: what an auditor needs to find it again. */
+export interface CommitEvidence {
+  txId: string;
+  blockNumber: number;
+  /** Transaction timestamp, ISO-8601 UTC. */
+  timestamp: string;
+  /** MSP ids whose peers endorsed the transaction, sorted. */
+  endorsedBy: string[];
+}
+
+export interface SubmitResult<T> {
+  result: T;
+  evidence: CommitEvidence;
+}
+
+/** Position of the last event applied; events strictly after it are delivered on resume. */
+export interface EventCheckpoint {
+  blockNumber: number;
+  txIndex: number;
+}
+
+/** A chaincode event of a committed, valid transaction. */
+export interface LedgerEvent {
+  blockNumber: number;
+  txIndex: number;
+  txId: string;
+  timestamp: string;
+  name: string;
+  payload: unknown;
+}
+
+export interface BlockTransaction {
+  txId: string;
+  txIndex: number;
+  txName: string;
+  creatorMsp: string;
+  endorsedBy: string[];
+  timestamp: string;
+  /** 'VALID' or the reason the transaction was invalidated. */
+  validationCode: string;
+}
+
+export interface BlockSummary {
+  number: number;
+  /** Hex SHA-256 of the block header; `previousHash` chains blocks. */
+  hash: string;
+  previousHash: string;
+  dataHash: string;
+  transactions: BlockTransaction[];
+}
+
+export interface CallOptions {
+  /** Per-call deadline in milliseconds. */
+  deadlineMs?: number;
+}
+
+export interface Ledger {
+  readonly identity: LedgerIdentity;
+  submit<T = unknown>(tx: TxName, input: unknown, options?: CallOptions): Promise<SubmitResult<T>>;
+  evaluate<T = unknown>(tx: TxName, input: unknown, options?: CallOptions): Promise<T>;
+  /** Chaincode events after `after` (or from the first block), live until `signal` aborts. */
+  events(after: EventCheckpoint | undefined, signal: AbortSignal): AsyncIterable<LedgerEvent>;
+  /** Height of the chain (number of blocks). */
+  height(): Promise<number>;
+  getBlock(blockNumber: number): Promise<BlockSummary>;
+  /** The block and position of a committed transaction, or LEDGER_TX_NOT_FOUND. */
+  getTransaction(txId: string): Promise<BlockTransaction & { blockNumber: number }>;
+  close(): Promise<void>;
+}
+
+/** Opens ledger connections as a given identity. */
+export interface LedgerBackend {
+  readonly kind: 'embedded' | 'fabric';
+  connect(identity: LedgerIdentity): Promise<Ledger>;
+  close(): Promise<void>;
+}
+
+export type LedgerTransportCode =
+  | 'LEDGER_UNAVAILABLE'
+  | 'LEDGER_ENDORSEMENT_FAILED'
+  | 'LEDGER_COMMIT_FAILED'
+  | 'LEDGER_MVCC_CONFLICT'
+  | 'LEDGER_DEADLINE_EXCEEDED'
+  | 'LEDGER_TX_NOT_FOUND'
+  | 'LEDGER_BLOCK_NOT_FOUND';
+
+export type LedgerErrorCode = ChaincodeErrorCode | LedgerTransportCode;
+
+/** Every ledger failure: a chaincode code carried through, or a transport code. */
+export class LedgerError extends Error {
+  override readonly name = 'LedgerError';
+  constructor(
+    readonly code: LedgerErrorCode,
+    message: string,
+    readonly details?: Readonly<{ txId?: string; mspId?: string; peer?: string }>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
