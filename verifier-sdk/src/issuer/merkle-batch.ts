@@ -1,0 +1,69 @@
+// Node-side Merkle helpers for issuers and the gateway: lower-case hex in and out, as the ledger stores them.
+import { hash } from 'node:crypto';
+import { HutongSdkError } from '../errors.js';
+import { fromHex, toHex } from '../lib/hex.js';
+import { leafInput } from '../lib/leaf-input.js';
+import { auditPath, nodeInput, treeLevels } from '../lib/merkle.js';
+import { splitJws } from './credential-signer.js';
+
+const sha256 = (d: Uint8Array): Uint8Array => hash('sha256', d, 'buffer');
+export const hashNodeSync = (l: Uint8Array, r: Uint8Array): Uint8Array => sha256(nodeInput(l, r));
+
+/** Inclusion proof with hex hashes (RFC 9162 §2.1.3). */
+export interface HexInclusionProof {
+  leafIndex: number;
+  treeSize: number;
+  path: string[];
+}
+
+export function leafHashBytes(jws: string): Uint8Array {
+  return sha256(leafInput(splitJws(jws).signingInput));
+}
+
+/**
+ * The leaf hash of a credential (what anchors commit to and revocations name), lower-case hex.
+ *
+ * @example
+ * ```ts
+ * await ledger.submit('RevokeCredential', issuerId, leafHashOf(jws), 'status-change');
+ * ```
+ */
+export function leafHashOf(jws: string): string {
+  return toHex(leafHashBytes(jws));
+}
+
+function leafBytes(leafHashes: readonly string[]): Uint8Array[] {
+  if (!Array.isArray(leafHashes) || leafHashes.length === 0) throw new HutongSdkError('INVALID_CLAIMS', 'at least one leaf hash is required');
+  return leafHashes.map((h) => {
+    const b = fromHex(h);
+    if (!b || b.length !== 32) throw new HutongSdkError('INVALID_CLAIMS', 'leaf hashes are 64 lower-case hex characters');
+    return b;
+  });
+}
+
+/**
+ * RFC 6962 Merkle tree hash of leaf hashes (in order), lower-case hex.
+ *
+ * @example
+ * ```ts
+ * const root = merkleRoot(jwsList.map(leafHashOf));
+ * ```
+ */
+export function merkleRoot(leafHashes: readonly string[]): string {
+  const levels = treeLevels(leafBytes(leafHashes), hashNodeSync);
+  return toHex(levels[levels.length - 1]![0]!);
+}
+
+/**
+ * RFC 6962 audit path for the leaf at `leafIndex`.
+ *
+ * @example
+ * ```ts
+ * const proof = inclusionProof(leafHashes, 3); // { leafIndex: 3, treeSize: leafHashes.length, path: [...] }
+ * ```
+ */
+export function inclusionProof(leafHashes: readonly string[], leafIndex: number): HexInclusionProof {
+  const leaves = leafBytes(leafHashes);
+  if (!Number.isSafeInteger(leafIndex) || leafIndex < 0 || leafIndex >= leaves.length) throw new HutongSdkError('INVALID_CLAIMS', 'leafIndex out of range');
+  return { leafIndex, treeSize: leaves.length, path: auditPath(treeLevels(leaves, hashNodeSync), leafIndex).map(toHex) };
+}

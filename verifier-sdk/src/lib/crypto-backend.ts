@@ -1,0 +1,24 @@
+/** A public key as the ledger stores it. */
+export type PublicJwk =
+  | { kty: 'EC'; crv: 'P-256'; x: string; y: string }
+  | { kty: 'OKP'; crv: 'Ed25519'; x: string };
+
+export type CredentialAlg = 'ES256' | 'EdDSA';
+
+/**
+ * The primitives verification needs. Two implementations give identical answers on identical inputs: node:crypto
+ * (Node fast path) and WebCrypto + DecompressionStream + @noble/curves (browsers). Methods may be synchronous.
+ */
+export interface CryptoBackend {
+  readonly name: string;
+  sha256(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** Set only where SHA-256 is synchronous; lets Merkle proofs be checked without a microtask per level. */
+  readonly sha256Sync?: (data: Uint8Array) => Uint8Array;
+  /** Imports a public key once; the verifier caches the result per (issuer, kid). Throws on a malformed key. */
+  importKey(alg: CredentialAlg, jwk: PublicJwk): Promise<unknown>;
+  /** Raw signature check: ES256 takes r‖s (IEEE P1363, 64 bytes), EdDSA the 64-byte RFC 8032 signature. */
+  verify(alg: CredentialAlg, key: unknown, signature: Uint8Array, data: Uint8Array): boolean | Promise<boolean>;
+  /** Raw DEFLATE (RFC 1951). Returns 'too-large' past maxOutput (without inflating further), 'invalid' otherwise. */
+  inflateRaw(data: Uint8Array, maxOutput: number): Uint8Array | 'too-large' | 'invalid' | Promise<Uint8Array | 'too-large' | 'invalid'>;
+  base64url(data: Uint8Array): string;
+}

@@ -1,0 +1,63 @@
+// Merkle trees as RFC 6962 §2.1 (= RFC 9162 §2.1): leaf = H(0x00 ‖ d), node = H(0x01 ‖ L ‖ R), any leaf count.
+export type NodeHasher = (left: Uint8Array, right: Uint8Array) => Uint8Array;
+export type AsyncNodeHasher = (left: Uint8Array, right: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+
+export function nodeInput(left: Uint8Array, right: Uint8Array): Uint8Array {
+  const buf = new Uint8Array(65);
+  buf[0] = 0x01;
+  buf.set(left, 1);
+  buf.set(right, 33);
+  return buf;
+}
+
+/**
+ * All levels of the tree, leaves first. Pairing left to right and promoting a lone last node unchanged yields the
+ * RFC 6962 MTH (the left subtree is always the largest power of two smaller than n).
+ */
+export function treeLevels(leaves: readonly Uint8Array[], hashNode: NodeHasher): Uint8Array[][] {
+  if (leaves.length === 0) throw new RangeError('empty tree');
+  const levels: Uint8Array[][] = [leaves.slice()];
+  let cur = levels[0]!;
+  while (cur.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i + 1 < cur.length; i += 2) next.push(hashNode(cur[i]!, cur[i + 1]!));
+    if (cur.length % 2 === 1) next.push(cur[cur.length - 1]!);
+    levels.push(next);
+    cur = next;
+  }
+  return levels;
+}
+
+/** RFC 6962 §2.1.1 PATH(m, D[n]) read off the levels. */
+export function auditPath(levels: readonly Uint8Array[][], index: number): Uint8Array[] {
+  const path: Uint8Array[] = [];
+  let i = index;
+  for (let l = 0; l < levels.length - 1; l++) {
+    const level = levels[l]!;
+    const sibling = i ^ 1;
+    if (sibling < level.length) path.push(level[sibling]!);
+    i >>>= 1;
+  }
+  return path;
+}
+
+/** RFC 9162 §2.1.3.2: the root implied by an inclusion proof, or null if the path has the wrong shape. */
+export async function rootFromProof(
+  leafIndex: number, treeSize: number, leafHash: Uint8Array, path: readonly Uint8Array[], hashNode: AsyncNodeHasher,
+): Promise<Uint8Array | null> {
+  if (leafIndex >= treeSize) return null;
+  // Indices may exceed 2^31, so use arithmetic rather than bit operators.
+  let fn = leafIndex, sn = treeSize - 1, r = leafHash;
+  for (const p of path) {
+    if (sn === 0) return null; // path too long
+    if (fn % 2 === 1 || fn === sn) {
+      r = await hashNode(p, r);
+      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn /= 2; sn = Math.floor(sn / 2); }
+    } else {
+      r = await hashNode(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 ? r : null; // sn ≠ 0: path too short
+}

@@ -1,0 +1,86 @@
+// Browser backend: WebCrypto for SHA-256, ECDSA P-256 and (where present) Ed25519; @noble/curves for Ed25519
+// where WebCrypto lacks it; DecompressionStream('deflate-raw') read incrementally and cancelled past the cap.
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { base64urlDecode, base64urlEncode } from './base64url.js';
+import type { CredentialAlg, CryptoBackend, PublicJwk } from './crypto-backend.js';
+
+type NobleKey = { noble: Uint8Array };
+
+export interface WebBackendOptions {
+  /** 'auto' tries WebCrypto Ed25519 first; 'noble' forces @noble/curves (used by oracle tests). */
+  ed25519?: 'auto' | 'noble';
+}
+
+// Resolved per call so that importing the SDK has no side effects and works before a polyfill is installed.
+const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
+
+export function newWebBackend(options: WebBackendOptions = {}): CryptoBackend {
+  const mode = options.ed25519 ?? 'auto';
+  return {
+    name: mode === 'noble' ? 'web+noble' : 'web',
+    async sha256(data) {
+      return new Uint8Array(await subtle().digest('SHA-256', data as Uint8Array<ArrayBuffer>));
+    },
+    async importKey(alg: CredentialAlg, jwk: PublicJwk) {
+      if (alg === 'ES256') {
+        return subtle().importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: (jwk as { y?: string }).y },
+          { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+      }
+      const raw = base64urlDecode(jwk.x);
+      if (!raw || raw.length !== 32) throw new Error('bad Ed25519 key');
+      if (mode === 'auto') {
+        try {
+          return await subtle().importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, { name: 'Ed25519' }, false, ['verify']);
+        } catch {
+          // Ed25519 is missing from some browsers' WebCrypto: fall back to @noble/curves.
+        }
+      }
+      return { noble: raw } satisfies NobleKey;
+    },
+    async verify(alg, key, signature, data) {
+      if (alg === 'ES256') {
+        return subtle().verify({ name: 'ECDSA', hash: 'SHA-256' }, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
+      }
+      if ((key as NobleKey).noble) {
+        try {
+          // zip215: false = RFC 8032 strict (canonical S and A), the same rules as OpenSSL and WebCrypto.
+          return ed25519.verify(signature, data, (key as NobleKey).noble, { zip215: false });
+        } catch {
+          return false;
+        }
+      }
+      return subtle().verify({ name: 'Ed25519' }, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
+    },
+    inflateRaw: inflateRawWeb,
+    base64url: base64urlEncode,
+  };
+}
+
+async function inflateRawWeb(data: Uint8Array, maxOutput: number): Promise<Uint8Array | 'too-large' | 'invalid'> {
+  const ds = new DecompressionStream('deflate-raw');
+  const writer = ds.writable.getWriter();
+  const reader = ds.readable.getReader();
+  // Errors surface on the reader; swallow the writer's copies so they are not reported as unhandled.
+  writer.write(data as Uint8Array<ArrayBuffer>).catch(() => undefined);
+  writer.close().catch(() => undefined);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxOutput) {
+        reader.cancel().catch(() => undefined);
+        return 'too-large';
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return 'invalid';
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) { out.set(c, o); o += c.length; }
+  return out;
+}

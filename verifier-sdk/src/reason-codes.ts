@@ -1,0 +1,54 @@
+/**
+ * Every verification outcome has exactly one stable reason code; the table in docs/protocol.md §Reason codes is
+ * the normative list (same order as the checks).
+ */
+export const REASON_CODES = [
+  'ACCEPTED',
+  'SNAPSHOT_INVALID',
+  'SNAPSHOT_STALE',
+  'DECODE_PREFIX',
+  'DECODE_TOO_LARGE',
+  'DECODE_BASE45',
+  'DECODE_CHECKSUM',
+  'DECODE_INFLATE',
+  'DECODE_ENVELOPE',
+  'DECODE_JSON',
+  'DECODE_DUPLICATE_KEY',
+  'ALG_NOT_ALLOWED',
+  'HEADER_FORBIDDEN',
+  'TYP_UNSUPPORTED',
+  'CLAIMS_INVALID',
+  'ISSUER_UNKNOWN',
+  'ISSUER_INACTIVE',
+  'KEY_UNKNOWN',
+  'KEY_ALG_MISMATCH',
+  'KEY_REVOKED',
+  'KEY_NOT_VALID_AT_ANCHOR',
+  'SIGNATURE_INVALID',
+  'NOT_YET_VALID',
+  'EXPIRED',
+  'PROOF_INVALID',
+  'ROOT_NOT_ANCHORED',
+  'ANCHOR_KID_MISMATCH',
+  'CREDENTIAL_REVOKED',
+  'POLICY_NOT_FOUND',
+  'POLICY_INACTIVE',
+  'TYPE_NOT_RECOGNISED',
+  'STATUS_UNMAPPED',
+  'STATUS_NOT_ACCEPTED',
+  'CREDENTIAL_TOO_OLD',
+] as const;
+
+/** A verification outcome code. `ACCEPTED` is the only code with decision `ACCEPT`. */
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** Codes that `decodeQr` may throw (a subset of {@link ReasonCode}). */
+export type DecodeReasonCode =
+  | 'DECODE_PREFIX'
+  | 'DECODE_TOO_LARGE'
+  | 'DECODE_BASE45'
+  | 'DECODE_CHECKSUM'
+  | 'DECODE_INFLATE'
+  | 'DECODE_ENVELOPE'
+  | 'DECODE_JSON'
+  | 'DECODE_DUPLICATE_KEY';

@@ -1,0 +1,197 @@
+/**
+ * The trust snapshot: the ledger records an offline verifier needs, shaped exactly like the chaincode's world-state
+ * records (chaincode/src/domain/model.ts) so a gateway can serialise them as they are. Times are ISO-8601 UTC.
+ */
+import type { CredentialAlg, PublicJwk } from './lib/crypto-backend.js';
+import { HutongSdkError } from './errors.js';
+
+export type { CredentialAlg, PublicJwk };
+
+/** A credential issuer (ledger record `issuer`). Only `state: 'active'` issuers are trusted. */
+export interface SnapshotIssuer {
+  id: string;
+  ownerMsp: string;
+  jurisdiction: string;
+  displayName: string;
+  credentialTypes: readonly string[];
+  state: 'proposed' | 'active' | 'suspended' | 'retired';
+}
+
+/** An issuer's public key (ledger record `issuerKey`). Keys in state `proposed` are ignored. */
+export interface SnapshotKey {
+  issuerId: string;
+  kid: string;
+  jwk: PublicJwk;
+  alg: CredentialAlg;
+  validFrom: string;
+  validUntil: string;
+  state: 'proposed' | 'active' | 'revoked';
+  /** Credentials anchored at or after this instant are not trusted under this key. */
+  revokedAt?: string;
+}
+
+/** What one recognising MSP accepts from one issuer for one credential type (ledger record `recognition`). */
+export interface SnapshotPolicy {
+  recognisingMsp: string;
+  issuerId: string;
+  credentialType: string;
+  statusMapping: Readonly<Record<string, string>>;
+  acceptedStatuses: readonly string[];
+  maxAgeSeconds: number;
+  validFrom: string;
+  validUntil?: string;
+  version: number;
+  withdrawn: boolean;
+}
+
+/** A Merkle root anchored on the ledger (ledger record `anchor`, plus the block that committed it). */
+export interface SnapshotAnchor {
+  root: string;
+  issuerId: string;
+  kid: string;
+  leafCount: number;
+  anchoredAt: string;
+  txId: string;
+  anchoredBy?: string;
+  blockNumber?: number;
+}
+
+/** A revoked credential (ledger record `revocation`), identified by its lower-case hex leaf hash. */
+export interface SnapshotRevocation {
+  issuerId: string;
+  leafHash: string;
+  reason: string;
+  revokedAt: string;
+}
+
+/**
+ * Everything an offline verifier trusts, exported by a gateway from its ledger view.
+ *
+ * @example
+ * ```ts
+ * const trust: TrustSnapshot = await (await fetch('https://gw.example.mo/v1/trust-snapshot')).json();
+ * const verifier = newVerifier({ trust, jurisdiction: 'MacauMSP' });
+ * ```
+ */
+export interface TrustSnapshot {
+  version: 1;
+  /** MSP id of the organisation whose gateway produced the snapshot (informational). */
+  jurisdiction: string;
+  generatedAt: string;
+  issuers: readonly SnapshotIssuer[];
+  keys: readonly SnapshotKey[];
+  policies: readonly SnapshotPolicy[];
+  anchors: readonly SnapshotAnchor[];
+  revocations: readonly SnapshotRevocation[];
+}
+
+export interface IndexedKey {
+  record: SnapshotKey;
+  validFromMs: number;
+  validUntilMs: number;
+  /** -Infinity for a revoked key without a revocation time: nothing is trusted under it. */
+  revokedAtMs?: number;
+  imported?: Promise<unknown>;
+}
+
+export interface IndexedAnchor {
+  record: SnapshotAnchor;
+  anchoredAtMs: number;
+}
+
+export interface IndexedPolicy {
+  record: SnapshotPolicy;
+  validFromMs: number;
+  validUntilMs: number;
+}
+
+/** Maps built once per snapshot; every verification step is a constant-time lookup. */
+export interface IndexedTrust {
+  generatedAtMs: number;
+  issuers: Map<string, SnapshotIssuer>;
+  /** `${issuerId}\u0000${kid}` → key. */
+  keys: Map<string, IndexedKey>;
+  /** root (hex) → anchors with that root, earliest first. */
+  anchors: Map<string, IndexedAnchor[]>;
+  /** `${issuerId}\u0000${leafHash}`. */
+  revocations: Set<string>;
+  /** `${recognisingMsp}\u0000${issuerId}\u0000${credentialType}` → highest-version policy. */
+  policies: Map<string, IndexedPolicy>;
+  /** `${recognisingMsp}\u0000${issuerId}`: the MSP has some policy for the issuer. */
+  policyIssuers: Set<string>;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function invalid(what: string): never {
+  throw new HutongSdkError('SNAPSHOT_INVALID', what);
+}
+
+function time(v: unknown, what: string): number {
+  const ms = typeof v === 'string' ? Date.parse(v) : NaN;
+  if (!Number.isFinite(ms)) invalid(`${what}: not an ISO-8601 time`);
+  return ms;
+}
+
+function str(v: unknown, what: string): string {
+  if (typeof v !== 'string' || v.length === 0) invalid(`${what}: not a string`);
+  return v;
+}
+
+function list<T>(v: unknown, what: string): readonly T[] {
+  if (!Array.isArray(v)) invalid(`${what}: not an array`);
+  return v as readonly T[];
+}
+
+/** Validates a snapshot and builds its lookup maps; throws {@link HutongSdkError} `SNAPSHOT_INVALID`. */
+export function indexTrust(trust: TrustSnapshot): IndexedTrust {
+  if (typeof trust !== 'object' || trust === null || trust.version !== 1) invalid('version must be 1');
+  const out: IndexedTrust = {
+    generatedAtMs: time(trust.generatedAt, 'generatedAt'),
+    issuers: new Map(), keys: new Map(), anchors: new Map(), revocations: new Set(), policies: new Map(), policyIssuers: new Set(),
+  };
+  for (const i of list<SnapshotIssuer>(trust.issuers, 'issuers')) {
+    out.issuers.set(str(i?.id, 'issuer.id'), i);
+    list(i.credentialTypes, 'issuer.credentialTypes');
+  }
+  for (const k of list<SnapshotKey>(trust.keys, 'keys')) {
+    if (k?.state !== 'active' && k?.state !== 'revoked') continue;
+    if (k.alg !== 'ES256' && k.alg !== 'EdDSA') invalid('key.alg');
+    if (typeof k.jwk !== 'object' || k.jwk === null) invalid('key.jwk');
+    const entry: IndexedKey = {
+      record: k,
+      validFromMs: time(k.validFrom, 'key.validFrom'),
+      validUntilMs: time(k.validUntil, 'key.validUntil'),
+    };
+    if (k.revokedAt !== undefined) entry.revokedAtMs = time(k.revokedAt, 'key.revokedAt');
+    else if (k.state === 'revoked') entry.revokedAtMs = -Infinity;
+    out.keys.set(`${str(k.issuerId, 'key.issuerId')}\u0000${str(k.kid, 'key.kid')}`, entry);
+  }
+  for (const a of list<SnapshotAnchor>(trust.anchors, 'anchors')) {
+    if (!HEX64.test(a?.root)) invalid('anchor.root: not 64 lower-case hex');
+    if (!Number.isSafeInteger(a.leafCount) || a.leafCount < 1) invalid('anchor.leafCount');
+    const entry: IndexedAnchor = { record: a, anchoredAtMs: time(a.anchoredAt, 'anchor.anchoredAt') };
+    const same = out.anchors.get(a.root);
+    if (same) { same.push(entry); same.sort((x, y) => x.anchoredAtMs - y.anchoredAtMs); }
+    else out.anchors.set(a.root, [entry]);
+  }
+  for (const r of list<SnapshotRevocation>(trust.revocations, 'revocations')) {
+    if (!HEX64.test(r?.leafHash)) invalid('revocation.leafHash: not 64 lower-case hex');
+    out.revocations.add(`${str(r.issuerId, 'revocation.issuerId')}\u0000${r.leafHash}`);
+  }
+  for (const p of list<SnapshotPolicy>(trust.policies, 'policies')) {
+    const key = `${str(p?.recognisingMsp, 'policy.recognisingMsp')}\u0000${str(p.issuerId, 'policy.issuerId')}\u0000${str(p.credentialType, 'policy.credentialType')}`;
+    if (typeof p.statusMapping !== 'object' || p.statusMapping === null) invalid('policy.statusMapping');
+    list(p.acceptedStatuses, 'policy.acceptedStatuses');
+    if (typeof p.maxAgeSeconds !== 'number' || !(p.maxAgeSeconds >= 0)) invalid('policy.maxAgeSeconds');
+    const entry: IndexedPolicy = {
+      record: p,
+      validFromMs: time(p.validFrom, 'policy.validFrom'),
+      validUntilMs: p.validUntil === undefined ? Infinity : time(p.validUntil, 'policy.validUntil'),
+    };
+    const prev = out.policies.get(key);
+    if (!prev || prev.record.version < p.version) out.policies.set(key, entry);
+    out.policyIssuers.add(`${p.recognisingMsp}\u0000${p.issuerId}`);
+  }
+  return out;
+}

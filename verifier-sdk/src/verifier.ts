@@ -1,0 +1,268 @@
+// The verification core, shared by the browser and Node entry points and by the gateway. The order of checks is
+// normative (docs/protocol.md §Verification): the first failing check decides the reason code.
+import { HutongSdkError } from './errors.js';
+import type { ReasonCode } from './reason-codes.js';
+import type { CryptoBackend, CredentialAlg } from './lib/crypto-backend.js';
+import { decodeWith, type DecodedCredential } from './qr-decoder.js';
+import { indexTrust, type IndexedAnchor, type IndexedTrust, type TrustSnapshot } from './trust-snapshot.js';
+import { nodeInput, rootFromProof } from './lib/merkle.js';
+import { toHex } from './lib/hex.js';
+import { CREDENTIAL_TYP } from './lib/limits.js';
+import { leafInput } from './lib/leaf-input.js';
+
+/** Options fixed for the lifetime of a {@link Verifier}. */
+export interface VerifierOptions {
+  /** The trust snapshot to verify against. */
+  trust: TrustSnapshot;
+  /** The verifier's own MSP id (e.g. `'MacauMSP'`): selects the recognition policies that apply. */
+  jurisdiction: string;
+  /** Refuse (`SNAPSHOT_STALE`) when the snapshot is older than this. Default 86,400 s; at most 30 days. */
+  maxSnapshotAgeSeconds?: number;
+  /** Tolerance for nbf/iat/exp and snapshot time. Default 60 s; bounded to 0…600 s. */
+  clockSkewSeconds?: number;
+}
+
+/** Options of a one-off {@link verify} call. */
+export interface VerifyOptions extends VerifierOptions {
+  /** Verification time; default `new Date()`. */
+  now?: Date;
+}
+
+/** Officer-facing data, available once the signature has been checked. */
+export interface DisplayData {
+  issuerId: string;
+  issuerName: string;
+  credentialType: string;
+  /** Masked name as issued, e.g. `陈*明`. */
+  maskedName?: string;
+  /** Document hint as issued, e.g. `HRP-1234` (permit type + last 4 digits). */
+  documentHint?: string;
+}
+
+/** Why the credential is trusted: where its Merkle root sits on the ledger. */
+export interface Evidence {
+  /** Merkle root, lower-case hex. */
+  root: string;
+  issuerId: string;
+  kid: string;
+  /** Leaf hash, lower-case hex (what a revocation names). */
+  leafHash: string;
+  anchorTxId: string;
+  blockNumber?: number;
+  anchoredAt: string;
+}
+
+/** The outcome of one verification. `decision` is `ACCEPT` exactly when `reason` is `ACCEPTED`. */
+export interface VerificationResult {
+  decision: 'ACCEPT' | 'REJECT';
+  reason: ReasonCode;
+  /** Issuer's status claim (`st`), once the signature is verified. */
+  status?: string;
+  /** The status in the verifier's jurisdiction, per its recognition policy. */
+  mappedStatus?: string;
+  display?: DisplayData;
+  evidence?: Evidence;
+  /** Age of the trust snapshot at verification time (-1 if the snapshot is unusable). */
+  snapshotAgeSeconds: number;
+}
+
+/** A verifier bound to one compiled snapshot; keys are imported once per kid. */
+export interface Verifier {
+  /** Verifies one QR text. Never throws for any input string. */
+  verify(qr: string, options?: Readonly<{ now?: Date }>): Promise<VerificationResult>;
+  /** Decodes without verifying. Throws {@link HutongSdkError} with a `DECODE_*` code. */
+  decode(qr: string): Promise<DecodedCredential>;
+}
+
+const ALLOWED_HEADER = new Set(['alg', 'kid', 'typ']);
+const JTI = /^[A-Za-z0-9_-]{22,86}$/;
+// n/2 for P-256, big-endian: an ES256 signature with s above it is the malleable twin of a low-S one.
+const P256_HALF_N = Uint8Array.from([
+  0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+  0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b, 0xcf, 0x42, 0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8,
+]);
+
+function isHighS(sig: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) {
+    const a = sig[32 + i]!, b = P256_HALF_N[i]!;
+    if (a !== b) return a > b;
+  }
+  return false;
+}
+
+const encoder = new TextEncoder();
+
+interface Settings { jurisdiction: string; maxSnapshotAgeMs: number; skewMs: number }
+
+function settings(o: VerifierOptions): Settings {
+  if (typeof o !== 'object' || o === null) throw new HutongSdkError('INVALID_OPTIONS', 'options required');
+  if (typeof o.jurisdiction !== 'string' || o.jurisdiction === '') throw new HutongSdkError('INVALID_OPTIONS', 'jurisdiction must be an MSP id');
+  const maxAge = o.maxSnapshotAgeSeconds ?? 86_400;
+  const skew = o.clockSkewSeconds ?? 60;
+  if (!(maxAge >= 0 && maxAge <= 30 * 86_400)) throw new HutongSdkError('INVALID_OPTIONS', 'maxSnapshotAgeSeconds out of 0…2592000');
+  if (!(skew >= 0 && skew <= 600)) throw new HutongSdkError('INVALID_OPTIONS', 'clockSkewSeconds out of 0…600');
+  return { jurisdiction: o.jurisdiction, maxSnapshotAgeMs: maxAge * 1000, skewMs: skew * 1000 };
+}
+
+function claimString(c: Readonly<Record<string, unknown>>, k: string): string | null {
+  const v = c[k];
+  return typeof v === 'string' && v.length > 0 && v.length <= 256 ? v : null;
+}
+
+function claimTime(c: Readonly<Record<string, unknown>>, k: string): number | null {
+  const v = c[k];
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
+}
+
+function keyMatchesAlg(alg: CredentialAlg, jwk: { kty?: unknown; crv?: unknown }): boolean {
+  return alg === 'ES256' ? jwk.kty === 'EC' && jwk.crv === 'P-256' : jwk.kty === 'OKP' && jwk.crv === 'Ed25519';
+}
+
+export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions, indexed?: IndexedTrust): Verifier {
+  const s = settings(options);
+  const trust = indexed ?? indexTrust(options.trust);
+  const hashNode = backend.sha256Sync
+    ? ((sync) => (l: Uint8Array, r: Uint8Array) => sync(nodeInput(l, r)))(backend.sha256Sync)
+    : (l: Uint8Array, r: Uint8Array) => backend.sha256(nodeInput(l, r));
+
+  async function run(qr: string, nowMs: number, out: VerificationResult): Promise<ReasonCode> {
+    if (trust.generatedAtMs > nowMs + s.skewMs) return 'SNAPSHOT_INVALID';
+    if (nowMs - trust.generatedAtMs > s.maxSnapshotAgeMs) return 'SNAPSHOT_STALE';
+
+    let cred: DecodedCredential;
+    try {
+      cred = await decodeWith(backend, qr);
+    } catch (e) {
+      if (e instanceof HutongSdkError && e.code.startsWith('DECODE_')) return e.code as ReasonCode;
+      throw e;
+    }
+    const { header: h, claims: c } = cred;
+
+    // JOSE header: allow-listed algorithms, no key-carrying or critical parameters (RFC 8725 §3.1, §3.10).
+    const alg = h.alg;
+    if (alg !== 'ES256' && alg !== 'EdDSA') return 'ALG_NOT_ALLOWED';
+    for (const k of Object.keys(h)) if (!ALLOWED_HEADER.has(k)) return 'HEADER_FORBIDDEN';
+    if (h.typ !== CREDENTIAL_TYP) return 'TYP_UNSUPPORTED';
+    const kid = claimString(h, 'kid');
+    const iss = claimString(c, 'iss'), vct = claimString(c, 'vct'), st = claimString(c, 'st'), sub = claimString(c, 'sub');
+    const iat = claimTime(c, 'iat'), nbf = claimTime(c, 'nbf'), exp = claimTime(c, 'exp');
+    const jti = c.jti;
+    if (kid === null || iss === null || vct === null || st === null || sub === null || iat === null || nbf === null
+      || exp === null || typeof jti !== 'string' || !JTI.test(jti)
+      || (c.name !== undefined && typeof c.name !== 'string') || (c.doc !== undefined && typeof c.doc !== 'string')) {
+      return 'CLAIMS_INVALID';
+    }
+
+    const issuer = trust.issuers.get(iss);
+    if (!issuer) return 'ISSUER_UNKNOWN';
+    if (issuer.state !== 'active') return 'ISSUER_INACTIVE';
+
+    // The anchoring time decides key revocation, so the proof's root is computed (hashes only) before the key check.
+    const leafHash = await backend.sha256(leafInput(cred.signingInput));
+    const root = await rootFromProof(cred.proof.leafIndex, cred.proof.treeSize, leafHash, cred.proof.path, hashNode);
+    const rootHex = root ? toHex(root) : null;
+    const proofOk = rootHex !== null && rootHex.startsWith(cred.rootTag);
+    const sameIssuer = proofOk
+      ? (trust.anchors.get(rootHex) ?? []).filter((a) => a.record.issuerId === iss && a.record.leafCount === cred.proof.treeSize)
+      : [];
+    const anchor: IndexedAnchor | undefined = sameIssuer.find((a) => a.record.kid === kid);
+
+    const key = trust.keys.get(`${iss}\u0000${kid}`);
+    if (!key) return 'KEY_UNKNOWN';
+    if (key.record.alg !== alg || !keyMatchesAlg(alg, key.record.jwk)) return 'KEY_ALG_MISMATCH';
+    // Without an anchor there is no ledger proof that the credential predates a revocation.
+    if (key.revokedAtMs !== undefined && (!anchor || anchor.anchoredAtMs >= key.revokedAtMs)) return 'KEY_REVOKED';
+    const keyTime = anchor ? anchor.anchoredAtMs : nowMs;
+    if (keyTime < key.validFromMs || keyTime > key.validUntilMs) return 'KEY_NOT_VALID_AT_ANCHOR';
+
+    if (alg === 'ES256' && isHighS(cred.signature)) return 'SIGNATURE_INVALID';
+    key.imported ??= backend.importKey(alg, key.record.jwk);
+    let publicKey: unknown;
+    try {
+      publicKey = await key.imported;
+    } catch {
+      return 'KEY_ALG_MISMATCH';
+    }
+    let valid = false;
+    try {
+      valid = await backend.verify(alg, publicKey, cred.signature, encoder.encode(cred.signingInput));
+    } catch {
+      valid = false;
+    }
+    if (!valid) return 'SIGNATURE_INVALID';
+
+    out.status = st;
+    out.display = { issuerId: iss, issuerName: issuer.displayName, credentialType: vct };
+    if (typeof c.name === 'string') out.display.maskedName = c.name;
+    if (typeof c.doc === 'string') out.display.documentHint = c.doc;
+
+    if (nbf * 1000 > nowMs + s.skewMs || iat * 1000 > nowMs + s.skewMs) return 'NOT_YET_VALID';
+    if (exp * 1000 <= nowMs - s.skewMs) return 'EXPIRED';
+
+    if (!proofOk) return 'PROOF_INVALID';
+    if (sameIssuer.length === 0) return 'ROOT_NOT_ANCHORED';
+    if (!anchor) return 'ANCHOR_KID_MISMATCH';
+    const leafHex = toHex(leafHash);
+    out.evidence = {
+      root: rootHex, issuerId: iss, kid, leafHash: leafHex, anchorTxId: anchor.record.txId, anchoredAt: anchor.record.anchoredAt,
+    };
+    if (anchor.record.blockNumber !== undefined) out.evidence.blockNumber = anchor.record.blockNumber;
+
+    if (trust.revocations.has(`${iss}\u0000${leafHex}`)) return 'CREDENTIAL_REVOKED';
+
+    const policy = trust.policies.get(`${s.jurisdiction}\u0000${iss}\u0000${vct}`);
+    if (!policy) return 'POLICY_NOT_FOUND';
+    if (policy.record.withdrawn || nowMs < policy.validFromMs || nowMs >= policy.validUntilMs) return 'POLICY_INACTIVE';
+    if (!issuer.credentialTypes.includes(vct)) return 'TYPE_NOT_RECOGNISED';
+    const mapped = Object.prototype.hasOwnProperty.call(policy.record.statusMapping, st) ? policy.record.statusMapping[st] : undefined;
+    if (typeof mapped !== 'string') return 'STATUS_UNMAPPED';
+    out.mappedStatus = mapped;
+    if (!policy.record.acceptedStatuses.includes(mapped)) return 'STATUS_NOT_ACCEPTED';
+    if (nowMs - iat * 1000 > policy.record.maxAgeSeconds * 1000) return 'CREDENTIAL_TOO_OLD';
+    return 'ACCEPTED';
+  }
+
+  return {
+    async verify(qr, options) {
+      const nowMs = (options?.now ?? new Date()).getTime();
+      const out: VerificationResult = {
+        decision: 'REJECT', reason: 'SNAPSHOT_INVALID', snapshotAgeSeconds: Math.floor((nowMs - trust.generatedAtMs) / 1000),
+      };
+      if (!Number.isFinite(nowMs)) throw new HutongSdkError('INVALID_OPTIONS', 'now is not a valid Date');
+      out.reason = await run(qr, nowMs, out);
+      if (out.reason === 'ACCEPTED') out.decision = 'ACCEPT';
+      return out;
+    },
+    decode: (qr) => decodeWith(backend, qr),
+  };
+}
+
+/** The public functions, bound to one crypto backend (see index.ts / index.node.ts). */
+export function createVerifierApi(backend: CryptoBackend) {
+  const compiled = new WeakMap<TrustSnapshot, IndexedTrust>();
+  const indexed = (trust: TrustSnapshot): IndexedTrust => {
+    let t = typeof trust === 'object' && trust !== null ? compiled.get(trust) : undefined;
+    if (!t) {
+      t = indexTrust(trust);
+      compiled.set(trust, t);
+    }
+    return t;
+  };
+  return {
+    newVerifier: (options: VerifierOptions): Verifier => newVerifierWith(backend, options, indexed(options?.trust)),
+    async verify(qr: string, options: VerifyOptions): Promise<VerificationResult> {
+      let t: IndexedTrust;
+      try {
+        t = indexed(options?.trust);
+      } catch (e) {
+        if (e instanceof HutongSdkError && e.code === 'SNAPSHOT_INVALID') {
+          settings(options);
+          return { decision: 'REJECT', reason: 'SNAPSHOT_INVALID', snapshotAgeSeconds: -1 };
+        }
+        throw e;
+      }
+      return newVerifierWith(backend, options, t).verify(qr, options.now ? { now: options.now } : undefined);
+    },
+    decodeQr: (qr: string): Promise<DecodedCredential> => decodeWith(backend, qr),
+  };
+}
