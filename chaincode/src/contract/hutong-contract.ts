@@ -13,8 +13,8 @@ async function run(ctx: Context, name: TxName, argument: string): Promise<string
     const result = await executeTransaction(toTxContext(ctx), name, parseInput(argument));
     return canonicalJson(result);
   } catch (error) {
-    if (error instanceof DomainError) throw new Error(error.message);
-    throw new Error(`[INTERNAL] ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof DomainError) throw new Error(error.message, { cause: error });
+    throw new Error(`[INTERNAL] ${name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 
