@@ -162,10 +162,10 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     const root = await rootFromProof(cred.proof.leafIndex, cred.proof.treeSize, leafHash, cred.proof.path, hashNode);
     const rootHex = root ? toHex(root) : null;
     const proofOk = rootHex !== null && rootHex.startsWith(cred.rootTag);
-    const sameIssuer = proofOk
-      ? (trust.anchors.get(rootHex) ?? []).filter((a) => a.record.issuerId === iss && a.record.leafCount === cred.proof.treeSize)
-      : [];
-    const anchor: IndexedAnchor | undefined = sameIssuer.find((a) => a.record.kid === kid);
+    const sameIssuer = proofOk ? (trust.anchors.get(rootHex) ?? []).filter((a) => a.record.issuerId === iss) : [];
+    // A proof for another tree size can imply the same root; the anchored leaf count settles which tree it is.
+    const sameTree = sameIssuer.filter((a) => a.record.leafCount === cred.proof.treeSize);
+    const anchor: IndexedAnchor | undefined = sameTree.find((a) => a.record.kid === kid);
 
     const key = trust.keys.get(`${iss}\u0000${kid}`);
     if (!key) return 'KEY_UNKNOWN';
@@ -201,6 +201,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
 
     if (!proofOk) return 'PROOF_INVALID';
     if (sameIssuer.length === 0) return 'ROOT_NOT_ANCHORED';
+    if (sameTree.length === 0) return 'PROOF_INVALID';
     if (!anchor) return 'ANCHOR_KID_MISMATCH';
     const leafHex = toHex(leafHash);
     out.evidence = {

@@ -23,8 +23,9 @@ export function normaliseId(documentType: string, documentNumber: string): strin
 }
 
 /**
- * `sub` claim: base64url(HMAC-SHA256(periodKey, normalisedId)). The key belongs to one issuer and one period
- * (e.g. a month); it must be at least 32 random bytes.
+ * `sub` claim: base64url of the first 128 bits of HMAC-SHA256(periodKey, normalisedId) (truncation as RFC 2104 §5;
+ * 128 bits keep collisions negligible for 10^9 subjects and save QR space). The key belongs to one issuer and one
+ * period (e.g. a month); it must be at least 32 random bytes.
  *
  * @example
  * ```ts
@@ -33,7 +34,7 @@ export function normaliseId(documentType: string, documentNumber: string): strin
  */
 export function pseudonym(periodKey: Uint8Array, normalisedId: string): string {
   if (!(periodKey instanceof Uint8Array) || periodKey.length < 32) throw new HutongSdkError('INVALID_KEY', 'period key must be ≥ 32 bytes');
-  return base64urlEncode(createHmac('sha256', periodKey).update(encoder.encode(normalisedId)).digest());
+  return base64urlEncode(createHmac('sha256', periodKey).update(encoder.encode(normalisedId)).digest().subarray(0, 16));
 }
 
 /**

@@ -1,9 +1,9 @@
-// Credential + proof → QR text: envelope, raw DEFLATE, CRC-16, Base45, prefix (docs/protocol.md §QR).
+// Credential + proof → QR text: DEFLATE(credential text) ‖ proof section ‖ CRC-16, Base45, prefix (docs/protocol.md §QR).
 import { deflateRawSync } from 'node:zlib';
 import { HutongSdkError } from '../errors.js';
 import { base45Encode } from '../lib/base45.js';
 import { crc16 } from '../lib/crc16.js';
-import { encodeEnvelope, SIGNATURE_BYTES } from '../lib/envelope.js';
+import { encodeCredentialText, encodeProofSection, encodeVarint, SIGNATURE_BYTES } from '../lib/envelope.js';
 import { fromHex } from '../lib/hex.js';
 import { MAX_PROOF_HASHES, MAX_QR_CHARS, QR_PREFIX, ROOT_TAG_BYTES } from '../lib/limits.js';
 import { splitJws } from './credential-signer.js';
@@ -25,17 +25,19 @@ export function encodeQr(input: Readonly<{ jws: string; root: string; proof: Hex
     throw new HutongSdkError('INVALID_CLAIMS', 'root and proof hashes are 64 lower-case hex characters');
   }
   if (signature.length !== SIGNATURE_BYTES) throw new HutongSdkError('INVALID_CLAIMS', 'signature must be 64 bytes');
-  const envelope = encodeEnvelope({
-    header, payload, signature,
-    treeSize: input.proof.treeSize, leafIndex: input.proof.leafIndex,
+  const deflated = deflateRawSync(encodeCredentialText({ header, payload }), { level: 9 });
+  const proofSection = encodeProofSection({
+    signature, treeSize: input.proof.treeSize, leafIndex: input.proof.leafIndex,
     rootTag: root.subarray(0, ROOT_TAG_BYTES), path: path as Uint8Array[],
   });
-  const deflated = deflateRawSync(envelope, { level: 9 });
-  const framed = new Uint8Array(deflated.length + 2);
-  framed.set(deflated, 0);
-  const crc = crc16(deflated);
-  framed[deflated.length] = crc >> 8;
-  framed[deflated.length + 1] = crc & 0xff;
+  const len = encodeVarint(deflated.length);
+  const framed = new Uint8Array(len.length + deflated.length + proofSection.length + 2);
+  framed.set(len, 0);
+  framed.set(deflated, len.length);
+  framed.set(proofSection, len.length + deflated.length);
+  const crc = crc16(framed, framed.length - 2);
+  framed[framed.length - 2] = crc >> 8;
+  framed[framed.length - 1] = crc & 0xff;
   const qr = QR_PREFIX + base45Encode(framed);
   if (qr.length > MAX_QR_CHARS) throw new HutongSdkError('DECODE_TOO_LARGE', `QR text of ${qr.length} characters exceeds ${MAX_QR_CHARS}`);
   return qr;

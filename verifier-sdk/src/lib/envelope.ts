@@ -1,11 +1,19 @@
-// The binary envelope carried (DEFLATE-compressed) in the QR code; layout in docs/protocol.md §Envelope.
+// The QR frame (docs/protocol.md §QR frame): varint(len) ‖ DEFLATE(credential text) ‖ proof section ‖ CRC-16.
+// Only the JSON is compressed; signature and hashes are incompressible and stored raw.
 import {
-  ENVELOPE_VERSION, MAX_HEADER_BYTES, MAX_PAYLOAD_BYTES, MAX_PROOF_HASHES, MAX_TREE_SIZE, ROOT_TAG_BYTES,
+  CREDENTIAL_TYP, MAX_HEADER_BYTES, MAX_KID_BYTES, MAX_PAYLOAD_BYTES, MAX_PROOF_HASHES, MAX_TREE_SIZE, ROOT_TAG_BYTES,
 } from './limits.js';
 
-export interface Envelope {
+export const SIGNATURE_BYTES = 64;
+const FLAG_COMPACT_HEADER = 0x01;
+const ALG_CODES = ['ES256', 'EdDSA'] as const;
+
+export interface CredentialText {
   header: Uint8Array;
   payload: Uint8Array;
+}
+
+export interface ProofSection {
   signature: Uint8Array;
   treeSize: number;
   leafIndex: number;
@@ -14,61 +22,129 @@ export interface Envelope {
   path: Uint8Array[];
 }
 
-export const SIGNATURE_BYTES = 64;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function encodeEnvelope(e: Envelope): Uint8Array {
-  const parts: number[] = [ENVELOPE_VERSION];
-  const pushBytes = (b: Uint8Array): void => { for (let i = 0; i < b.length; i++) parts.push(b[i]!); };
-  const pushVarint = (n: number): void => {
-    while (n >= 0x80) { parts.push((n % 0x80) | 0x80); n = Math.floor(n / 0x80); }
-    parts.push(n);
-  };
-  pushVarint(e.header.length); pushBytes(e.header);
-  pushVarint(e.payload.length); pushBytes(e.payload);
-  parts.push(e.signature.length); pushBytes(e.signature);
-  pushVarint(e.treeSize); pushVarint(e.leafIndex);
-  pushBytes(e.rootTag);
-  parts.push(e.path.length);
-  for (const h of e.path) pushBytes(h);
-  return Uint8Array.from(parts);
+/** The one header the compact form stands for: `{"alg":…,"kid":…,"typ":"hutong-vc+jws;v=1"}`, exactly these bytes. */
+export function compactHeaderBytes(alg: string, kid: string): Uint8Array {
+  return encoder.encode(JSON.stringify({ alg, kid, typ: CREDENTIAL_TYP }));
 }
 
-/** Parses and bounds-checks an envelope; returns a description of the first defect instead of throwing. */
-export function decodeEnvelope(b: Uint8Array): Envelope | string {
-  let i = 0;
-  const need = (n: number): boolean => i + n <= b.length;
-  const varint = (max: number): number | null => {
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+class Writer {
+  readonly bytes: number[] = [];
+  u8(n: number): void { this.bytes.push(n); }
+  raw(b: Uint8Array): void { for (let i = 0; i < b.length; i++) this.bytes.push(b[i]!); }
+  varint(n: number): void {
+    while (n >= 0x80) { this.bytes.push((n % 0x80) | 0x80); n = Math.floor(n / 0x80); }
+    this.bytes.push(n);
+  }
+  done(): Uint8Array { return Uint8Array.from(this.bytes); }
+}
+
+export class Reader {
+  i: number;
+  constructor(readonly b: Uint8Array, start = 0, readonly end = b.length) { this.i = start; }
+  has(n: number): boolean { return this.i + n <= this.end; }
+  u8(): number | null { return this.has(1) ? this.b[this.i++]! : null; }
+  take(n: number): Uint8Array | null {
+    if (!this.has(n)) return null;
+    const s = this.b.subarray(this.i, this.i + n);
+    this.i += n;
+    return s;
+  }
+  /** Unsigned LEB128, canonical (no over-long encodings), at most 6 bytes, ≤ max. */
+  varint(max: number): number | null {
     let n = 0, mul = 1;
     for (let k = 0; k < 6; k++) {
-      if (!need(1)) return null;
-      const byte = b[i++]!;
-      if (k > 0 && byte === 0) return null; // over-long encodings are not canonical
+      const byte = this.u8();
+      if (byte === null || (k > 0 && byte === 0)) return null;
       n += (byte & 0x7f) * mul;
       if ((byte & 0x80) === 0) return n <= max ? n : null;
       mul *= 0x80;
     }
     return null;
-  };
-  const take = (n: number): Uint8Array => { const s = b.subarray(i, i + n); i += n; return s; };
-  if (!need(1) || b[i++] !== ENVELOPE_VERSION) return 'unsupported envelope version';
-  const hLen = varint(MAX_HEADER_BYTES);
-  if (hLen === null || !need(hLen)) return 'bad header length';
-  const header = take(hLen);
-  const pLen = varint(MAX_PAYLOAD_BYTES);
-  if (pLen === null || !need(pLen)) return 'bad payload length';
-  const payload = take(pLen);
-  if (!need(1) || b[i++] !== SIGNATURE_BYTES || !need(SIGNATURE_BYTES)) return 'bad signature length';
-  const signature = take(SIGNATURE_BYTES);
-  const treeSize = varint(MAX_TREE_SIZE);
+  }
+}
+
+export function encodeVarint(n: number): Uint8Array {
+  const w = new Writer();
+  w.varint(n);
+  return w.done();
+}
+
+export function encodeCredentialText(t: CredentialText): Uint8Array {
+  const w = new Writer();
+  let compact: { alg: number; kid: Uint8Array } | null = null;
+  try {
+    const h = JSON.parse(decoder.decode(t.header)) as { alg?: unknown; kid?: unknown };
+    const alg = ALG_CODES.indexOf(h.alg as (typeof ALG_CODES)[number]);
+    if (alg >= 0 && typeof h.kid === 'string' && equal(compactHeaderBytes(h.alg as string, h.kid), t.header)) {
+      const kid = encoder.encode(h.kid);
+      if (kid.length <= MAX_KID_BYTES) compact = { alg: alg + 1, kid };
+    }
+  } catch {
+    compact = null;
+  }
+  if (compact) {
+    w.u8(FLAG_COMPACT_HEADER); w.u8(compact.alg); w.u8(compact.kid.length); w.raw(compact.kid);
+  } else {
+    w.u8(0); w.varint(t.header.length); w.raw(t.header);
+  }
+  w.raw(t.payload);
+  return w.done();
+}
+
+/** Returns the header and payload bytes, or a description of the first defect. */
+export function decodeCredentialText(b: Uint8Array): CredentialText | string {
+  const r = new Reader(b);
+  const flags = r.u8();
+  let header: Uint8Array | null;
+  if (flags === FLAG_COMPACT_HEADER) {
+    const alg = ALG_CODES[(r.u8() ?? 0) - 1];
+    const kidLen = r.u8();
+    const kidBytes = kidLen === null || kidLen > MAX_KID_BYTES ? null : r.take(kidLen);
+    if (!alg || !kidBytes) return 'bad compact header';
+    let kid: string;
+    try { kid = decoder.decode(kidBytes); } catch { return 'kid is not UTF-8'; }
+    header = compactHeaderBytes(alg, kid);
+  } else if (flags === 0) {
+    const hLen = r.varint(MAX_HEADER_BYTES);
+    header = hLen === null ? null : r.take(hLen);
+    if (!header) return 'bad header length';
+  } else {
+    return 'unknown flags';
+  }
+  const payload = b.subarray(r.i);
+  if (payload.length === 0 || payload.length > MAX_PAYLOAD_BYTES) return 'bad payload length';
+  return { header, payload };
+}
+
+export function encodeProofSection(p: ProofSection): Uint8Array {
+  const w = new Writer();
+  w.raw(p.signature);
+  w.varint(p.treeSize); w.varint(p.leafIndex);
+  w.raw(p.rootTag);
+  w.u8(p.path.length);
+  for (const h of p.path) w.raw(h);
+  return w.done();
+}
+
+export function decodeProofSection(r: Reader): ProofSection | string {
+  const signature = r.take(SIGNATURE_BYTES);
+  if (!signature) return 'truncated signature';
+  const treeSize = r.varint(MAX_TREE_SIZE);
   if (treeSize === null || treeSize < 1) return 'bad tree size';
-  const leafIndex = varint(MAX_TREE_SIZE);
+  const leafIndex = r.varint(MAX_TREE_SIZE);
   if (leafIndex === null || leafIndex >= treeSize) return 'bad leaf index';
-  if (!need(ROOT_TAG_BYTES)) return 'truncated root tag';
-  const rootTag = take(ROOT_TAG_BYTES);
-  if (!need(1)) return 'truncated proof';
-  const n = b[i++]!;
-  if (n > MAX_PROOF_HASHES || i + n * 32 !== b.length) return 'bad proof length';
+  const rootTag = r.take(ROOT_TAG_BYTES);
+  if (!rootTag) return 'truncated root tag';
+  const n = r.u8();
+  if (n === null || n > MAX_PROOF_HASHES || r.i + n * 32 !== r.end) return 'bad proof length';
   const path: Uint8Array[] = [];
-  for (let k = 0; k < n; k++) path.push(take(32));
-  return { header, payload, signature, treeSize, leafIndex, rootTag, path };
+  for (let k = 0; k < n; k++) path.push(r.take(32)!);
+  return { signature, treeSize, leafIndex, rootTag, path };
 }

@@ -3,14 +3,15 @@ export const QR_PREFIX = 'HT1:';
 /** QR version 40, alphanumeric mode, level L holds 4,296 characters; nothing longer can be a hutong QR. */
 export const MAX_QR_CHARS = 4296;
 export const MAX_COMPRESSED_BYTES = Math.floor(((MAX_QR_CHARS - QR_PREFIX.length) * 2) / 3) + 1;
-export const MAX_INFLATED_BYTES = 8192;
+/** Inflated credential text (flags, header, payload JSON). */
+export const MAX_INFLATED_BYTES = 4096;
 export const MAX_HEADER_BYTES = 256;
 export const MAX_PAYLOAD_BYTES = 2048;
 export const MAX_PROOF_HASHES = 64;
 export const MAX_TREE_SIZE = 2 ** 40;
 export const MAX_JSON_DEPTH = 8;
 export const ROOT_TAG_BYTES = 8;
-export const ENVELOPE_VERSION = 1;
+export const MAX_KID_BYTES = 64;
 export const CREDENTIAL_TYP = 'hutong-vc+jws;v=1';
 /** Domain separation for leaf hashes: SHA-256(0x00 ‖ LEAF_DOMAIN ‖ signing input). */
 export const LEAF_DOMAIN = 'hutong/vc-leaf/v1\u0000';

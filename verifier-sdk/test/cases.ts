@@ -1,0 +1,109 @@
+// One builder for every verification outcome; used live by verify.test.ts and frozen into test/vectors/*.json.
+import { deflateRawSync } from 'node:zlib';
+import { encodeQr, inclusionProof, leafHashOf, merkleRoot } from '@hutong/verifier-sdk/issuer';
+import type { ReasonCode, TrustSnapshot } from '@hutong/verifier-sdk';
+import { base45Encode } from '../src/lib/base45';
+import { crc16 } from '../src/lib/crc16';
+import { encodeVarint } from '../src/lib/envelope';
+import { newScenario, NOW, ISSUER_ID } from './fixtures';
+import { anchorAndEncode, baseClaims, signRaw } from './craft';
+
+export interface VectorCase {
+  name: string;
+  qr: string;
+  /** Full snapshot when it differs from the base one. */
+  trust?: TrustSnapshot;
+  jurisdiction: string;
+  now: string;
+  expected: { decision: 'ACCEPT' | 'REJECT'; reason: ReasonCode };
+}
+
+/** Frames arbitrary bytes as a QR with a correct CRC-16 (to reach the stages after the checksum). */
+/** A well-formed proof section for a one-leaf tree: zero signature, size 1, index 0, zero root tag, empty path. */
+export const MINIMAL_PROOF = Uint8Array.from([...new Array(64).fill(0), 1, 0, ...new Array(8).fill(0), 0]);
+
+export function frame(deflated: Uint8Array, rest: Uint8Array = MINIMAL_PROOF): string {
+  const len = encodeVarint(deflated.length);
+  const b = Buffer.concat([len, deflated, rest, Buffer.alloc(2)]);
+  const crc = crc16(b, b.length - 2);
+  b[b.length - 2] = crc >> 8;
+  b[b.length - 1] = crc & 0xff;
+  return `HT1:${base45Encode(b)}`;
+}
+
+export async function buildCases(): Promise<{ base: TrustSnapshot; cases: VectorCase[] }> {
+  const s = newScenario();
+  const es = s.keys.ES256, ed = s.keys.EdDSA;
+  const esHeader = { alg: 'ES256', kid: es.kid, typ: 'hutong-vc+jws;v=1' };
+  const cases: VectorCase[] = [];
+  const now = NOW.toISOString();
+  const later: Array<() => void> = [];
+  const add = (name: string, qr: string, reason: ReasonCode, o: { trust?: (t: TrustSnapshot) => void; jurisdiction?: string; now?: string } = {}): void => {
+    const c: VectorCase = { name, qr, jurisdiction: o.jurisdiction ?? 'MacauMSP', now: o.now ?? now, expected: { decision: reason === 'ACCEPTED' ? 'ACCEPT' : 'REJECT', reason } };
+    if (o.trust) later.push(() => { c.trust = s.snapshot(); o.trust!(c.trust); });
+    cases.push(c);
+  };
+  const crafted = (header: object | string, payload: object | string, o: Parameters<typeof anchorAndEncode>[3] & { highS?: boolean; key?: 'ES256' | 'EdDSA' } = {}): string => {
+    const k = s.keys[o.key ?? 'ES256'];
+    return anchorAndEncode(s.trust, signRaw(header, payload, k.privateJwk, { highS: o.highS ?? false }), k.kid, o).qr;
+  };
+
+  const [valid] = await s.issue('ES256', 5);
+  const [validEd] = await s.issue('EdDSA', 1);
+  add('valid ES256 health code (batch of 5)', valid!.qr, 'ACCEPTED');
+  add('valid EdDSA health code (batch of 1)', validEd!.qr, 'ACCEPTED');
+  add('snapshot older than 24 h', valid!.qr, 'SNAPSHOT_STALE', { now: '2026-11-27T08:00:00.000Z' });
+  add('wrong prefix', valid!.qr.replace('HT1:', 'HT2:'), 'DECODE_PREFIX');
+  add('lower-case is outside the Base45 alphabet', `HT1:${valid!.qr.slice(4).toLowerCase()}`, 'DECODE_BASE45');
+  const mid = 4 + 300;
+  add('one character changed', valid!.qr.slice(0, mid) + (valid!.qr[mid] === '0' ? '1' : '0') + valid!.qr.slice(mid + 1), 'DECODE_CHECKSUM');
+  add('not a DEFLATE stream', frame(Uint8Array.from([0xff, 0xff, 0xff, 0xff])), 'DECODE_INFLATE');
+  add('decompression bomb (1 MiB of zeros)', frame(deflateRawSync(new Uint8Array(1 << 20), { level: 9 })), 'DECODE_TOO_LARGE');
+  add('proof section truncated', frame(deflateRawSync(Buffer.from('\u0000\u0002{}{}')), new Uint8Array(10)), 'DECODE_ENVELOPE');
+  add('payload is not JSON', crafted(esHeader, 'not json'), 'DECODE_JSON');
+  add('duplicate claim name', crafted(esHeader, JSON.stringify(baseClaims()).replace('"st":"green"', '"st":"red","st":"green"')), 'DECODE_DUPLICATE_KEY');
+  add('duplicate header name', crafted(`{"alg":"ES256","alg":"ES256","kid":"${es.kid}","typ":"hutong-vc+jws;v=1"}`, baseClaims()), 'DECODE_DUPLICATE_KEY');
+  for (const alg of ['none', 'HS256', 'RS256', 'ES384', 'ES256K']) add(`alg ${alg}`, crafted({ ...esHeader, alg }, baseClaims()), 'ALG_NOT_ALLOWED');
+  add('header carries a jwk', crafted({ ...esHeader, jwk: s.trust.keys[0]!.jwk }, baseClaims()), 'HEADER_FORBIDDEN');
+  for (const p of ['jku', 'x5u', 'x5c', 'crit']) add(`header carries ${p}`, crafted({ ...esHeader, [p]: p === 'crit' ? ['exp'] : 'https://evil.example/k' }, baseClaims()), 'HEADER_FORBIDDEN');
+  add('typ is plain JWT', crafted({ ...esHeader, typ: 'JWT' }, baseClaims()), 'TYP_UNSUPPORTED');
+  add('jti shorter than 128 bits', crafted(esHeader, baseClaims({ jti: 'abc' })), 'CLAIMS_INVALID');
+  add('exp is a string', crafted(esHeader, baseClaims({ exp: '2027-01-01' })), 'CLAIMS_INVALID');
+  add('unknown issuer', crafted(esHeader, baseClaims({ iss: 'hk-health' })), 'ISSUER_UNKNOWN');
+  add('issuer suspended', valid!.qr, 'ISSUER_INACTIVE', { trust: (t) => { (t.issuers[0] as { state: string }).state = 'suspended'; } });
+  add('unknown kid', crafted({ ...esHeader, kid: 'gd-hc-es-1999' }, baseClaims()), 'KEY_UNKNOWN');
+  add('proposed (not yet approved) key', valid!.qr, 'KEY_UNKNOWN', { trust: (t) => { (t.keys[0] as { state: string }).state = 'proposed'; } });
+  add('EdDSA header naming an ES256 key', crafted({ ...esHeader, alg: 'EdDSA' }, baseClaims()), 'KEY_ALG_MISMATCH');
+  const anchoredAt = Date.parse(s.trust.anchors[0]!.anchoredAt);
+  add('key revoked before the anchor', valid!.qr, 'KEY_REVOKED', { trust: (t) => { Object.assign(t.keys[0]!, { state: 'revoked', revokedAt: new Date(anchoredAt - 1000).toISOString() }); } });
+  add('key revoked exactly at the anchor time', valid!.qr, 'KEY_REVOKED', { trust: (t) => { Object.assign(t.keys[0]!, { state: 'revoked', revokedAt: new Date(anchoredAt).toISOString() }); } });
+  add('key revoked after the anchor: past credentials stay valid', valid!.qr, 'ACCEPTED', { trust: (t) => { Object.assign(t.keys[0]!, { state: 'revoked', revokedAt: new Date(anchoredAt + 1000).toISOString() }); } });
+  add('key validity ended before the anchor', valid!.qr, 'KEY_NOT_VALID_AT_ANCHOR', { trust: (t) => { Object.assign(t.keys[0]!, { validUntil: new Date(anchoredAt - 1000).toISOString() }); } });
+  const sigFlipped = valid!.jws.slice(0, -5) + (valid!.jws.at(-5) === 'A' ? 'B' : 'A') + valid!.jws.slice(-4);
+  add('signature altered', encodeQr({ jws: sigFlipped, root: valid!.root, proof: valid!.proof }), 'SIGNATURE_INVALID');
+  add('high-S twin of a valid ES256 signature', crafted(esHeader, baseClaims(), { highS: true }), 'SIGNATURE_INVALID');
+  add('signed by another key', anchorAndEncode(s.trust, signRaw(esHeader, baseClaims(), ed.privateJwk), es.kid).qr, 'SIGNATURE_INVALID');
+  const iat = Math.floor(NOW.getTime() / 1000);
+  add('nbf in the future', crafted(esHeader, baseClaims({ nbf: iat + 3600 })), 'NOT_YET_VALID');
+  add('expired', crafted(esHeader, baseClaims({ iat: iat - 90_000, nbf: iat - 90_000, exp: iat - 3600 })), 'EXPIRED');
+  const two = [leafHashOf(valid!.jws), 'ab'.repeat(32)];
+  const twoRoot = merkleRoot(two);
+  (s.trust.anchors as unknown[]).push({ ...s.trust.anchors[0]!, root: twoRoot, leafCount: 2, txId: 'tx-two' });
+  add('wrong leaf index', encodeQr({ jws: valid!.jws, root: twoRoot, proof: { ...inclusionProof(two, 0), leafIndex: 1 } }), 'PROOF_INVALID');
+  add('audit path truncated', encodeQr({ jws: valid!.jws, root: valid!.root, proof: { ...valid!.proof, path: valid!.proof.path.slice(0, -1) } }), 'PROOF_INVALID');
+  add('audit path extended', encodeQr({ jws: valid!.jws, root: valid!.root, proof: { ...valid!.proof, path: [...valid!.proof.path, 'cd'.repeat(32)] } }), 'PROOF_INVALID');
+  add('tree size changed', encodeQr({ jws: valid!.jws, root: valid!.root, proof: { ...valid!.proof, treeSize: 6 } }), 'PROOF_INVALID');
+  add('root not anchored', valid!.qr, 'ROOT_NOT_ANCHORED', { trust: (t) => { (t as { anchors: unknown[] }).anchors = t.anchors.filter((a) => a.root !== valid!.root); } });
+  add('root anchored by another issuer', valid!.qr, 'ROOT_NOT_ANCHORED', { trust: (t) => { for (const a of t.anchors) if (a.root === valid!.root) a.issuerId = 'mo-ssm'; } });
+  add('root anchored under another kid', valid!.qr, 'ANCHOR_KID_MISMATCH', { trust: (t) => { for (const a of t.anchors) if (a.root === valid!.root) a.kid = ed.kid; } });
+  add('credential revoked', valid!.qr, 'CREDENTIAL_REVOKED', { trust: (t) => { (t.revocations as unknown[]).push({ issuerId: ISSUER_ID, leafHash: valid!.leafHash, reason: 'status-change', revokedAt: now }); } });
+  add('no policy of the verifier', valid!.qr, 'POLICY_NOT_FOUND', { jurisdiction: 'HongKongMSP' });
+  add('policy withdrawn', valid!.qr, 'POLICY_INACTIVE', { trust: (t) => { t.policies[0]!.withdrawn = true; } });
+  add('policy not yet in force', valid!.qr, 'POLICY_INACTIVE', { trust: (t) => { t.policies[0]!.validFrom = '2026-12-01T00:00:00.000Z'; } });
+  add('issuer not registered for the type', crafted(esHeader, baseClaims({ vct: 'vaccination' })), 'TYPE_NOT_RECOGNISED', { trust: (t) => { (t.policies as unknown[]).push({ ...t.policies[0]!, credentialType: 'vaccination' }); } });
+  add('status without mapping', crafted(esHeader, baseClaims({ st: 'purple' })), 'STATUS_UNMAPPED');
+  add('mapped status not accepted', crafted(esHeader, baseClaims({ st: 'yellow' })), 'STATUS_NOT_ACCEPTED');
+  add('older than Macau\'s 6 h maximum', crafted(esHeader, baseClaims({ iat: iat - 7 * 3600, nbf: iat - 7 * 3600 })), 'CREDENTIAL_TOO_OLD');
+  later.forEach((f) => f());
+  return { base: s.snapshot(), cases };
+}

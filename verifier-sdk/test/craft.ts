@@ -1,0 +1,50 @@
+// Test-only: hand-made credentials (any header, any payload) signed with node:crypto, anchored as one-leaf batches.
+import { sign, createPrivateKey } from 'node:crypto';
+import { encodeQr, leafHashOf, merkleRoot, inclusionProof, normaliseLowS, type PrivateJwk } from '@hutong/verifier-sdk/issuer';
+import type { TrustSnapshot } from '@hutong/verifier-sdk';
+import { ISSUER_ID, NOW } from './fixtures';
+
+export const b64u = (s: string | Uint8Array): string => Buffer.from(s).toString('base64url');
+
+export function baseClaims(over: Record<string, unknown> = {}): Record<string, unknown> {
+  const iat = Math.floor(NOW.getTime() / 1000) - 3600;
+  return {
+    iss: ISSUER_ID, jti: 'AAECAwQFBgcICQoLDA0ODw', iat, nbf: iat, exp: iat + 86_400,
+    vct: 'health-code', st: 'green', sub: 'q8B7fN1c2mZkC7d0n3Vt1A', name: '陈*明', doc: 'HRP-1234', ...over,
+  };
+}
+
+/** Signs arbitrary header/payload text (objects are JSON.stringify'd). */
+export function signRaw(header: object | string, payload: object | string, privateJwk: PrivateJwk, opts: { highS?: boolean } = {}): string {
+  const h = typeof header === 'string' ? header : JSON.stringify(header);
+  const p = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  const input = `${b64u(h)}.${b64u(p)}`;
+  const key = createPrivateKey({ key: privateJwk, format: 'jwk' });
+  let sig: Uint8Array = privateJwk.kty === 'EC'
+    ? normaliseLowS(sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }))
+    : sign(null, Buffer.from(input), key);
+  if (opts.highS) sig = highS(sig);
+  return `${input}.${b64u(sig)}`;
+}
+
+const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+/** The malleable twin (r, n − s) of a P-256 signature. */
+export function highS(sig: Uint8Array): Uint8Array {
+  const s = BigInt(`0x${Buffer.from(sig.subarray(32)).toString('hex')}`);
+  const out = Buffer.alloc(64);
+  Buffer.from(sig.subarray(0, 32)).copy(out, 0);
+  Buffer.from((N - s).toString(16).padStart(64, '0'), 'hex').copy(out, 32);
+  return out;
+}
+
+/** Puts `jws` in a batch of `size` (other leaves random) at `index`, anchors it in `trust`, returns the QR. */
+export function anchorAndEncode(trust: TrustSnapshot, jws: string, kid: string, o: { size?: number; index?: number; anchoredAt?: string; issuerId?: string } = {}): { qr: string; root: string; leafHash: string } {
+  const size = o.size ?? 1, index = o.index ?? 0;
+  const leaves = Array.from({ length: size }, (_, i) => (i === index ? leafHashOf(jws) : Buffer.alloc(32, i + 1).toString('hex')));
+  const root = merkleRoot(leaves);
+  (trust.anchors as unknown[]).push({
+    root, issuerId: o.issuerId ?? ISSUER_ID, kid, leafCount: size, anchoredAt: o.anchoredAt ?? new Date(NOW.getTime() - 3000_000).toISOString(),
+    txId: `tx-${root.slice(0, 8)}`, anchoredBy: 'GuangdongMSP', blockNumber: 7,
+  });
+  return { qr: encodeQr({ jws, root, proof: inclusionProof(leaves, index) }), root, leafHash: leaves[index]! };
+}

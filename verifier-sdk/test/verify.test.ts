@@ -1,0 +1,58 @@
+import { newVerifier, verify, REASON_CODES } from '@hutong/verifier-sdk';
+import { createVerifierApi } from '../src/verifier';
+import { newNodeBackend } from '../src/lib/node-backend';
+import { newWebBackend } from '../src/lib/web-backend';
+import { buildCases } from './cases';
+
+const backends = { web: createVerifierApi(newWebBackend()), 'web+noble': createVerifierApi(newWebBackend({ ed25519: 'noble' })), node: createVerifierApi(newNodeBackend()) };
+
+describe('verify: every outcome has its reason code (same on every backend)', () => {
+  let built: Awaited<ReturnType<typeof buildCases>>;
+  beforeAll(async () => { built = await buildCases(); });
+
+  test('the cases cover every reason code', () => {
+    const covered = new Set(built.cases.map((c) => c.expected.reason));
+    expect(REASON_CODES.filter((r) => !covered.has(r) && r !== 'SNAPSHOT_INVALID')).toEqual([]);
+  });
+
+  test.each(Object.keys(backends))('%s backend', async (name) => {
+    const api = backends[name as keyof typeof backends];
+    for (const c of built.cases) {
+      const r = await api.verify(c.qr, { trust: c.trust ?? built.base, jurisdiction: c.jurisdiction, now: new Date(c.now) });
+      expect({ name: c.name, decision: r.decision, reason: r.reason }).toEqual({ name: c.name, ...c.expected });
+    }
+  });
+
+  test('ACCEPT carries display data, mapped status and ledger evidence', async () => {
+    const c = built.cases[0]!;
+    const r = await newVerifier({ trust: built.base, jurisdiction: 'MacauMSP' }).verify(c.qr, { now: new Date(c.now) });
+    expect(r).toMatchObject({
+      decision: 'ACCEPT', reason: 'ACCEPTED', status: 'green', mappedStatus: 'green', snapshotAgeSeconds: 3600,
+      display: { issuerId: 'gd-health-code', credentialType: 'health-code', maskedName: '陈*明', documentHint: 'HRP-0000' },
+      evidence: { issuerId: 'gd-health-code', blockNumber: expect.any(Number), anchorTxId: expect.stringMatching(/^tx-/) },
+    });
+    expect(r.evidence!.root).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.evidence!.leafHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('a malformed snapshot is SNAPSHOT_INVALID, a snapshot from the future too', async () => {
+    const c = built.cases[0]!;
+    const r = await verify(c.qr, { trust: { ...built.base, generatedAt: 'yesterday' }, jurisdiction: 'MacauMSP' });
+    expect(r).toEqual({ decision: 'REJECT', reason: 'SNAPSHOT_INVALID', snapshotAgeSeconds: -1 });
+    const f = await verify(c.qr, { trust: built.base, jurisdiction: 'MacauMSP', now: new Date('2026-11-25T00:00:00Z') });
+    expect(f.reason).toBe('SNAPSHOT_INVALID');
+    expect(() => newVerifier({ trust: { ...built.base, version: 2 as 1 }, jurisdiction: 'MacauMSP' })).toThrow(expect.objectContaining({ code: 'SNAPSHOT_INVALID' }));
+  });
+
+  test('options are validated: skew and staleness are bounded', () => {
+    expect(() => newVerifier({ trust: built.base, jurisdiction: '' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => newVerifier({ trust: built.base, jurisdiction: 'MacauMSP', clockSkewSeconds: 3600 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => newVerifier({ trust: built.base, jurisdiction: 'MacauMSP', maxSnapshotAgeSeconds: Infinity })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+  });
+
+  test('clock skew tolerates a credential issued slightly in the future', async () => {
+    const c = built.cases.find((x) => x.name === 'nbf in the future')!;
+    const r = await verify(c.qr, { trust: built.base, jurisdiction: 'MacauMSP', now: new Date(Date.parse(c.now) + 3600_000 - 30_000) });
+    expect(r.reason).toBe('ACCEPTED');
+  });
+});
