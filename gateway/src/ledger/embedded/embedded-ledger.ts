@@ -1,0 +1,470 @@
+/**
+ * The embedded dev ledger: the same domain core as the chaincode, run in-process over SQLite, behind the same
+ * `LedgerBackend` interface as Fabric. It exists so that `npm start` works in seconds; Fabric stays the system of
+ * record (design principle 4).
+ *
+ * Ordering: `submit` fixes the transaction id and timestamp, then queues the proposal. A block is cut `blockCutMs`
+ * after the first queued proposal, or at once when `maxBatch` are queued; while a block commits, new proposals
+ * wait and form the next block (group commit). Within a block, proposals execute serially, each against the state
+ * left by the previous one, so there are no MVCC conflicts; a proposal the domain rejects never enters a block.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { DomainError, executeTransaction, isTxName, parseInput } from '@hutong/chaincode/domain';
+import type { TxName } from '@hutong/chaincode/domain';
+import type {
+  BlockSummary,
+  BlockTransaction,
+  CallOptions,
+  EventCheckpoint,
+  Ledger,
+  LedgerBackend,
+  LedgerEvent,
+  LedgerIdentity,
+  SubmitResult,
+} from '../ledger.js';
+import { LedgerError } from '../ledger.js';
+import { BlockBuilder } from './block-builder.js';
+import type { Proposal } from './block-builder.js';
+import { ChainStore, ChainVerificationError } from './chain-store.js';
+import type { EventRow, TransactionRow } from './chain-store.js';
+import { TxSimulation } from './simulation.js';
+
+export interface EmbeddedLedgerOptions {
+  /** SQLite file, created if missing; `':memory:'` for a throw-away ledger. */
+  path: string;
+  /** Longest a proposal waits for its block to be cut, in ms (default 5). */
+  blockCutMs?: number;
+  /** Most transactions per block (default 256). */
+  maxBatch?: number;
+}
+
+export interface ChainVerification {
+  /** Number of blocks, genesis included. */
+  height: number;
+  tipHash: string;
+  transactions: number;
+}
+
+/** The embedded backend: the `LedgerBackend` contract plus the audit checks a dev ledger can offer. */
+export interface EmbeddedLedgerBackend extends LedgerBackend {
+  readonly kind: 'embedded';
+  /** Recomputes every hash link and data hash of the file (also done on open). Throws LedgerError when broken. */
+  verifyChain(): ChainVerification;
+  /**
+   * Re-executes every committed transaction, block by block, through the domain core into an empty in-memory
+   * ledger and checks that every block hash and the final state, history and endorsement metadata are identical.
+   * Throws LedgerError at the first divergence.
+   */
+  verifyReplay(): Promise<ChainVerification & { stateDigest: string }>;
+  /** SHA-256 over world state, key-level policies and history: equal digests, equal ledgers. */
+  stateDigest(): string;
+}
+
+interface Pending extends Proposal {
+  state: 'queued' | 'executing' | 'settled';
+  resolve(value: SubmitResult<unknown>): void;
+  reject(error: LedgerError): void;
+  deadline?: NodeJS.Timeout;
+}
+
+const DEFAULT_BLOCK_CUT_MS = 5;
+const DEFAULT_MAX_BATCH = 256;
+const EVENT_PAGE = 256;
+const ROLES: ReadonlySet<string> = new Set(['admin', 'client']);
+
+/**
+ * Opens (or creates) an embedded ledger. The chain is verified before the backend is returned; SQLite's WAL
+ * recovery has already discarded any block whose commit a crash interrupted.
+ *
+ * @example
+ * const backend = newEmbeddedLedger({ path: '.hutong/guangdong.sqlite' });
+ * const gd = await backend.connect({ mspId: 'GuangdongMSP', role: 'admin' });
+ * const { evidence } = await gd.submit('InitLedger', { members });
+ */
+export function newEmbeddedLedger(options: Readonly<EmbeddedLedgerOptions>): EmbeddedLedgerBackend {
+  return new EmbeddedLedgerBackendImpl(options);
+}
+
+export function toLedgerError(error: unknown, txId?: string): LedgerError {
+  if (error instanceof LedgerError) return error;
+  const details = txId !== undefined ? { txId } : undefined;
+  if (error instanceof DomainError) return new LedgerError(error.code, error.message, details, { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  const sqlite = typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_');
+  if (sqlite || (error instanceof TypeError && message.includes('database connection is not open'))) {
+    return new LedgerError('LEDGER_UNAVAILABLE', `embedded ledger storage failed: ${message}`, details, { cause: error });
+  }
+  return new LedgerError('INTERNAL', `[INTERNAL] unexpected chaincode failure: ${message}`, details, { cause: error });
+}
+
+/** JSON argument of a call, as a Fabric client would send it. */
+function encodeArgument(input: unknown): string {
+  let argument: string | undefined;
+  try {
+    argument = JSON.stringify(input);
+  } catch (e) {
+    throw new LedgerError('INVALID_ARGUMENT', '[INVALID_ARGUMENT] input is not serialisable to JSON', undefined, { cause: e });
+  }
+  return argument ?? '';
+}
+
+/** As Fabric: SHA-256 of a random nonce and the creator's identity, lower-case hex. */
+function newTxId(identity: LedgerIdentity): string {
+  return createHash('sha256').update(randomBytes(24)).update(`${identity.mspId}\n${identity.role}`).digest('hex');
+}
+
+class EmbeddedLedgerBackendImpl implements EmbeddedLedgerBackend {
+  readonly kind = 'embedded' as const;
+  private readonly store: ChainStore;
+  private readonly blockCutMs: number;
+  private readonly maxBatch: number;
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private lastTimestampMs: number;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  private readonly commitWaiters = new Set<() => void>();
+
+  constructor(options: Readonly<EmbeddedLedgerOptions>) {
+    const blockCutMs = options.blockCutMs ?? DEFAULT_BLOCK_CUT_MS;
+    const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    if (!Number.isFinite(blockCutMs) || blockCutMs < 0) throw new RangeError('blockCutMs must be a non-negative number');
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError('maxBatch must be a positive integer');
+    this.blockCutMs = blockCutMs;
+    this.maxBatch = maxBatch;
+    try {
+      this.store = new ChainStore(options.path);
+    } catch (e) {
+      throw new LedgerError('LEDGER_UNAVAILABLE', `cannot open the embedded ledger at ${options.path}: ${(e as Error).message}`, undefined, { cause: e });
+    }
+    try {
+      this.store.verify();
+    } catch (e) {
+      this.store.close();
+      throw new LedgerError('LEDGER_UNAVAILABLE', `the embedded ledger at ${options.path} failed verification: ${(e as Error).message}`, undefined, { cause: e });
+    }
+    this.lastTimestampMs = this.store.lastTimestampMs();
+  }
+
+  async connect(identity: LedgerIdentity): Promise<Ledger> {
+    this.ensureOpen();
+    if (typeof identity?.mspId !== 'string' || identity.mspId === '' || !ROLES.has(identity.role)) {
+      throw new LedgerError('INVALID_ARGUMENT', '[INVALID_ARGUMENT] an identity needs an MSP id and the role admin or client');
+    }
+    return new EmbeddedLedgerImpl(this, { mspId: identity.mspId, role: identity.role });
+  }
+
+  ensureOpen(): void {
+    if (this.closed || this.closing) throw new LedgerError('LEDGER_UNAVAILABLE', 'the embedded ledger is closed');
+  }
+
+  // ---- submit: queue, cut, execute, commit ----
+
+  submit(identity: LedgerIdentity, txName: string, input: unknown, options: CallOptions | undefined): Promise<SubmitResult<unknown>> {
+    this.ensureOpen();
+    const argument = encodeArgument(input);
+    // The ledger owns the clock; timestamps never go backwards along the chain, even if the wall clock does.
+    this.lastTimestampMs = Math.max(Date.now(), this.lastTimestampMs);
+    const txId = newTxId(identity);
+    return new Promise<SubmitResult<unknown>>((resolve, reject) => {
+      const pending: Pending = {
+        txId,
+        timestamp: new Date(this.lastTimestampMs).toISOString(),
+        creator: { mspId: identity.mspId, role: identity.role },
+        txName,
+        argument,
+        state: 'queued',
+        resolve,
+        reject,
+      };
+      if (options?.deadlineMs !== undefined) {
+        pending.deadline = setTimeout(() => {
+          // Only a proposal still waiting for its block can miss its deadline; once executing, it commits or fails.
+          if (pending.state !== 'queued') return;
+          pending.state = 'settled';
+          reject(new LedgerError('LEDGER_DEADLINE_EXCEEDED', `transaction not ordered within ${options.deadlineMs} ms`, { txId }));
+        }, options.deadlineMs);
+      }
+      this.queue.push(pending);
+      if (this.queue.length >= this.maxBatch) this.cut();
+      else this.timer ??= setTimeout(() => this.cut(), this.blockCutMs);
+    });
+  }
+
+  private cut(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.draining) return; // the running drain picks the queue up when its block is committed
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      await this.buildBlock(batch);
+    }
+  }
+
+  private async buildBlock(batch: Pending[]): Promise<void> {
+    const builder = new BlockBuilder(this.store);
+    const accepted: Array<{ pending: Pending; result: unknown }> = [];
+    for (const pending of batch) {
+      if (pending.state !== 'queued') continue;
+      pending.state = 'executing';
+      const outcome = await builder.execute(pending);
+      if (outcome.ok) accepted.push({ pending, result: outcome.result });
+      else settle(pending, toLedgerError(outcome.error, pending.txId));
+    }
+    const block = builder.seal();
+    if (!block) return;
+    try {
+      this.store.commit(block);
+    } catch (e) {
+      for (const { pending } of accepted) {
+        settle(pending, new LedgerError('LEDGER_COMMIT_FAILED', `block ${block.number} could not be committed: ${(e as Error).message}`, { txId: pending.txId }, { cause: e }));
+      }
+      return;
+    }
+    block.transactions.forEach((tx, i) => {
+      const entry = accepted[i];
+      if (!entry) return;
+      settle(entry.pending, undefined, {
+        result: entry.result,
+        evidence: { txId: tx.txId, blockNumber: block.number, timestamp: tx.timestamp, endorsedBy: tx.endorsedBy },
+      });
+    });
+    this.notifyCommit();
+  }
+
+  // ---- evaluate: committed state only, no writes ----
+
+  async evaluate(identity: LedgerIdentity, txName: string, input: unknown): Promise<unknown> {
+    this.ensureOpen();
+    const argument = encodeArgument(input);
+    const txId = newTxId(identity);
+    try {
+      const parsed = parseInput(argument);
+      const sim = new TxSimulation(this.store, undefined);
+      const timestamp = new Date(Math.max(Date.now(), this.lastTimestampMs)).toISOString();
+      const result = await executeTransaction({ state: sim, txId, timestamp, client: { ...identity } }, txName, parsed);
+      sim.seal();
+      return result === undefined ? undefined : (JSON.parse(JSON.stringify(result)) as unknown);
+    } catch (e) {
+      throw toLedgerError(e);
+    }
+  }
+
+  // ---- blocks and transactions ----
+
+  height(): number {
+    this.ensureOpen();
+    return this.store.height;
+  }
+
+  getBlock(blockNumber: number): BlockSummary {
+    this.ensureOpen();
+    const row = Number.isSafeInteger(blockNumber) && blockNumber >= 0 ? this.store.block(blockNumber) : undefined;
+    if (!row) throw new LedgerError('LEDGER_BLOCK_NOT_FOUND', `no block ${blockNumber} (height ${this.store.height})`);
+    return { ...row, transactions: this.store.blockTransactions(blockNumber).map(toBlockTransaction) };
+  }
+
+  getTransaction(txId: string): BlockTransaction & { blockNumber: number } {
+    this.ensureOpen();
+    const row = typeof txId === 'string' ? this.store.transaction(txId) : undefined;
+    if (!row) throw new LedgerError('LEDGER_TX_NOT_FOUND', `no committed transaction ${String(txId)}`, { txId });
+    return { ...toBlockTransaction(row), blockNumber: row.blockNumber };
+  }
+
+  // ---- events ----
+
+  async *events(after: EventCheckpoint | undefined, signal: AbortSignal, connectionOpen: () => boolean): AsyncGenerator<LedgerEvent> {
+    this.ensureOpen();
+    if (after !== undefined && (!Number.isSafeInteger(after.blockNumber) || !Number.isSafeInteger(after.txIndex))) {
+      throw new LedgerError('INVALID_ARGUMENT', '[INVALID_ARGUMENT] an event checkpoint needs integer blockNumber and txIndex');
+    }
+    let cursor = after ?? { blockNumber: -1, txIndex: -1 };
+    const live = (): boolean => !signal.aborted && !this.closed && !this.closing && connectionOpen();
+    while (live()) {
+      let rows: EventRow[];
+      try {
+        rows = this.store.eventsAfter(cursor.blockNumber, cursor.txIndex, EVENT_PAGE);
+      } catch (e) {
+        if (!live()) return;
+        throw toLedgerError(e);
+      }
+      // No await between the empty read and registering the waiter, and commits are synchronous: no event is missed.
+      if (rows.length === 0) {
+        await this.nextCommit(signal);
+        continue;
+      }
+      for (const row of rows) {
+        if (!live()) return;
+        cursor = { blockNumber: row.blockNumber, txIndex: row.txIndex };
+        yield toLedgerEvent(row);
+      }
+    }
+  }
+
+  private nextCommit(signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.commitWaiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      this.commitWaiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Wakes every waiting event stream so that it re-checks whether it should end. */
+  notifyCommit(): void {
+    for (const wake of [...this.commitWaiters]) wake();
+  }
+
+  // ---- audit ----
+
+  verifyChain(): ChainVerification {
+    this.ensureOpen();
+    try {
+      return this.store.verify();
+    } catch (e) {
+      if (e instanceof ChainVerificationError) throw new LedgerError('LEDGER_UNAVAILABLE', `chain verification failed: ${e.message}`, undefined, { cause: e });
+      throw toLedgerError(e);
+    }
+  }
+
+  async verifyReplay(): Promise<ChainVerification & { stateDigest: string }> {
+    const chain = this.verifyChain();
+    const replica = new ChainStore(':memory:');
+    const fail = (message: string): never => {
+      throw new LedgerError('LEDGER_UNAVAILABLE', `replay diverges: ${message}`);
+    };
+    try {
+      for (let n = 1; n < chain.height; n++) {
+        const original = this.store.block(n) ?? fail(`block ${n} vanished`);
+        const builder = new BlockBuilder(replica);
+        for (const bytes of this.store.blockEnvelopes(n)) {
+          const e = JSON.parse(bytes.toString('utf8')) as Proposal & { creator: LedgerIdentity };
+          const outcome = await builder.execute({ txId: e.txId, timestamp: e.timestamp, creator: e.creator, txName: e.txName, argument: e.argument });
+          if (!outcome.ok) fail(`transaction ${e.txId} in block ${n} fails on replay: ${toLedgerError(outcome.error).message}`);
+        }
+        const block = builder.seal() ?? fail(`block ${n} is empty on replay`);
+        if (block.hash !== original.hash) fail(`block ${n} hashes differently on replay`);
+        replica.commit(block);
+      }
+      const stateDigest = this.store.digest();
+      if (replica.digest() !== stateDigest) fail('world state, history or endorsement metadata differ from the replayed chain');
+      return { ...chain, stateDigest };
+    } finally {
+      replica.close();
+    }
+  }
+
+  stateDigest(): string {
+    this.ensureOpen();
+    return this.store.digest();
+  }
+
+  // ---- shutdown ----
+
+  /** Commits what is queued, ends every event stream, then releases the SQLite file. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.notifyCommit();
+      if (this.queue.length > 0) this.cut();
+      while (this.draining) await this.draining;
+      this.closed = true;
+      this.notifyCommit();
+      this.store.close();
+    })();
+    return this.closing;
+  }
+}
+
+function settle(pending: Pending, error: LedgerError | undefined, value?: SubmitResult<unknown>): void {
+  if (pending.deadline) clearTimeout(pending.deadline);
+  if (pending.state === 'settled') return;
+  pending.state = 'settled';
+  if (error) pending.reject(error);
+  else if (value) pending.resolve(value);
+}
+
+function toBlockTransaction(row: TransactionRow): BlockTransaction {
+  return {
+    txId: row.txId,
+    txIndex: row.txIndex,
+    txName: row.txName,
+    creatorMsp: row.creatorMsp,
+    endorsedBy: row.endorsedBy,
+    timestamp: row.timestamp,
+    validationCode: row.validationCode,
+  };
+}
+
+function toLedgerEvent(row: EventRow): LedgerEvent {
+  const text = row.payload.toString('utf8');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text) as unknown;
+  } catch {
+    payload = text;
+  }
+  return { blockNumber: row.blockNumber, txIndex: row.txIndex, txId: row.txId, timestamp: row.timestamp, name: row.name, payload };
+}
+
+/** One identity's connection: every call carries that identity into `ctx.client`. */
+class EmbeddedLedgerImpl implements Ledger {
+  private closed = false;
+
+  constructor(
+    private readonly backend: EmbeddedLedgerBackendImpl,
+    readonly identity: LedgerIdentity,
+  ) {}
+
+  private check(): void {
+    if (this.closed) throw new LedgerError('LEDGER_UNAVAILABLE', 'this ledger connection is closed');
+  }
+
+  async submit<T = unknown>(tx: TxName, input: unknown, options?: CallOptions): Promise<SubmitResult<T>> {
+    this.check();
+    if (typeof tx !== 'string' || !isTxName(tx)) {
+      throw new LedgerError('UNKNOWN_TRANSACTION', `[UNKNOWN_TRANSACTION] no transaction named '${String(tx)}'`);
+    }
+    return (await this.backend.submit(this.identity, tx, input, options)) as SubmitResult<T>;
+  }
+
+  async evaluate<T = unknown>(tx: TxName, input: unknown): Promise<T> {
+    this.check();
+    return (await this.backend.evaluate(this.identity, tx, input)) as T;
+  }
+
+  events(after: EventCheckpoint | undefined, signal: AbortSignal): AsyncIterable<LedgerEvent> {
+    this.check();
+    return this.backend.events(after, signal, () => !this.closed);
+  }
+
+  async height(): Promise<number> {
+    this.check();
+    return this.backend.height();
+  }
+
+  async getBlock(blockNumber: number): Promise<BlockSummary> {
+    this.check();
+    return this.backend.getBlock(blockNumber);
+  }
+
+  async getTransaction(txId: string): Promise<BlockTransaction & { blockNumber: number }> {
+    this.check();
+    return this.backend.getTransaction(txId);
+  }
+
+  /** Ends this connection's event streams; the backend (and other connections) stay open. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.backend.notifyCommit();
+  }
+}
