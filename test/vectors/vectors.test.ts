@@ -1,0 +1,37 @@
+// Frozen verification vectors (test/vectors/verification-v1.json): every reason code, on both backends.
+// Regenerate with HUTONG_WRITE_VECTORS=1 npx jest test/vectors (only when the format version changes).
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { verify, REASON_CODES, type TrustSnapshot } from '@hutong/verifier-sdk';
+import { createVerifierApi } from '../../verifier-sdk/src/verifier';
+import { newNodeBackend } from '../../verifier-sdk/src/lib/node-backend';
+import { buildCases, type VectorCase } from '../../verifier-sdk/test/cases';
+
+const FILE = join(__dirname, 'verification-v1.json');
+interface VectorFile { description: string; base: TrustSnapshot; cases: VectorCase[] }
+
+beforeAll(async () => {
+  if (process.env.HUTONG_WRITE_VECTORS === '1' || !existsSync(FILE)) {
+    const { base, cases } = await buildCases();
+    const file: VectorFile = {
+      description: 'hutong credential QR verification vectors, format HT1 / hutong-vc+jws;v=1. Each case: verify(qr, { trust: case.trust ?? base, jurisdiction, now }) must give expected.',
+      base, cases,
+    };
+    writeFileSync(FILE, `${JSON.stringify(file, null, 1)}\n`);
+  }
+});
+
+const load = (): VectorFile => JSON.parse(readFileSync(FILE, 'utf8')) as VectorFile;
+
+test('vectors cover every reason code except SNAPSHOT_INVALID (tested separately)', () => {
+  const covered = new Set(load().cases.map((c) => c.expected.reason));
+  expect(REASON_CODES.filter((r) => !covered.has(r) && r !== 'SNAPSHOT_INVALID')).toEqual([]);
+});
+
+const node = createVerifierApi(newNodeBackend());
+test.each([['default (web) backend', verify], ['node backend', node.verify]])('%s gives the expected result for every vector', async (_, fn) => {
+  for (const c of load().cases) {
+    const r = await fn(c.qr, { trust: c.trust ?? load().base, jurisdiction: c.jurisdiction, now: new Date(c.now) });
+    expect({ name: c.name, decision: r.decision, reason: r.reason }).toEqual({ name: c.name, ...c.expected });
+  }
+});
