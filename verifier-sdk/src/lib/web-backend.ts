@@ -57,6 +57,17 @@ export function newWebBackend(options: WebBackendOptions = {}): CryptoBackend {
 }
 
 async function inflateRawWeb(data: Uint8Array, maxOutput: number): Promise<Uint8Array | 'too-large' | 'invalid'> {
+  const out = await inflateOnce(data, maxOutput);
+  // DecompressionStream implementations differ on bytes after the final block (Chrome refuses them, Node ignores
+  // them). The final block's last code ends in the last byte, so a stream that still inflates without its last byte
+  // had trailing bytes: refuse it, as the Node backend does.
+  if (out instanceof Uint8Array && data.length > 0 && (await inflateOnce(data.subarray(0, data.length - 1), maxOutput)) instanceof Uint8Array) {
+    return 'invalid';
+  }
+  return out;
+}
+
+async function inflateOnce(data: Uint8Array, maxOutput: number): Promise<Uint8Array | 'too-large' | 'invalid'> {
   const ds = new DecompressionStream('deflate-raw');
   const writer = ds.writable.getWriter();
   const reader = ds.readable.getReader();

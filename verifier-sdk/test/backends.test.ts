@@ -1,0 +1,100 @@
+// Crypto oracle: the Node backend, the WebCrypto backend and the @noble/curves fallback must agree with
+// node:crypto on the same inputs (signatures, tampered signatures, non-canonical encodings, DEFLATE streams).
+import { createPublicKey, generateKeyPairSync, sign, verify as oracleVerify, createHash, type KeyObject } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
+import fc from 'fast-check';
+import { newNodeBackend } from '../src/lib/node-backend';
+import { newWebBackend } from '../src/lib/web-backend';
+import type { CryptoBackend, PublicJwk } from '../src/lib/crypto-backend';
+
+const backends: CryptoBackend[] = [newNodeBackend(), newWebBackend(), newWebBackend({ ed25519: 'noble' })];
+const ED25519_L = 2n ** 252n + 27742317777372353535851937790883648493n;
+
+interface TestKey { alg: 'ES256' | 'EdDSA'; pub: KeyObject; priv: KeyObject; jwk: PublicJwk }
+function key(alg: 'ES256' | 'EdDSA'): TestKey {
+  const { publicKey, privateKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+  return { alg, pub: publicKey, priv: privateKey, jwk: publicKey.export({ format: 'jwk' }) as unknown as PublicJwk };
+}
+const keys = [key('ES256'), key('ES256'), key('EdDSA'), key('EdDSA')];
+
+function oracle(k: TestKey, sig: Uint8Array, msg: Uint8Array): boolean {
+  return k.alg === 'ES256'
+    ? oracleVerify('sha256', msg, { key: k.pub, dsaEncoding: 'ieee-p1363' }, sig)
+    : oracleVerify(null, msg, k.pub, sig);
+}
+
+async function results(k: TestKey, sig: Uint8Array, msg: Uint8Array): Promise<boolean[]> {
+  return Promise.all(backends.map(async (b) => b.verify(k.alg, await b.importKey(k.alg, k.jwk), sig, msg)));
+}
+
+test('signature verification agrees with node:crypto: valid, tampered, wrong key, wrong message', async () => {
+  await fc.assert(fc.asyncProperty(fc.nat(3), fc.nat(3), fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.constantFrom('none', 'bit', 'msg'), async (ki, vi, msg, bit, tamper) => {
+    const signer = keys[ki]!, verifier = keys[vi]!;
+    fc.pre(signer.alg === verifier.alg);
+    let sig: Uint8Array = signer.alg === 'ES256' ? sign('sha256', msg, { key: signer.priv, dsaEncoding: 'ieee-p1363' }) : sign(null, msg, signer.priv);
+    let m = msg;
+    if (tamper === 'bit') { sig = Buffer.from(sig); sig[bit % 64]! ^= 1 << (bit % 8); }
+    if (tamper === 'msg') m = Buffer.concat([msg, Buffer.from([bit & 0xff])]);
+    const expected = oracle(verifier, sig, m);
+    expect(await results(verifier, sig, m)).toEqual(backends.map(() => expected));
+    if (tamper === 'none' && ki === vi) expect(expected).toBe(true);
+  }), { numRuns: 120 });
+});
+
+test('Ed25519: a non-canonical S (S + L) is rejected by every backend, as by OpenSSL (RFC 8032 §5.1.7)', async () => {
+  const k = keys[2]!;
+  const msg = Buffer.from('hutong');
+  const sig = Buffer.from(sign(null, msg, k.priv));
+  const s = BigInt(`0x${Buffer.from(sig.subarray(32)).reverse().toString('hex')}`) + ED25519_L;
+  const twin = Buffer.concat([sig.subarray(0, 32), Buffer.from(s.toString(16).padStart(64, '0'), 'hex').reverse()]);
+  expect(oracle(k, twin, msg)).toBe(false);
+  expect(await results(k, twin, msg)).toEqual([false, false, false]);
+  expect(await results(k, sig, msg)).toEqual([true, true, true]);
+});
+
+test('ES256: all-zero and out-of-range r/s are rejected everywhere', async () => {
+  const k = keys[0]!;
+  const n = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
+  for (const sig of [Buffer.alloc(64), Buffer.concat([n, n]), Buffer.alloc(64, 0xff)]) {
+    expect(oracle(k, sig, Buffer.from('x'))).toBe(false);
+    expect(await results(k, sig, Buffer.from('x'))).toEqual([false, false, false]);
+  }
+});
+
+test('SHA-256 agrees with node:crypto', async () => {
+  await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 500 }), async (d) => {
+    const want = createHash('sha256').update(d).digest('hex');
+    for (const b of backends) expect(Buffer.from(await b.sha256(d)).toString('hex')).toBe(want);
+  }), { numRuns: 100 });
+});
+
+test('raw DEFLATE: identical output or identical refusal (invalid, truncated, trailing bytes, over the cap)', async () => {
+  await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), fc.constantFrom('ok', 'truncate', 'junk', 'random', 'cap'), fc.nat(), async (data, how, n) => {
+    let input: Uint8Array = deflateRawSync(data);
+    let cap = 4096;
+    if (how === 'truncate') input = input.subarray(0, n % Math.max(1, input.length));
+    if (how === 'junk') input = Buffer.concat([input, Buffer.from([n & 0xff])]);
+    if (how === 'random') input = data.subarray(0, 64);
+    if (how === 'cap') cap = Math.max(1, data.length - 1 - (n % 10));
+    const out = await Promise.all(backends.map(async (b) => {
+      const r = await b.inflateRaw(input, cap);
+      return typeof r === 'string' ? r : Buffer.from(r).toString('hex');
+    }));
+    expect(new Set(out).size).toBe(1);
+    if (how === 'ok' && data.length <= cap) expect(out[0]).toBe(Buffer.from(data).toString('hex'));
+    if (how === 'cap' && data.length > cap) expect(out[0]).toBe('too-large');
+  }), { numRuns: 150 });
+});
+
+test('base64url agrees with Buffer', () => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 100 }), (d) => {
+    for (const b of backends) expect(b.base64url(d)).toBe(Buffer.from(d).toString('base64url'));
+  }));
+});
+
+test('a malformed public key fails to import (and the verifier maps it to a reason code)', async () => {
+  for (const b of backends) {
+    await expect(b.importKey('ES256', { kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' })).rejects.toBeDefined();
+  }
+  expect(createPublicKey).toBeDefined();
+});
