@@ -1,0 +1,14 @@
+/** The ledger conformance suite against the embedded dev ledger (SQLite file in a temporary folder). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newEmbeddedLedger } from '../../gateway/src/ledger/embedded';
+import { ledgerConformance } from './ledger-conformance';
+
+const dir = mkdtempSync(join(tmpdir(), 'hutong-conformance-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+ledgerConformance({
+  name: 'embedded dev ledger',
+  open: async () => newEmbeddedLedger({ path: join(dir, 'ledger.db') }),
+});
