@@ -1,0 +1,148 @@
+/**
+ * Gateway configuration: parsed once at start-up by one zod schema; any problem fails fast with every issue listed.
+ * Organisations are data: the demo's Guangdong and Macau are just one consortium file (see consortium.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { inputs } from '@hutong/chaincode/domain';
+import { GatewayError } from '../errors/gateway-error.js';
+
+const jwk = z.record(z.string().max(16), z.unknown());
+
+export const OrgConfig = z.strictObject({
+  /** Short lower-case name used on the command line (`--org guangdong`). */
+  name: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/),
+  mspId: inputs.mspId,
+  jurisdiction: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/),
+  displayName: z.string().min(1).max(200),
+});
+
+export const LedgerConfig = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('embedded'),
+    /** The embedded ledger's SQLite file; both orgs' gateways of a dev machine share one. */
+    path: z.string().min(1),
+    /**
+     * Fault injection for durability tests only: while this file exists every ledger call fails with
+     * LEDGER_UNAVAILABLE, as when the peer or the other org is down.
+     */
+    unavailableWhileFileExists: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('fabric'),
+    connectionProfile: z.string().min(1).optional(),
+  }),
+]);
+
+/**
+ * An issuer key this gateway signs with, and the issuer's pseudonym key (HMAC secret for `sub`). Inline or in a
+ * JSON file `{ "privateJwk": {...}, "pseudonymKey": "<base64url, ≥ 32 bytes>" }`. In production: an HSM handle.
+ */
+export const IssuerSecretConfig = z
+  .strictObject({
+    issuerId: inputs.issuerId,
+    kid: inputs.kid,
+    privateJwk: jwk.optional(),
+    pseudonymKey: z.string().regex(/^[A-Za-z0-9_-]{43,}$/, 'pseudonymKey: base64url of at least 32 bytes').optional(),
+    file: z.string().min(1).optional(),
+  })
+  .refine((k) => (k.file !== undefined) !== (k.privateJwk !== undefined && k.pseudonymKey !== undefined), 'give either file, or both privateJwk and pseudonymKey');
+
+export const GatewayConfig = z.strictObject({
+  org: OrgConfig,
+  http: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(0),
+      bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
+    })
+    .prefault({}),
+  ledger: LedgerConfig,
+  /** The gateway's own state: outbox, trust cache and its checkpoint, snapshot signing key. */
+  dataDir: z.string().min(1),
+  auth: z.strictObject({
+    /** Expected `iss` of bearer tokens. */
+    issuer: z.string().min(1),
+    /** Expected `aud`: tokens of another jurisdiction's gateway are refused. */
+    audience: z.string().min(1),
+    jwks: z.strictObject({ keys: z.array(jwk).min(1) }),
+  }),
+  /** Issuer keys this gateway signs with (issuers owned by this org). */
+  issuerSecrets: z.array(IssuerSecretConfig).default([]),
+  issuance: z
+    .strictObject({
+      maxLeaves: z.number().int().min(1).max(65536).default(4096),
+      maxDelayMs: z.number().int().min(0).max(10_000).default(25),
+      /** How long a write request waits for its commit before answering 202 with an outbox id. */
+      commitWaitMs: z.number().int().min(0).max(120_000).default(10_000),
+    })
+    .prefault({}),
+  outbox: z
+    .strictObject({
+      baseBackoffMs: z.number().int().min(1).default(200),
+      maxBackoffMs: z.number().int().min(1).default(10_000),
+      concurrency: z.number().int().min(1).max(64).default(8),
+      submitDeadlineMs: z.number().int().min(100).default(15_000),
+    })
+    .prefault({}),
+  cache: z
+    .strictObject({
+      /** Ledger height is polled this often for /readyz and the lag metric. */
+      heightPollMs: z.number().int().min(50).default(1000),
+      /** Readiness fails when the cache is more than this many blocks behind. */
+      maxLagBlocks: z.number().int().min(0).default(5),
+    })
+    .prefault({}),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type GatewayConfig = z.output<typeof GatewayConfig>;
+export type GatewayConfigInput = z.input<typeof GatewayConfig>;
+export type OrgConfig = z.output<typeof OrgConfig>;
+
+/** Parses a configuration object; throws CONFIG_INVALID listing every issue with its path. */
+export function parseConfig(raw: unknown, source = 'configuration'): GatewayConfig {
+  const parsed = GatewayConfig.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new GatewayError('CONFIG_INVALID', `${source} is invalid:\n  ${issues.join('\n  ')}`, { issues });
+}
+
+/** Reads and parses a JSON configuration file. */
+export function loadConfigFile(path: string): GatewayConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new GatewayError('CONFIG_INVALID', `cannot read configuration file ${path}: ${(e as Error).message}`, undefined, { cause: e });
+  }
+  return parseConfig(raw, path);
+}
+
+export interface IssuerSecret {
+  issuerId: string;
+  kid: string;
+  privateJwk: Record<string, unknown>;
+  pseudonymKey: Uint8Array;
+}
+
+/** Loads every issuer secret (inline or from its file); fails fast on an unreadable or incomplete file. */
+export function resolveIssuerSecrets(config: GatewayConfig): IssuerSecret[] {
+  return config.issuerSecrets.map((k) => {
+    let privateJwk = k.privateJwk;
+    let pseudonymKey = k.pseudonymKey;
+    if (k.file !== undefined) {
+      try {
+        const file = JSON.parse(readFileSync(k.file, 'utf8')) as { privateJwk?: Record<string, unknown>; pseudonymKey?: string };
+        privateJwk = file.privateJwk;
+        pseudonymKey = file.pseudonymKey;
+      } catch (e) {
+        throw new GatewayError('CONFIG_INVALID', `cannot read issuer secret ${k.issuerId}/${k.kid} from ${k.file}`, undefined, { cause: e });
+      }
+    }
+    if (!privateJwk || typeof pseudonymKey !== 'string' || Buffer.from(pseudonymKey, 'base64url').length < 32) {
+      throw new GatewayError('CONFIG_INVALID', `issuer secret ${k.issuerId}/${k.kid} needs privateJwk and a pseudonymKey of ≥ 32 bytes`);
+    }
+    return { issuerId: k.issuerId, kid: k.kid, privateJwk, pseudonymKey: new Uint8Array(Buffer.from(pseudonymKey, 'base64url')) };
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * The consortium as data: organisations, their issuers and their recognition policies. `npm start` bootstraps the
+ * ledger from it and starts one gateway per organisation; a third jurisdiction is one more entry here (or in the
+ * file named by HUTONG_CONSORTIUM), never code.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { inputs } from '@hutong/chaincode/domain';
+import { GatewayError } from '../errors/gateway-error.js';
+import { OrgConfig } from './config.js';
+
+export const ConsortiumConfig = z
+  .strictObject({
+    orgs: z.array(OrgConfig.extend({ port: z.number().int().min(0).max(65535) })).min(2).max(16),
+    issuers: z.array(
+      z.strictObject({
+        id: inputs.issuerId,
+        /** Owning org's `name`. */
+        org: z.string(),
+        displayName: z.string().min(1).max(200),
+        credentialTypes: z.array(inputs.credentialType).min(1),
+        kid: inputs.kid,
+      }),
+    ),
+    policies: z.array(
+      z.strictObject({
+        /** Recognising org's `name`. */
+        org: z.string(),
+        issuerId: inputs.issuerId,
+        credentialType: inputs.credentialType,
+        statusMapping: z.record(inputs.statusCode, inputs.statusCode),
+        acceptedStatuses: z.array(inputs.statusCode).min(1),
+        maxAgeSeconds: z.number().int().min(1),
+      }),
+    ),
+  })
+  .superRefine((c, ctx) => {
+    const names = new Set(c.orgs.map((o) => o.name));
+    c.issuers.forEach((i, n) => { if (!names.has(i.org)) ctx.addIssue({ code: 'custom', path: ['issuers', n, 'org'], message: `unknown org '${i.org}'` }); });
+    c.policies.forEach((p, n) => { if (!names.has(p.org)) ctx.addIssue({ code: 'custom', path: ['policies', n, 'org'], message: `unknown org '${p.org}'` }); });
+  });
+
+export type ConsortiumConfig = z.output<typeof ConsortiumConfig>;
+
+/** The demo consortium: Guangdong and Macau, one health-code issuer each, recognised both ways. */
+export const DEMO_CONSORTIUM: z.input<typeof ConsortiumConfig> = {
+  orgs: [
+    { name: 'guangdong', mspId: 'GuangdongMSP', jurisdiction: 'guangdong', displayName: 'Guangdong', port: 8441 },
+    { name: 'macau', mspId: 'MacauMSP', jurisdiction: 'macau', displayName: 'Macau', port: 8442 },
+  ],
+  issuers: [
+    { id: 'gd-health-code', org: 'guangdong', displayName: 'Guangdong Health Code Centre', credentialTypes: ['health-code'], kid: 'gd-hc-2026-1' },
+    { id: 'mo-health-bureau', org: 'macau', displayName: 'Macau Health Bureau', credentialTypes: ['health-code'], kid: 'mo-ssm-2026-1' },
+  ],
+  policies: [
+    // Macau's rule: a Guangdong code must be green and at most 6 hours old.
+    {
+      org: 'macau', issuerId: 'gd-health-code', credentialType: 'health-code',
+      statusMapping: { green: 'green', yellow: 'yellow', red: 'red' }, acceptedStatuses: ['green'], maxAgeSeconds: 6 * 3600,
+    },
+    {
+      org: 'guangdong', issuerId: 'mo-health-bureau', credentialType: 'health-code',
+      statusMapping: { green: 'green', yellow: 'yellow', red: 'red' }, acceptedStatuses: ['green'], maxAgeSeconds: 24 * 3600,
+    },
+  ],
+};
+
+export function parseConsortium(raw: unknown, source: string): ConsortiumConfig {
+  const parsed = ConsortiumConfig.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new GatewayError('CONFIG_INVALID', `${source} is invalid:\n  ${issues.join('\n  ')}`, { issues });
+}
+
+/** The consortium from HUTONG_CONSORTIUM (a JSON file) or the demo one. */
+export function loadConsortium(env: NodeJS.ProcessEnv): ConsortiumConfig {
+  const file = env['HUTONG_CONSORTIUM'];
+  if (!file) return parseConsortium(DEMO_CONSORTIUM, 'the demo consortium');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new GatewayError('CONFIG_INVALID', `cannot read consortium file ${file}: ${(e as Error).message}`, undefined, { cause: e });
+  }
+  return parseConsortium(raw, file);
+}

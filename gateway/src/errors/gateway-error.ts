@@ -1,0 +1,45 @@
+/**
+ * The gateway's own error codes (SCREAMING_SNAKE, one union) and its one error class. Ledger failures keep their
+ * `LedgerErrorCode`; everything reaching an HTTP client is `{ code, message, details? }` (see http/error-status.ts).
+ */
+import type { LedgerErrorCode } from '../ledger/ledger.js';
+
+export const GATEWAY_ERROR_CODES = [
+  'REQUEST_INVALID',
+  'REQUEST_MALFORMED_JSON',
+  'REQUEST_TOO_LARGE',
+  'REQUEST_UNSUPPORTED_MEDIA_TYPE',
+  'ROUTE_NOT_FOUND',
+  'AUTH_TOKEN_MISSING',
+  'AUTH_TOKEN_INVALID',
+  'AUTH_TOKEN_EXPIRED',
+  'ROLE_FORBIDDEN',
+  'ISSUER_FORBIDDEN',
+  'SIGNING_KEY_UNAVAILABLE',
+  'CLAIMS_INVALID',
+  'QR_UNDECODABLE',
+  'OUTBOX_ENTRY_NOT_FOUND',
+  'OUTBOX_ENTRY_FAILED',
+  'NOT_READY',
+  'CONFIG_INVALID',
+  'LEDGER_KIND_UNSUPPORTED',
+  'INTERNAL_ERROR',
+] as const;
+
+export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];
+
+/** Every code an HTTP error body may carry. */
+export type ErrorCode = GatewayErrorCode | LedgerErrorCode;
+
+/** A gateway failure: stable code, human message (never personal data), optional structured details, cause. */
+export class GatewayError extends Error {
+  override readonly name = 'GatewayError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The composition root of one organisation's gateway: ledger connections, trust cache, outbox, services, HTTP.
+ * `newGateway(config)` returns a started gateway; `close()` stops it in reverse order (HTTP first, ledger last).
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { DestinationStream } from 'pino';
+import { newAuthenticator } from './auth/authenticator.js';
+import { newTrustCache, type TrustCache } from './cache/trust-cache.js';
+import { newTrustCacheStore } from './cache/trust-cache-store.js';
+import { resolveIssuerSecrets, type GatewayConfig } from './config/config.js';
+import { createApp } from './http/app.js';
+import { newGatewayMetrics } from './http/metrics.js';
+import { openLedgerBackend } from './ledger/open-ledger-backend.js';
+import type { CommitEvidence, Ledger, LedgerBackend } from './ledger/ledger.js';
+import { withUnavailableFlag } from './ledger/unavailable-ledger.js';
+import { newLogger, type Logger } from './logging/logger.js';
+import { newOutbox, type Outbox } from './outbox/outbox.js';
+import { newAuditService } from './services/audit-service.js';
+import { newGovernanceService } from './services/governance-service.js';
+import { newIssuanceService } from './services/issuance-service.js';
+import { newRevocationService } from './services/revocation-service.js';
+import { loadSnapshotKey, newTrustService } from './services/trust-service.js';
+import { newVerificationService } from './services/verification-service.js';
+import type { Anchor } from '@hutong/chaincode/domain';
+
+export interface Gateway {
+  readonly config: GatewayConfig;
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  readonly cache: TrustCache;
+  readonly outbox: Outbox;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** Share one backend between gateways of one process (the embedded ledger delivers events in-process). */
+  backend?: LedgerBackend;
+  /** Log destination (default: stdout, asynchronous). */
+  logDestination?: DestinationStream;
+}
+
+/** Verifications refuse (SNAPSHOT_STALE) once the cache has not been known current for this long. */
+const MAX_TRUST_STALENESS_SECONDS = 3600;
+
+export async function newGateway(config: GatewayConfig, options: Readonly<GatewayOptions> = {}): Promise<Gateway> {
+  const logger = newLogger({ org: config.org.name, level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const secrets = resolveIssuerSecrets(config);
+  mkdirSync(config.dataDir, { recursive: true });
+  const ownBackend = options.backend === undefined;
+  const backend = options.backend ?? openLedgerBackend(config.ledger);
+  const closers: Array<() => Promise<void> | void> = [];
+  try {
+    const fault = config.ledger.kind === 'embedded' ? config.ledger.unavailableWhileFileExists : undefined;
+    const wrap = (l: Ledger): Ledger => (fault ? withUnavailableFlag(l, fault) : l);
+    const clientLedger = wrap(await backend.connect({ mspId: config.org.mspId, role: 'client' }));
+    const adminLedger = wrap(await backend.connect({ mspId: config.org.mspId, role: 'admin' }));
+    closers.push(() => clientLedger.close(), () => adminLedger.close());
+    if (ownBackend) closers.push(() => backend.close());
+
+    const metrics = newGatewayMetrics({ org: config.org.name, defaultMetrics: true });
+    const cache = newTrustCache({
+      ledger: clientLedger, store: newTrustCacheStore({ path: join(config.dataDir, 'trust-cache.sqlite') }), logger, metrics,
+      heightPollMs: config.cache.heightPollMs, maxLagBlocks: config.cache.maxLagBlocks,
+    });
+    await cache.start();
+    closers.push(() => cache.close());
+
+    const outbox = newOutbox({
+      path: join(config.dataDir, 'outbox.sqlite'), ledger: clientLedger, logger, metrics, ...config.outbox,
+      // After a crash between commit and bookkeeping the anchor is already there: take its evidence instead of failing.
+      async reconcile(entry, error): Promise<{ result: unknown; evidence: CommitEvidence } | undefined> {
+        if (entry.tx !== 'AnchorBatch' || error.code !== 'ANCHOR_EXISTS') return undefined;
+        const anchor = await clientLedger.evaluate<Anchor>('GetAnchor', { root: entry.input['root'] });
+        if (anchor.issuerId !== entry.issuerId || anchor.kid !== entry.input['kid'] || anchor.leafCount !== entry.input['leafCount']) return undefined;
+        const tx = await clientLedger.getTransaction(anchor.txId);
+        return { result: anchor, evidence: { txId: tx.txId, blockNumber: tx.blockNumber, timestamp: tx.timestamp, endorsedBy: tx.endorsedBy } };
+      },
+    });
+    outbox.start();
+    closers.push(() => outbox.close());
+
+    const issuance = newIssuanceService({ cache, outbox, secrets, logger, metrics, ...config.issuance });
+    closers.push(() => issuance.close());
+    const trust = await newTrustService({ cache, mspId: config.org.mspId, snapshotKey: await loadSnapshotKey(join(config.dataDir, 'snapshot-key.json'), config.org.name) });
+
+    const app = createApp({
+      org: config.org,
+      logger,
+      metrics,
+      authenticator: newAuthenticator(config.auth),
+      verification: newVerificationService({ cache, mspId: config.org.mspId, maxSnapshotAgeSeconds: MAX_TRUST_STALENESS_SECONDS, metrics }),
+      issuance,
+      revocation: newRevocationService({ outbox, logger, commitWaitMs: config.issuance.commitWaitMs }),
+      outbox,
+      governance: newGovernanceService({ adminLedger, cache, logger, deadlineMs: config.outbox.submitDeadlineMs }),
+      audit: newAuditService({ ledger: clientLedger, deadlineMs: 5000 }),
+      trust,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      async readiness() {
+        const s = cache.status();
+        const lagOk = s.lagBlocks !== undefined && s.lagBlocks <= config.cache.maxLagBlocks;
+        return {
+          ready: s.ledgerReachable && s.following && lagOk,
+          org: config.org.mspId,
+          ledger: { kind: backend.kind, reachable: s.ledgerReachable, height: s.ledgerHeight ?? null },
+          cache: { following: s.following, checkpoint: s.checkpoint ?? null, lagBlocks: s.lagBlocks ?? null, syncedAt: s.syncedAt ?? null, lastErrorCode: s.lastErrorCode ?? null },
+          outbox: outbox.depth(),
+        };
+      },
+    });
+
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(config.http.port, config.http.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    });
+    server.keepAliveTimeout = 65_000;
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${config.http.host}:${port}`;
+    logger.info({ event: 'gateway.started', url, ledger: backend.kind, mspId: config.org.mspId }, 'gateway listening');
+    let closing: Promise<void> | undefined;
+    return {
+      config, url, port, cache, outbox, logger,
+      close() {
+        closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          });
+          for (const close of closers.reverse()) await close();
+          logger.info({ event: 'gateway.stopped' }, 'gateway stopped');
+          logger.flush();
+        })();
+        return closing;
+      },
+    };
+  } catch (e) {
+    for (const close of closers.reverse()) await Promise.resolve(close()).catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * `createApp(deps)`: the Express application of one gateway, built from already-constructed services so tests can
+ * start it on port 0 with any ledger. `newGateway` (gateway.ts) is the composition root that builds the deps.
+ */
+import express, { type Express, type Request, type Response } from 'express';
+import type { ZodType } from 'zod';
+import type { Authenticator } from '../auth/authenticator.js';
+import { requireRole } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { Logger } from '../logging/logger.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { AuditService } from '../services/audit-service.js';
+import type { GovernanceService } from '../services/governance-service.js';
+import type { IssuanceService } from '../services/issuance-service.js';
+import type { RevocationService } from '../services/revocation-service.js';
+import type { TrustService } from '../services/trust-service.js';
+import type { VerificationService } from '../services/verification-service.js';
+import { errorMiddleware } from './error-middleware.js';
+import type { GatewayMetrics } from './metrics.js';
+import { openApiDocument } from './openapi.js';
+import type { RouteDefinition } from './route.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { credentialRoutes } from './routes/credential-routes.js';
+import { governanceRoutes } from './routes/governance-routes.js';
+import { trustRoutes } from './routes/trust-routes.js';
+import { verificationRoutes } from './routes/verification-routes.js';
+
+export interface Readiness {
+  ready: boolean;
+  [detail: string]: unknown;
+}
+
+export interface AppDeps {
+  org: Readonly<{ name: string; mspId: string; displayName: string }>;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  authenticator: Authenticator;
+  verification: VerificationService;
+  issuance: IssuanceService;
+  revocation: RevocationService;
+  outbox: Outbox;
+  governance: GovernanceService;
+  audit: AuditService;
+  trust: TrustService;
+  readiness: () => Promise<Readiness>;
+  bodyLimitBytes: number;
+}
+
+const PUBLIC: Principal = { subject: 'anonymous', roles: new Set(), issuers: new Set() };
+
+function validate<T>(schema: ZodType | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data as T;
+  throw new GatewayError('REQUEST_INVALID', `the request ${where} is invalid`, {
+    issues: parsed.error.issues.map((i) => ({ in: where, path: i.path.join('.'), code: i.code, message: i.message })),
+  });
+}
+
+export function allRoutes(deps: AppDeps): RouteDefinition[] {
+  return [
+    ...verificationRoutes(deps.verification),
+    ...credentialRoutes(deps),
+    ...governanceRoutes(deps.governance),
+    ...trustRoutes(deps.trust),
+    ...auditRoutes(deps.audit),
+  ];
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { logger, metrics, authenticator } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  // Metrics and one structured access-log line per request: route template, status and outcome code only.
+  app.use((req: Request, res: Response, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const route = (res.locals['route'] as string | undefined) ?? 'unmatched';
+      const code = (res.locals['code'] as string | undefined) ?? 'OK';
+      metrics.requestDuration.observe({ method: req.method, route, status: String(res.statusCode), code }, seconds);
+      if (route !== '/metrics' && route !== '/healthz' && route !== '/readyz') {
+        logger.info({ event: 'http', method: req.method, route, status: res.statusCode, code, ms: Math.round(seconds * 1e4) / 10, sub: res.locals['sub'] }, 'request');
+      }
+    });
+    next();
+  });
+  app.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
+
+  const routes = allRoutes(deps);
+  const document = openApiDocument(routes, {
+    title: `hutong gateway — ${deps.org.displayName} (${deps.org.mspId})`,
+    version: '1.0.0',
+    description: 'Verification, issuance, revocation, governance and audit of cross-border credentials. Errors: { code, message, details? }.',
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.locals['route'] = '/healthz';
+    res.json({ status: 'ok', org: deps.org.mspId });
+  });
+  app.get('/readyz', async (_req, res) => {
+    res.locals['route'] = '/readyz';
+    const r = await deps.readiness();
+    res.locals['code'] = r.ready ? 'OK' : 'NOT_READY';
+    res.status(r.ready ? 200 : 503).json(r);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.locals['route'] = '/metrics';
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.locals['route'] = '/openapi.json';
+    res.json(document);
+  });
+
+  for (const route of routes) {
+    app[route.method](route.path, async (req: Request, res: Response) => {
+      res.locals['route'] = route.path;
+      let principal = PUBLIC;
+      if (route.roles !== 'public') {
+        principal = await authenticator.authenticate(req.headers.authorization);
+        res.locals['sub'] = principal.subject;
+        requireRole(principal, route.roles);
+      }
+      if (route.body && !req.is('application/json')) {
+        throw new GatewayError('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+      }
+      const params = validate(route.params, req.params, 'path');
+      const query = validate(route.query, req.query, 'query');
+      const body = validate(route.body, req.body, 'body');
+      const result = await route.handler({ body, query, params, principal, req, res });
+      if (result.code) res.locals['code'] = result.code;
+      res.status(result.status ?? 200).json(result.body);
+    });
+  }
+
+  app.use((req, _res, next) => next(new GatewayError('ROUTE_NOT_FOUND', `no route ${req.method} ${req.path.slice(0, 100)}`)));
+  app.use(errorMiddleware(logger));
+  return app;
+}

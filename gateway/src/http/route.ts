@@ -1,0 +1,54 @@
+/**
+ * A route is data: method, path, roles, zod schemas of its inputs and outputs, and a handler. The same definitions
+ * wire Express (validation, authorisation, metrics) and generate the OpenAPI 3.1 document, so the published
+ * contract cannot drift from what the server enforces.
+ */
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import type { Principal, Role } from '../auth/principal.js';
+import type { ErrorCode } from '../errors/gateway-error.js';
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteContext<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  /** The authenticated caller (undefined only on public routes). */
+  principal: Principal;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteResult {
+  status?: number;
+  body: unknown;
+  /** Outcome label for metrics (a reason code); default `OK`. */
+  code?: string;
+}
+
+export interface RouteDefinition<B = unknown, Q = unknown, P = unknown> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Express path (`/v1/outbox/:id`); OpenAPI gets `{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  /** Roles allowed; `public` needs no token. */
+  roles: readonly Role[] | 'public';
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  /** Success responses by status. */
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Error codes this route may answer with besides the common ones (documentation). */
+  errors?: readonly ErrorCode[];
+  handler(ctx: RouteContext<B, Q, P>): Promise<RouteResult>;
+}
+
+/** Declares a route; the handler's inputs are typed from the schemas. */
+export function defineRoute<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined, PS extends z.ZodType | undefined = undefined>(
+  definition: Omit<RouteDefinition<Out<BS>, Out<QS>, Out<PS>>, 'body' | 'query' | 'params'> & { body?: BS; query?: QS; params?: PS },
+): RouteDefinition {
+  return definition as unknown as RouteDefinition;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { requireIssuerBinding } from '../../auth/authenticator.js';
+import type { IssuanceService } from '../../services/issuance-service.js';
+import type { RevocationService } from '../../services/revocation-service.js';
+import type { Outbox } from '../../outbox/outbox.js';
+import { GatewayError } from '../../errors/gateway-error.js';
+import { defineRoute, type RouteDefinition } from '../route.js';
+import { CredentialBulkRequest, CredentialRequest, IssuedCredential, OutboxEntrySchema, OutboxParams, RevocationOutcome, RevocationRequest } from '../schemas.js';
+
+export function credentialRoutes(deps: Readonly<{ issuance: IssuanceService; revocation: RevocationService; outbox: Outbox }>): RouteDefinition[] {
+  const { issuance, revocation, outbox } = deps;
+  return [
+    defineRoute({
+      method: 'post', path: '/v1/credentials', operationId: 'issueCredential', tag: 'issuance', roles: ['issuer'],
+      summary: 'Sign a credential, anchor it in a Merkle batch and return it once the batch root is committed',
+      body: CredentialRequest,
+      responses: { 201: { description: 'The credential (JWS, QR text, inclusion proof) and the anchor’s commit evidence', schema: IssuedCredential } },
+      errors: ['ISSUER_FORBIDDEN', 'SIGNING_KEY_UNAVAILABLE', 'CLAIMS_INVALID', 'ISSUER_NOT_ACTIVE', 'CREDENTIAL_TYPE_NOT_ALLOWED', 'LEDGER_UNAVAILABLE'],
+      async handler({ body, principal }) {
+        requireIssuerBinding(principal, body.issuerId);
+        const [issued] = await issuance.issue([body]);
+        return { status: 201, body: issued };
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/v1/credentials/bulk', operationId: 'issueCredentials', tag: 'issuance', roles: ['issuer'],
+      summary: 'Issue up to 10,000 credentials (daily re-issue); all are anchored in batches, results in request order',
+      body: CredentialBulkRequest,
+      responses: { 201: { description: 'Issued credentials', schema: z.object({ credentials: z.array(IssuedCredential) }) } },
+      async handler({ body, principal }) {
+        for (const id of new Set(body.credentials.map((c) => c.issuerId))) requireIssuerBinding(principal, id);
+        return { status: 201, body: { credentials: await issuance.issue(body.credentials) } };
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/v1/revocations', operationId: 'revokeCredential', tag: 'issuance', roles: ['issuer'],
+      summary: 'Revoke a credential (by leaf hash, JWS or QR); durable: committed eventually even if the ledger is down now',
+      body: RevocationRequest,
+      responses: {
+        201: { description: 'Committed on the ledger', schema: RevocationOutcome },
+        202: { description: 'Accepted into the durable outbox, not yet committed; poll GET /v1/outbox/{id}', schema: RevocationOutcome },
+      },
+      async handler({ body, principal }) {
+        requireIssuerBinding(principal, body.issuerId);
+        const outcome = await revocation.revoke(body);
+        return { status: outcome.state === 'committed' ? 201 : 202, body: outcome };
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/outbox/:id', operationId: 'getOutboxEntry', tag: 'issuance', roles: ['issuer', 'admin', 'auditor'],
+      summary: 'Status of a queued ledger write (anchor or revocation)',
+      params: OutboxParams,
+      responses: { 200: { description: 'The entry (hashes and ids only)', schema: OutboxEntrySchema } },
+      async handler({ params, principal }) {
+        const entry = outbox.get(params.id);
+        if (!entry) throw new GatewayError('OUTBOX_ENTRY_NOT_FOUND', 'no such outbox entry');
+        if (!principal.roles.has('admin') && !principal.roles.has('auditor')) requireIssuerBinding(principal, entry.issuerId);
+        const { input: _input, result: _result, ...view } = entry;
+        return { body: view };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,104 @@
+/**
+ * HTTP request and response schemas (zod). Ledger inputs are reused from the chaincode's own schemas
+ * (`inputs`), so the gateway refuses exactly what the chaincode would, before any ledger round trip.
+ */
+import { z } from 'zod';
+import { inputs, REVOCATION_REASONS } from '@hutong/chaincode/domain';
+
+/** Cheap syntactic bounds for a QR text; everything deeper is the SDK's decoder (its reason codes). */
+export const QrText = z.string().min(1).max(4296).regex(/^[0-9A-Z $%*+\-./:]+$/, 'a QR text uses the QR alphanumeric alphabet only');
+
+export const ErrorBody = z.object({
+  code: z.string().meta({ description: 'Stable machine-readable code (SCREAMING_SNAKE)' }),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+}).meta({ id: 'ErrorBody' });
+
+export const VerificationResultSchema = z.looseObject({
+  decision: z.enum(['ACCEPT', 'REJECT']),
+  reason: z.string().meta({ description: 'SDK reason code: ACCEPTED or the first failed check' }),
+  status: z.string().optional(),
+  mappedStatus: z.string().optional(),
+  display: z.looseObject({ issuerId: z.string(), issuerName: z.string(), credentialType: z.string(), maskedName: z.string().optional(), documentHint: z.string().optional() }).optional(),
+  evidence: z.looseObject({ root: z.string(), issuerId: z.string(), kid: z.string(), leafHash: z.string(), anchorTxId: z.string(), blockNumber: z.number().optional(), anchoredAt: z.string() }).optional(),
+  snapshotAgeSeconds: z.number(),
+  verifiedAt: z.string(),
+  trustCheckpoint: z.object({ blockNumber: z.number(), txIndex: z.number() }).nullable(),
+}).meta({ id: 'VerificationResult' });
+
+export const VerifyRequest = z.strictObject({ qr: QrText });
+export const VerifyBatchRequest = z.strictObject({ qrs: z.array(QrText).min(1).max(1000) });
+
+const holder = z.strictObject({
+  name: z.string().min(1).max(200),
+  documentType: z.string().regex(/^[A-Za-z]{2,8}$/, 'a document type such as HRP, MOP, ID'),
+  documentNumber: z.string().min(4).max(40),
+}).meta({ description: 'Used to derive the pseudonym, masked name and document hint; never stored, logged or anchored' });
+
+export const CredentialRequest = z.strictObject({
+  issuerId: inputs.issuerId,
+  credentialType: inputs.credentialType,
+  status: inputs.statusCode,
+  holder,
+  validitySeconds: z.number().int().min(60).max(400 * 24 * 3600),
+  kid: inputs.kid.optional(),
+  claims: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,31}$/), z.union([z.string().max(256), z.number(), z.boolean()])).optional(),
+});
+export const CredentialBulkRequest = z.strictObject({ credentials: z.array(CredentialRequest).min(1).max(10_000) });
+
+const Evidence = z.object({ txId: z.string(), blockNumber: z.number(), timestamp: z.string(), endorsedBy: z.array(z.string()) });
+
+export const IssuedCredential = z.object({
+  jws: z.string(),
+  qr: z.string(),
+  leafHash: z.string(),
+  root: z.string(),
+  proof: z.object({ leafIndex: z.number(), treeSize: z.number(), path: z.array(z.string()) }),
+  anchor: Evidence.extend({ outboxId: z.string() }),
+}).meta({ id: 'IssuedCredential' });
+
+export const RevocationRequest = z
+  .strictObject({
+    issuerId: inputs.issuerId,
+    reason: z.enum(REVOCATION_REASONS),
+    leafHash: inputs.hex256.optional(),
+    jws: z.string().max(4096).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/).optional(),
+    qr: QrText.optional(),
+  })
+  .refine((r) => [r.leafHash, r.jws, r.qr].filter((x) => x !== undefined).length === 1, 'give exactly one of leafHash, jws, qr');
+
+export const RevocationOutcome = z.object({
+  leafHash: z.string(),
+  outboxId: z.string(),
+  state: z.enum(['committed', 'pending']),
+  revocation: z.record(z.string(), z.unknown()).optional(),
+  evidence: Evidence.optional(),
+  lastErrorCode: z.string().optional(),
+});
+
+export const OutboxEntrySchema = z.object({
+  id: z.string(), kind: z.enum(['anchor', 'revocation']), issuerId: z.string(), tx: z.string(),
+  state: z.enum(['pending', 'committed', 'failed']), attempts: z.number(), createdAt: z.string(), updatedAt: z.string(),
+  nextAttemptAt: z.string().optional(), lastErrorCode: z.string().optional(), evidence: Evidence.optional(),
+});
+
+export const LedgerWrite = z.object({ record: z.unknown(), evidence: Evidence });
+
+export const IssuerIdParams = z.strictObject({ issuerId: inputs.issuerId });
+export const KeyParams = z.strictObject({ issuerId: inputs.issuerId, kid: inputs.kid });
+export const PolicyParams = z.strictObject({ issuerId: inputs.issuerId, credentialType: inputs.credentialType });
+export const OutboxParams = z.strictObject({ id: z.uuid() });
+
+export const AnchorsQuery = z.strictObject({
+  from: inputs.isoTime.optional(),
+  to: inputs.isoTime.optional(),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(100),
+  bookmark: z.string().max(1024).default(''),
+});
+export const LeafStatusRequest = z.strictObject({ qr: QrText });
+export const BlocksQuery = z.strictObject({
+  from: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export const BlockParams = z.strictObject({ number: z.coerce.number().int().min(0) });
+export const TxParams = z.strictObject({ txId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });

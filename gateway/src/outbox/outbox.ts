@@ -1,0 +1,244 @@
+/**
+ * The durable outbox for ledger writes (transactional-outbox pattern). A write the gateway accepted — an anchor of a
+ * credential batch, a credential revocation — is first committed to a local SQLite file (WAL, synchronous=FULL),
+ * then submitted by a worker with exponential backoff until the ledger commits it. A gateway killed with SIGKILL,
+ * a peer restart or the other organisation being down delays a write; it never loses one. Entries hold only hashes
+ * and identifiers: the outbox is as free of personal data as the ledger.
+ */
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { SubmitTxName } from '@hutong/chaincode/domain';
+import type { CommitEvidence, Ledger } from '../ledger/ledger.js';
+import { LedgerError, type LedgerErrorCode } from '../ledger/ledger.js';
+import type { Logger } from '../logging/logger.js';
+import type { GatewayMetrics } from '../http/metrics.js';
+
+export type OutboxKind = 'anchor' | 'revocation';
+export type OutboxState = 'pending' | 'committed' | 'failed';
+
+export interface OutboxEntry {
+  id: string;
+  kind: OutboxKind;
+  issuerId: string;
+  tx: SubmitTxName;
+  input: Record<string, unknown>;
+  state: OutboxState;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  nextAttemptAt?: string;
+  lastErrorCode?: string;
+  result?: unknown;
+  evidence?: CommitEvidence;
+}
+
+export interface Outbox {
+  /** Durably records a write; resolves once it is on disk (not yet on the ledger). */
+  enqueue(entry: { kind: OutboxKind; issuerId: string; tx: SubmitTxName; input: Record<string, unknown> }): OutboxEntry;
+  get(id: string): OutboxEntry | undefined;
+  /** Resolves with the entry once it leaves `pending`, or with its pending state after `timeoutMs`. */
+  waitSettled(id: string, timeoutMs: number): Promise<OutboxEntry>;
+  depth(): Record<OutboxState, number>;
+  start(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Failures worth retrying: the ledger or a peer is unreachable, too slow, or the transaction lost an MVCC race.
+ * Chaincode codes are final (retrying an invalid write yields the same answer).
+ */
+const RETRYABLE: ReadonlySet<LedgerErrorCode> = new Set([
+  'LEDGER_UNAVAILABLE', 'LEDGER_DEADLINE_EXCEEDED', 'LEDGER_MVCC_CONFLICT', 'LEDGER_ENDORSEMENT_FAILED', 'LEDGER_COMMIT_FAILED',
+]);
+
+interface Row {
+  id: string; kind: OutboxKind; issuer_id: string; tx: SubmitTxName; input: string; state: OutboxState; attempts: number;
+  created_at: number; updated_at: number; next_attempt_at: number; last_error_code: string | null; result: string | null; evidence: string | null;
+}
+
+function toEntry(r: Row): OutboxEntry {
+  return {
+    id: r.id, kind: r.kind, issuerId: r.issuer_id, tx: r.tx, input: JSON.parse(r.input) as Record<string, unknown>, state: r.state,
+    attempts: r.attempts, createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
+    ...(r.state === 'pending' ? { nextAttemptAt: new Date(r.next_attempt_at).toISOString() } : {}),
+    ...(r.last_error_code ? { lastErrorCode: r.last_error_code } : {}),
+    ...(r.result ? { result: JSON.parse(r.result) as unknown } : {}),
+    ...(r.evidence ? { evidence: JSON.parse(r.evidence) as CommitEvidence } : {}),
+  };
+}
+
+export interface OutboxOptions {
+  path: string;
+  ledger: Ledger;
+  logger: Logger;
+  metrics?: GatewayMetrics;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  concurrency: number;
+  submitDeadlineMs: number;
+  /**
+   * Turns a chaincode rejection into success when the write is already on the ledger (e.g. ANCHOR_EXISTS after a
+   * crash between commit and bookkeeping): returns the committed result and evidence, or undefined.
+   */
+  reconcile?: (entry: OutboxEntry, error: LedgerError) => Promise<{ result: unknown; evidence: CommitEvidence } | undefined>;
+}
+
+export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
+  const { ledger, logger, metrics } = options;
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS outbox (
+      id TEXT PRIMARY KEY, kind TEXT NOT NULL, issuer_id TEXT NOT NULL, tx TEXT NOT NULL, input TEXT NOT NULL,
+      state TEXT NOT NULL, attempts INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+      next_attempt_at INTEGER NOT NULL, last_error_code TEXT, result TEXT, evidence TEXT);
+    CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);
+  `);
+  const insert = db.prepare(
+    `INSERT INTO outbox (id, kind, issuer_id, tx, input, state, attempts, created_at, updated_at, next_attempt_at)
+     VALUES (@id, @kind, @issuer_id, @tx, @input, 'pending', 0, @now, @now, @now)`,
+  );
+  const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
+  const due = db.prepare("SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?");
+  const nextDue = db.prepare("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'");
+  const markCommitted = db.prepare("UPDATE outbox SET state = 'committed', attempts = attempts + 1, updated_at = ?, result = ?, evidence = ?, last_error_code = NULL WHERE id = ?");
+  const markFailed = db.prepare("UPDATE outbox SET state = 'failed', attempts = attempts + 1, updated_at = ?, last_error_code = ? WHERE id = ?");
+  const markRetry = db.prepare('UPDATE outbox SET attempts = attempts + 1, updated_at = ?, next_attempt_at = ?, last_error_code = ? WHERE id = ?');
+  const counts = db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state');
+
+  const inFlight = new Set<string>();
+  const settledWaiters = new Map<string, Set<(e: OutboxEntry) => void>>();
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let running = false;
+  const active = new Set<Promise<void>>();
+
+  function refreshDepth(): void {
+    if (!metrics) return;
+    const d = depth();
+    for (const [state, n] of Object.entries(d)) metrics.outboxDepth.set({ state }, n);
+  }
+
+  function depth(): Record<OutboxState, number> {
+    const out: Record<OutboxState, number> = { pending: 0, committed: 0, failed: 0 };
+    for (const r of counts.all() as Array<{ state: OutboxState; n: number }>) out[r.state] = r.n;
+    return out;
+  }
+
+  function settle(id: string): void {
+    const waiters = settledWaiters.get(id);
+    if (!waiters) return;
+    settledWaiters.delete(id);
+    const entry = toEntry(byId.get(id) as Row);
+    for (const w of waiters) w(entry);
+  }
+
+  async function attempt(row: Row): Promise<void> {
+    const entry = toEntry(row);
+    const now = () => Date.now();
+    try {
+      const { result, evidence } = await ledger.submit(row.tx, entry.input, { deadlineMs: options.submitDeadlineMs });
+      markCommitted.run(now(), JSON.stringify(result), JSON.stringify(evidence), row.id);
+      metrics?.outboxAttempts.inc({ kind: row.kind, result: 'COMMITTED' });
+      logger.info({ event: 'outbox.committed', id: row.id, kind: row.kind, issuerId: row.issuer_id, txId: evidence.txId, block: evidence.blockNumber, attempts: row.attempts + 1 }, 'write committed');
+    } catch (e) {
+      const code: string = e instanceof LedgerError ? e.code : 'INTERNAL_ERROR';
+      metrics?.outboxAttempts.inc({ kind: row.kind, result: code });
+      if (e instanceof LedgerError && !RETRYABLE.has(e.code) && options.reconcile) {
+        const done = await options.reconcile(entry, e).catch(() => undefined);
+        if (done) {
+          markCommitted.run(now(), JSON.stringify(done.result), JSON.stringify(done.evidence), row.id);
+          logger.info({ event: 'outbox.reconciled', id: row.id, kind: row.kind, code, txId: done.evidence.txId }, 'write found on the ledger');
+          return settle(row.id);
+        }
+      }
+      if (e instanceof LedgerError && !RETRYABLE.has(e.code)) {
+        markFailed.run(now(), code, row.id);
+        logger.warn({ event: 'outbox.failed', id: row.id, kind: row.kind, issuerId: row.issuer_id, code }, 'write rejected by the ledger');
+      } else {
+        const backoff = Math.min(options.maxBackoffMs, options.baseBackoffMs * 2 ** Math.min(row.attempts, 16));
+        const jittered = Math.round(backoff / 2 + Math.random() * (backoff / 2));
+        markRetry.run(now(), now() + jittered, code, row.id);
+        logger.warn({ event: 'outbox.retry', id: row.id, kind: row.kind, code, attempts: row.attempts + 1, retryInMs: jittered }, 'write will be retried');
+        return;
+      }
+    }
+    settle(row.id);
+  }
+
+  function schedule(delayMs: number): void {
+    if (closed) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void pump(), Math.max(0, delayMs));
+    timer.unref();
+  }
+
+  async function pump(): Promise<void> {
+    if (closed || running) return;
+    running = true;
+    try {
+      const free = options.concurrency - inFlight.size;
+      if (free > 0) {
+        const rows = (due.all(Date.now(), free + inFlight.size) as Row[]).filter((r) => !inFlight.has(r.id)).slice(0, free);
+        for (const row of rows) {
+          inFlight.add(row.id);
+          const p: Promise<void> = attempt(row).finally(() => {
+            inFlight.delete(row.id);
+            active.delete(p);
+            refreshDepth();
+            schedule(0);
+          });
+          active.add(p);
+        }
+      }
+      const next = (nextDue.get() as { t: number | null }).t;
+      if (next !== null && inFlight.size < options.concurrency) schedule(Math.max(next - Date.now(), 5));
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    enqueue({ kind, issuerId, tx, input }) {
+      const id = randomUUID();
+      insert.run({ id, kind, issuer_id: issuerId, tx, input: JSON.stringify(input), now: Date.now() });
+      refreshDepth();
+      schedule(0);
+      return toEntry(byId.get(id) as Row);
+    },
+    get(id) {
+      const row = byId.get(id) as Row | undefined;
+      return row ? toEntry(row) : undefined;
+    },
+    waitSettled(id, timeoutMs) {
+      const row = byId.get(id) as Row | undefined;
+      if (!row) return Promise.reject(new Error(`no outbox entry ${id}`));
+      if (row.state !== 'pending' || timeoutMs <= 0) return Promise.resolve(toEntry(row));
+      return new Promise((resolve) => {
+        const waiters = settledWaiters.get(id) ?? new Set();
+        settledWaiters.set(id, waiters);
+        const done = (e: OutboxEntry) => {
+          clearTimeout(t);
+          resolve(e);
+        };
+        const t = setTimeout(() => {
+          waiters.delete(done);
+          resolve(toEntry(byId.get(id) as Row));
+        }, timeoutMs);
+        waiters.add(done);
+      });
+    },
+    depth,
+    start() {
+      refreshDepth();
+      schedule(0);
+    },
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await Promise.allSettled([...active]);
+      db.close();
+    },
+  };
+}

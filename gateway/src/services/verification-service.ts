@@ -1,0 +1,84 @@
+/**
+ * Checkpoint verification: the SDK's verification core over a verifier compiled from the trust cache. Nothing here
+ * waits on the orderer: the compiled verifier is rebuilt only when the cache changed, and a cache miss (a root,
+ * issuer or key the events have not delivered yet) costs one evaluate on the org's own peer, then a re-check.
+ */
+import { newVerifier, type Verifier, type VerificationResult } from '@hutong/verifier-sdk';
+import type { TrustCache } from '../cache/trust-cache.js';
+import type { GatewayMetrics } from '../http/metrics.js';
+import { impliedRoot } from './inclusion-root.js';
+
+export interface GatewayVerification extends VerificationResult {
+  verifiedAt: string;
+  /** Ledger position of the trust state used: the last event applied to the cache. */
+  trustCheckpoint: { blockNumber: number; txIndex: number } | null;
+}
+
+export interface VerificationService {
+  verify(qr: string): Promise<GatewayVerification>;
+  verifyMany(qrs: readonly string[]): Promise<GatewayVerification[]>;
+}
+
+const MISS_REASONS = new Set(['ISSUER_UNKNOWN', 'ISSUER_INACTIVE', 'KEY_UNKNOWN', 'ROOT_NOT_ANCHORED']);
+/** A live cache is re-stamped this often, so the compiled snapshot's age reflects the cache's real freshness. */
+const RESTAMP_MS = 10_000;
+
+export function newVerificationService(
+  options: Readonly<{ cache: TrustCache; mspId: string; maxSnapshotAgeSeconds: number; metrics?: GatewayMetrics }>,
+): VerificationService {
+  const { cache, mspId, metrics } = options;
+  let compiled: { version: number; syncedAt: string | undefined; verifier: Verifier } | undefined;
+
+  function verifier(): Verifier {
+    const syncedAt = cache.status().syncedAt;
+    const fresh = compiled
+      && compiled.version === cache.version
+      && (compiled.syncedAt === syncedAt || (syncedAt !== undefined && compiled.syncedAt !== undefined && Date.parse(syncedAt) - Date.parse(compiled.syncedAt) < RESTAMP_MS));
+    if (!fresh || !compiled) {
+      compiled = {
+        version: cache.version,
+        syncedAt,
+        verifier: newVerifier({ trust: cache.snapshot(mspId), jurisdiction: mspId, maxSnapshotAgeSeconds: options.maxSnapshotAgeSeconds }),
+      };
+    }
+    return compiled.verifier;
+  }
+
+  /** One evaluate for what the cache lacks; true if something new was learned. */
+  async function fillMiss(v: Verifier, qr: string, reason: string): Promise<boolean> {
+    let cred;
+    try {
+      cred = await v.decode(qr);
+    } catch {
+      return false;
+    }
+    const iss = cred.claims['iss'];
+    if (typeof iss !== 'string') return false;
+    if (reason === 'ROOT_NOT_ANCHORED') {
+      const root = impliedRoot(cred);
+      return root !== undefined && (await cache.fetchAnchor(root));
+    }
+    return cache.fetchIssuer(iss);
+  }
+
+  async function verifyOne(qr: string): Promise<GatewayVerification> {
+    let v = verifier();
+    let result = await v.verify(qr);
+    if (MISS_REASONS.has(result.reason) && (await fillMiss(v, qr, result.reason))) {
+      v = verifier();
+      result = await v.verify(qr);
+    }
+    metrics?.verifications.inc({ reason: result.reason });
+    const cp = cache.status().checkpoint;
+    return { ...result, verifiedAt: new Date().toISOString(), trustCheckpoint: cp ? { blockNumber: cp.blockNumber, txIndex: cp.txIndex } : null };
+  }
+
+  return {
+    verify: verifyOne,
+    async verifyMany(qrs) {
+      const out: GatewayVerification[] = [];
+      for (const qr of qrs) out.push(await verifyOne(qr));
+      return out;
+    },
+  };
+}
