@@ -1,0 +1,66 @@
+/**
+ * `npm run gateway -- --org <name> --ledger embedded|fabric [--config file.json] [--port n]`: one organisation's
+ * gateway. Without --config, the organisation comes from the consortium file (demo: guangdong, macau) and the demo
+ * secrets under HUTONG_HOME (default `.hutong`). The embedded ledger delivers events in-process only, so two
+ * organisations sharing one embedded ledger run together under `npm start`; this command is for one org at a time.
+ */
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_TOKEN_ISSUER, gatewayAudience, newDemoTokenIssuer } from '../auth/demo-token-issuer.js';
+import { loadConfigFile, parseConfig, type GatewayConfig } from '../config/config.js';
+import { loadConsortium } from '../config/consortium.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { newGateway } from '../gateway.js';
+import { openLedgerBackend } from '../ledger/open-ledger-backend.js';
+
+async function configFromArgs(): Promise<{ config: GatewayConfig; tokens?: Record<string, string> }> {
+  const { values } = parseArgs({
+    options: { org: { type: 'string' }, ledger: { type: 'string', default: 'embedded' }, config: { type: 'string' }, port: { type: 'string' } },
+    strict: true,
+  });
+  const file = values.config ?? process.env['HUTONG_CONFIG'];
+  if (file) return { config: loadConfigFile(file) };
+  const consortium = loadConsortium(process.env);
+  const org = consortium.orgs.find((o) => o.name === values.org);
+  if (!org) throw new GatewayError('CONFIG_INVALID', `--org must be one of: ${consortium.orgs.map((o) => o.name).join(', ')}`);
+  if (values.ledger !== 'embedded' && values.ledger !== 'fabric') throw new GatewayError('CONFIG_INVALID', '--ledger must be embedded or fabric');
+  const home = resolve(process.env['HUTONG_HOME'] ?? '.hutong');
+  const tokenIssuer = await newDemoTokenIssuer({ keyFile: join(home, 'secrets', 'demo-token-issuer.json') });
+  const audience = gatewayAudience(org.name);
+  const config = parseConfig({
+    org: { name: org.name, mspId: org.mspId, jurisdiction: org.jurisdiction, displayName: org.displayName },
+    http: { port: values.port !== undefined ? Number(values.port) : org.port },
+    ledger: values.ledger === 'fabric' ? { kind: 'fabric' } : { kind: 'embedded', path: join(home, 'ledger.sqlite') },
+    dataDir: join(home, org.name),
+    auth: { issuer: DEMO_TOKEN_ISSUER, audience, jwks: tokenIssuer.jwks },
+    issuerSecrets: consortium.issuers
+      .filter((i) => i.org === org.name)
+      .map((i) => ({ issuerId: i.id, kid: i.kid, file: join(home, 'secrets', `${i.id}.${i.kid}.json`) })),
+    logLevel: process.env['HUTONG_LOG_LEVEL'] ?? 'info',
+  }, `gateway configuration of ${org.name}`);
+  const tokens: Record<string, string> = {};
+  for (const role of ['checkpoint', 'issuer', 'auditor', 'admin'] as const) {
+    tokens[role] = await tokenIssuer.mint({
+      subject: `${org.name}-${role}-demo`, audience, roles: [role],
+      ...(role === 'issuer' ? { issuers: consortium.issuers.filter((i) => i.org === org.name).map((i) => i.id) } : {}),
+    });
+  }
+  return { config, tokens };
+}
+
+async function main(): Promise<void> {
+  const { config, tokens } = await configFromArgs();
+  const backend = openLedgerBackend(config.ledger); // fails fast for fabric (issue 3)
+  const gateway = await newGateway(config, { backend });
+  console.error(`${config.org.displayName} gateway: ${gateway.url} (ledger: ${config.ledger.kind})`);
+  for (const [role, token] of Object.entries(tokens ?? {})) console.error(`  ${role.padEnd(10)} token: ${token}`);
+  const stop = () => void gateway.close().then(() => backend.close()).then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof GatewayError) console.error(`error ${e.code}: ${e.message}`);
+  else console.error(e);
+  process.exit(1);
+});
