@@ -3,6 +3,7 @@ import { HutongSdkError } from './errors.js';
 import type { DecodeReasonCode } from './reason-codes.js';
 import type { CryptoBackend } from './lib/crypto-backend.js';
 import { base45Decode } from './lib/base45.js';
+import { toHex } from './lib/hex.js';
 import { crc16 } from './lib/crc16.js';
 import { decodeCredentialText, decodeProofSection, Reader } from './lib/envelope.js';
 import { JsonError, parseStrictJson, type JsonValue } from './lib/strict-json.js';
@@ -69,7 +70,8 @@ export async function decodeWith(backend: CryptoBackend, qr: unknown): Promise<D
   if (!deflated) fail('DECODE_ENVELOPE', 'bad compressed length');
   const proofSection = decodeProofSection(reader);
   if (typeof proofSection === 'string') fail('DECODE_ENVELOPE', proofSection);
-  const inflated = await backend.inflateRaw(deflated, MAX_INFLATED_BYTES);
+  const pending = backend.inflateRaw(deflated, MAX_INFLATED_BYTES);
+  const inflated = pending instanceof Promise ? await pending : pending;
   if (inflated === 'too-large') fail('DECODE_TOO_LARGE', `inflates past ${MAX_INFLATED_BYTES} bytes`);
   if (inflated === 'invalid') fail('DECODE_INFLATE', 'invalid DEFLATE stream');
   const text = decodeCredentialText(inflated);
@@ -78,10 +80,8 @@ export async function decodeWith(backend: CryptoBackend, qr: unknown): Promise<D
   const header = jsonObject(env.header, 'header');
   const claims = jsonObject(env.payload, 'payload');
   const signingInput = `${backend.base64url(env.header)}.${backend.base64url(env.payload)}`;
-  let rootTag = '';
-  for (const b of env.rootTag) rootTag += b.toString(16).padStart(2, '0');
   return {
-    header, claims, signingInput, signature: env.signature, rootTag,
+    header, claims, signingInput, signature: env.signature, rootTag: toHex(env.rootTag),
     jws: `${signingInput}.${backend.base64url(env.signature)}`,
     proof: { leafIndex: env.leafIndex, treeSize: env.treeSize, path: env.path },
   };

@@ -5,7 +5,7 @@ import type { ReasonCode } from './reason-codes.js';
 import type { CryptoBackend, CredentialAlg } from './lib/crypto-backend.js';
 import { decodeWith, type DecodedCredential } from './qr-decoder.js';
 import { indexTrust, type IndexedAnchor, type IndexedTrust, type TrustSnapshot } from './trust-snapshot.js';
-import { nodeInput, rootFromProof } from './lib/merkle.js';
+import { nodeInput, rootFromProof, rootFromProofSync } from './lib/merkle.js';
 import { toHex } from './lib/hex.js';
 import { CREDENTIAL_TYP } from './lib/limits.js';
 import { leafInput } from './lib/leaf-input.js';
@@ -90,8 +90,6 @@ function isHighS(sig: Uint8Array): boolean {
   return false;
 }
 
-const encoder = new TextEncoder();
-
 interface Settings { jurisdiction: string; maxSnapshotAgeMs: number; skewMs: number }
 
 function settings(o: VerifierOptions): Settings {
@@ -121,9 +119,12 @@ function keyMatchesAlg(alg: CredentialAlg, jwk: { kty?: unknown; crv?: unknown }
 export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions, indexed?: IndexedTrust): Verifier {
   const s = settings(options);
   const trust = indexed ?? indexTrust(options.trust);
-  const hashNode = backend.sha256Sync
-    ? ((sync) => (l: Uint8Array, r: Uint8Array) => sync(nodeInput(l, r)))(backend.sha256Sync)
-    : (l: Uint8Array, r: Uint8Array) => backend.sha256(nodeInput(l, r));
+  const sync = backend.sha256Sync;
+  const proofRoot = sync
+    ? (i: number, n: number, leaf: Uint8Array, path: readonly Uint8Array[]): Uint8Array | null =>
+      rootFromProofSync(i, n, leaf, path, (l, r) => sync(nodeInput(l, r)))
+    : (i: number, n: number, leaf: Uint8Array, path: readonly Uint8Array[]): Promise<Uint8Array | null> =>
+      rootFromProof(i, n, leaf, path, (l, r) => backend.sha256(nodeInput(l, r)));
 
   async function run(qr: string, nowMs: number, out: VerificationResult): Promise<ReasonCode> {
     if (trust.generatedAtMs > nowMs + s.skewMs) return 'SNAPSHOT_INVALID';
@@ -158,8 +159,10 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     if (issuer.state !== 'active') return 'ISSUER_INACTIVE';
 
     // The anchoring time decides key revocation, so the proof's root is computed (hashes only) before the key check.
-    const leafHash = await backend.sha256(leafInput(cred.signingInput));
-    const root = await rootFromProof(cred.proof.leafIndex, cred.proof.treeSize, leafHash, cred.proof.path, hashNode);
+    const leafBytes = leafInput(cred.signingInput);
+    const leafHash = sync ? sync(leafBytes) : await backend.sha256(leafBytes);
+    const rootOrPromise = proofRoot(cred.proof.leafIndex, cred.proof.treeSize, leafHash, cred.proof.path);
+    const root = rootOrPromise instanceof Promise ? await rootOrPromise : rootOrPromise;
     const rootHex = root ? toHex(root) : null;
     const proofOk = rootHex !== null && rootHex.startsWith(cred.rootTag);
     const sameIssuer = proofOk ? (trust.anchors.get(rootHex) ?? []).filter((a) => a.record.issuerId === iss) : [];
@@ -183,9 +186,10 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     } catch {
       return 'KEY_ALG_MISMATCH';
     }
-    let valid = false;
+    let valid: boolean | Promise<boolean> = false;
     try {
-      valid = await backend.verify(alg, publicKey, cred.signature, encoder.encode(cred.signingInput));
+      valid = backend.verify(alg, publicKey, cred.signature, leafBytes.subarray(leafBytes.length - cred.signingInput.length));
+      if (valid instanceof Promise) valid = await valid;
     } catch {
       valid = false;
     }

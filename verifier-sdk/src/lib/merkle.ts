@@ -41,6 +41,26 @@ export function auditPath(levels: readonly Uint8Array[][], index: number): Uint8
   return path;
 }
 
+/** RFC 9162 §2.1.3.2 with a synchronous hash (Node): no microtask per level. */
+export function rootFromProofSync(
+  leafIndex: number, treeSize: number, leafHash: Uint8Array, path: readonly Uint8Array[], hashNode: NodeHasher,
+): Uint8Array | null {
+  if (leafIndex >= treeSize) return null;
+  let fn = leafIndex, sn = treeSize - 1, r = leafHash;
+  for (const p of path) {
+    if (sn === 0) return null;
+    if (fn % 2 === 1 || fn === sn) {
+      r = hashNode(p, r);
+      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn /= 2; sn = Math.floor(sn / 2); }
+    } else {
+      r = hashNode(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 ? r : null;
+}
+
 /** RFC 9162 §2.1.3.2: the root implied by an inclusion proof, or null if the path has the wrong shape. */
 export async function rootFromProof(
   leafIndex: number, treeSize: number, leafHash: Uint8Array, path: readonly Uint8Array[], hashNode: AsyncNodeHasher,

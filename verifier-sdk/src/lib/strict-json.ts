@@ -82,14 +82,16 @@ function object(p: Cursor, depth: number): JsonValue {
 function string(p: Cursor): string {
   const start = p.i;
   p.i++;
+  let escaped = false;
   for (;;) {
     const c = p.text.charCodeAt(p.i);
     if (Number.isNaN(c)) throw new JsonError(false, 'unterminated string');
     if (c < 0x20) throw new JsonError(false, 'control character in string');
-    if (c === 0x5c) p.i += 2;
+    if (c === 0x5c) { p.i += 2; escaped = true; }
     else if (c === 0x22) { p.i++; break; }
     else p.i++;
   }
+  if (!escaped) return p.text.slice(start + 1, p.i - 1);
   // The slice is a complete JSON string token; JSON.parse validates and decodes its escapes.
   try {
     return JSON.parse(p.text.slice(start, p.i)) as string;
