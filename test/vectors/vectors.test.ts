@@ -35,3 +35,19 @@ test.each([['default (web) backend', verify], ['node backend', node.verify]])('%
     expect({ name: c.name, decision: r.decision, reason: r.reason }).toEqual({ name: c.name, ...c.expected });
   }
 });
+
+test('the worked example of docs/protocol.md decodes to its parts and verifies', async () => {
+  const ex = JSON.parse(readFileSync(join(__dirname, 'worked-example.json'), 'utf8'));
+  const { decodeQr } = await import('@hutong/verifier-sdk');
+  const { leafHashOf, merkleRoot } = await import('@hutong/verifier-sdk/issuer');
+  const d = await decodeQr(ex.qr);
+  expect(d.jws).toBe(ex.jws);
+  expect(d.signingInput).toBe(ex.signingInput);
+  expect(d.proof).toEqual({ leafIndex: 2, treeSize: 3, path: ex.proof.path.map((h: string) => Buffer.from(h, 'hex')) });
+  expect(d.rootTag).toBe(ex.root.slice(0, 16));
+  expect(leafHashOf(ex.jws)).toBe(ex.leafHash);
+  expect(merkleRoot([...ex.otherLeaves, ex.leafHash])).toBe(ex.root);
+  for (const fn of [verify, node.verify]) {
+    expect(await fn(ex.qr, { trust: ex.trust, jurisdiction: 'MacauMSP', now: new Date(ex.now) })).toEqual(ex.result);
+  }
+});
