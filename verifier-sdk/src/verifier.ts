@@ -5,7 +5,7 @@ import type { ReasonCode } from './reason-codes.js';
 import type { CryptoBackend, CredentialAlg } from './lib/crypto-backend.js';
 import { decodeWith, type DecodedCredential } from './qr-decoder.js';
 import { indexTrust, type IndexedAnchor, type IndexedTrust, type TrustSnapshot } from './trust-snapshot.js';
-import { nodeInput, rootFromProof, rootFromProofSync } from './lib/merkle.js';
+import { nodeInput, proofSteps, type ProofStep } from './lib/merkle.js';
 import { toHex } from './lib/hex.js';
 import { CREDENTIAL_TYP } from './lib/limits.js';
 import { leafInput } from './lib/leaf-input.js';
@@ -119,12 +119,16 @@ function keyMatchesAlg(alg: CredentialAlg, jwk: { kty?: unknown; crv?: unknown }
 export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions, indexed?: IndexedTrust): Verifier {
   const s = settings(options);
   const trust = indexed ?? indexTrust(options.trust);
-  const sync = backend.sha256Sync;
-  const proofRoot = sync
-    ? (i: number, n: number, leaf: Uint8Array, path: readonly Uint8Array[]): Uint8Array | null =>
-      rootFromProofSync(i, n, leaf, path, (l, r) => sync(nodeInput(l, r)))
-    : (i: number, n: number, leaf: Uint8Array, path: readonly Uint8Array[]): Promise<Uint8Array | null> =>
-      rootFromProof(i, n, leaf, path, (l, r) => backend.sha256(nodeInput(l, r)));
+  async function leafAndRoot(leafBytes: Uint8Array, steps: readonly ProofStep[] | null): Promise<{ leafHash: string; root: string | null }> {
+    if (backend.foldProof) {
+      const r = backend.foldProof(leafBytes, steps ?? []);
+      return { leafHash: r.leafHash, root: steps ? r.root : null };
+    }
+    const leaf = await backend.sha256(leafBytes);
+    let r = leaf;
+    for (const { sibling, siblingOnLeft } of steps ?? []) r = await backend.sha256(siblingOnLeft ? nodeInput(sibling, r) : nodeInput(r, sibling));
+    return { leafHash: toHex(leaf), root: steps ? toHex(r) : null };
+  }
 
   async function run(qr: string, nowMs: number, out: VerificationResult): Promise<ReasonCode> {
     if (trust.generatedAtMs > nowMs + s.skewMs) return 'SNAPSHOT_INVALID';
@@ -160,10 +164,8 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
 
     // The anchoring time decides key revocation, so the proof's root is computed (hashes only) before the key check.
     const leafBytes = leafInput(cred.signingInput);
-    const leafHash = sync ? sync(leafBytes) : await backend.sha256(leafBytes);
-    const rootOrPromise = proofRoot(cred.proof.leafIndex, cred.proof.treeSize, leafHash, cred.proof.path);
-    const root = rootOrPromise instanceof Promise ? await rootOrPromise : rootOrPromise;
-    const rootHex = root ? toHex(root) : null;
+    const computed = await leafAndRoot(leafBytes, proofSteps(cred.proof.leafIndex, cred.proof.treeSize, cred.proof.path));
+    const rootHex = computed.root;
     const proofOk = rootHex !== null && rootHex.startsWith(cred.rootTag);
     const sameIssuer = proofOk ? (trust.anchors.get(rootHex) ?? []).filter((a) => a.record.issuerId === iss) : [];
     // A proof for another tree size can imply the same root; the anchored leaf count settles which tree it is.
@@ -207,7 +209,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     if (sameIssuer.length === 0) return 'ROOT_NOT_ANCHORED';
     if (sameTree.length === 0) return 'PROOF_INVALID';
     if (!anchor) return 'ANCHOR_KID_MISMATCH';
-    const leafHex = toHex(leafHash);
+    const leafHex = computed.leafHash;
     out.evidence = {
       root: rootHex, issuerId: iss, kid, leafHash: leafHex, anchorTxId: anchor.record.txId, anchoredAt: anchor.record.anchoredAt,
     };

@@ -98,3 +98,21 @@ test('a malformed public key fails to import (and the verifier maps it to a reas
   }
   expect(createPublicKey).toBeDefined();
 });
+
+test('Node foldProof fast path = generic RFC 9162 fold with SHA-256 (leaf hash and root)', async () => {
+  const { proofSteps, treeLevels, auditPath, nodeInput } = await import('../src/lib/merkle');
+  const { leafInput } = await import('../src/lib/leaf-input');
+  const node = newNodeBackend();
+  const sha = (d: Uint8Array): Uint8Array => createHash('sha256').update(d).digest();
+  await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 200 }), fc.nat(), fc.string({ maxLength: 80 }), async (n, i, text) => {
+    const input = leafInput(text.replace(/[^ -~]/g, 'x'));
+    const leaf = sha(input);
+    const m = i % n;
+    const leaves = Array.from({ length: n }, (_, k) => (k === m ? leaf : sha(Buffer.from([k, n]))));
+    const levels = treeLevels(leaves, (l, r) => sha(nodeInput(l, r)));
+    const steps = proofSteps(m, n, auditPath(levels, m))!;
+    expect(node.foldProof!(input, steps)).toEqual({
+      leafHash: Buffer.from(leaf).toString('hex'), root: Buffer.from(levels.at(-1)![0]!).toString('hex'),
+    });
+  }), { numRuns: 100 });
+});

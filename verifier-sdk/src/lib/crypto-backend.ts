@@ -1,3 +1,5 @@
+import type { ProofStep } from './merkle.js';
+
 /** A public key as the ledger stores it. */
 export type PublicJwk =
   | { kty: 'EC'; crv: 'P-256'; x: string; y: string }
@@ -12,8 +14,11 @@ export type CredentialAlg = 'ES256' | 'EdDSA';
 export interface CryptoBackend {
   readonly name: string;
   sha256(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
-  /** Set only where SHA-256 is synchronous; lets Merkle proofs be checked without a microtask per level. */
-  readonly sha256Sync?: (data: Uint8Array) => Uint8Array;
+  /**
+   * Optional synchronous fast path: the leaf hash of `leafInput` and the root reached by folding the proof steps
+   * (RFC 9162 §2.1.3.2), both lower-case hex. Must equal the generic computation with `sha256`.
+   */
+  readonly foldProof?: (leafInput: Uint8Array, steps: readonly ProofStep[]) => { leafHash: string; root: string };
   /** Imports a public key once; the verifier caches the result per (issuer, kid). Throws on a malformed key. */
   importKey(alg: CredentialAlg, jwk: PublicJwk): Promise<unknown>;
   /** Raw signature check: ES256 takes r‖s (IEEE P1363, 64 bytes), EdDSA the 64-byte RFC 8032 signature. */

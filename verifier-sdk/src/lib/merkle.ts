@@ -41,43 +41,42 @@ export function auditPath(levels: readonly Uint8Array[][], index: number): Uint8
   return path;
 }
 
-/** RFC 9162 §2.1.3.2 with a synchronous hash (Node): no microtask per level. */
-export function rootFromProofSync(
-  leafIndex: number, treeSize: number, leafHash: Uint8Array, path: readonly Uint8Array[], hashNode: NodeHasher,
-): Uint8Array | null {
+/** One step of an inclusion proof: hash the sibling on the left (`0x01 ‖ sibling ‖ r`) or on the right. */
+export interface ProofStep {
+  sibling: Uint8Array;
+  siblingOnLeft: boolean;
+}
+
+/**
+ * RFC 9162 §2.1.3.2, shape part: which side each audit-path hash goes on, or null when the index is out of range or
+ * the path is too long or too short. Hashing is left to the caller (sync on Node, async on WebCrypto).
+ */
+export function proofSteps(leafIndex: number, treeSize: number, path: readonly Uint8Array[]): ProofStep[] | null {
   if (leafIndex >= treeSize) return null;
-  let fn = leafIndex, sn = treeSize - 1, r = leafHash;
+  // Indices may exceed 2^31, so use arithmetic rather than bit operators.
+  let fn = leafIndex, sn = treeSize - 1;
+  const steps: ProofStep[] = [];
   for (const p of path) {
-    if (sn === 0) return null;
+    if (sn === 0) return null; // path too long
     if (fn % 2 === 1 || fn === sn) {
-      r = hashNode(p, r);
+      steps.push({ sibling: p, siblingOnLeft: true });
       if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn /= 2; sn = Math.floor(sn / 2); }
     } else {
-      r = hashNode(r, p);
+      steps.push({ sibling: p, siblingOnLeft: false });
     }
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  return sn === 0 ? r : null;
+  return sn === 0 ? steps : null; // sn ≠ 0: path too short
 }
 
 /** RFC 9162 §2.1.3.2: the root implied by an inclusion proof, or null if the path has the wrong shape. */
 export async function rootFromProof(
   leafIndex: number, treeSize: number, leafHash: Uint8Array, path: readonly Uint8Array[], hashNode: AsyncNodeHasher,
 ): Promise<Uint8Array | null> {
-  if (leafIndex >= treeSize) return null;
-  // Indices may exceed 2^31, so use arithmetic rather than bit operators.
-  let fn = leafIndex, sn = treeSize - 1, r = leafHash;
-  for (const p of path) {
-    if (sn === 0) return null; // path too long
-    if (fn % 2 === 1 || fn === sn) {
-      r = await hashNode(p, r);
-      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn /= 2; sn = Math.floor(sn / 2); }
-    } else {
-      r = await hashNode(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 ? r : null; // sn ≠ 0: path too short
+  const steps = proofSteps(leafIndex, treeSize, path);
+  if (!steps) return null;
+  let r = leafHash;
+  for (const { sibling, siblingOnLeft } of steps) r = await (siblingOnLeft ? hashNode(sibling, r) : hashNode(r, sibling));
+  return r;
 }

@@ -13,6 +13,7 @@ declare module 'node:crypto' {
   export function sign(algorithm: string | null, data: Uint8Array, key: SignKey): Uint8Array;
   export function verify(algorithm: string | null, data: Uint8Array, key: SignKey, signature: Uint8Array): boolean;
   export function hash(algorithm: 'sha256', data: Uint8Array | string, outputEncoding: 'buffer'): Uint8Array;
+  export function hash(algorithm: 'sha256', data: Uint8Array | string, outputEncoding: 'latin1' | 'hex'): string;
   interface Hash { update(data: Uint8Array | string): Hash; digest(): Uint8Array }
   export function createHash(algorithm: 'sha256'): Hash;
   export function createHmac(algorithm: 'sha256', key: Uint8Array): Hash;
@@ -25,7 +26,12 @@ declare module 'node:zlib' {
 }
 
 declare module 'node:buffer' {
+  export interface NodeBuffer extends Uint8Array {
+    write(s: string, offset: number, length: number, encoding: 'latin1'): number;
+    toString(encoding?: 'hex' | 'latin1' | 'utf8' | 'base64url', start?: number, end?: number): string;
+  }
   export const Buffer: {
+    alloc(size: number): NodeBuffer;
     from(data: ArrayBufferLike, byteOffset?: number, length?: number): Uint8Array & { toString(encoding: 'base64url' | 'latin1' | 'utf8'): string };
     from(data: string, encoding: 'latin1' | 'utf8' | 'base64url'): Uint8Array;
   };
