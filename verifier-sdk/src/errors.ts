@@ -4,7 +4,14 @@
  */
 import type { DecodeReasonCode } from './reason-codes.js';
 
-/** Codes carried by {@link HutongSdkError}: decode failures plus argument / issuing failures. */
+/**
+ * Codes carried by {@link HutongSdkError}: decode failures plus argument / issuing failures.
+ *
+ * @example
+ * ```ts
+ * const httpStatus: Record<HutongSdkErrorCode, number> = { ANCHOR_FAILED: 503, INVALID_CLAIMS: 400, ... };
+ * ```
+ */
 export type HutongSdkErrorCode =
   | DecodeReasonCode
   | 'SNAPSHOT_INVALID'

@@ -9,7 +9,14 @@ import { decodeCredentialText, decodeProofSection, Reader } from './lib/envelope
 import { JsonError, parseStrictJson, type JsonValue } from './lib/strict-json.js';
 import { MAX_COMPRESSED_BYTES, MAX_INFLATED_BYTES, MAX_QR_CHARS, QR_PREFIX } from './lib/limits.js';
 
-/** An RFC 9162 inclusion proof as carried in the QR. */
+/**
+ * An RFC 9162 inclusion proof as carried in the QR.
+ *
+ * @example
+ * ```ts
+ * const { proof } = await decodeQr(qr); // { leafIndex: 2, treeSize: 3, path: [Uint8Array(32)] }
+ * ```
+ */
 export interface InclusionProof {
   leafIndex: number;
   treeSize: number;
@@ -17,7 +24,15 @@ export interface InclusionProof {
   path: readonly Uint8Array[];
 }
 
-/** A decoded but not yet verified credential. Nothing in it is trustworthy until `verify` says ACCEPT. */
+/**
+ * A decoded but not yet verified credential. Nothing in it is trustworthy until `verify` says ACCEPT.
+ *
+ * @example
+ * ```ts
+ * const d: DecodedCredential = await decodeQr(qr);
+ * console.log(d.header.kid, d.claims.vct, d.rootTag); // look-ups only; decide with verify()
+ * ```
+ */
 export interface DecodedCredential {
   header: Readonly<Record<string, JsonValue>>;
   claims: Readonly<Record<string, JsonValue>>;

@@ -1,6 +1,12 @@
 /**
- * Every verification outcome has exactly one stable reason code; the table in docs/protocol.md §Reason codes is
- * the normative list (same order as the checks).
+ * Every verification outcome has exactly one stable reason code; the table in docs/protocol.md §8 is the normative
+ * list (same order as the checks).
+ *
+ * @example
+ * ```ts
+ * import { REASON_CODES, type ReasonCode } from '@hutong/verifier-sdk';
+ * const counts = Object.fromEntries(REASON_CODES.map((c) => [c, 0])) as Record<ReasonCode, number>;
+ * ```
  */
 export const REASON_CODES = [
   'ACCEPTED',
@@ -39,10 +45,24 @@ export const REASON_CODES = [
   'CREDENTIAL_TOO_OLD',
 ] as const;
 
-/** A verification outcome code. `ACCEPTED` is the only code with decision `ACCEPT`. */
+/**
+ * A verification outcome code. `ACCEPTED` is the only code with decision `ACCEPT`.
+ *
+ * @example
+ * ```ts
+ * const label: Record<ReasonCode, string> = { ACCEPTED: '通过', CREDENTIAL_TOO_OLD: '超过6小时', ... };
+ * ```
+ */
 export type ReasonCode = (typeof REASON_CODES)[number];
 
-/** Codes that `decodeQr` may throw (a subset of {@link ReasonCode}). */
+/**
+ * Codes that `decodeQr` may throw (a subset of {@link ReasonCode}).
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof HutongSdkError && e.code === 'DECODE_CHECKSUM') askToRescan(); }
+ * ```
+ */
 export type DecodeReasonCode =
   | 'DECODE_PREFIX'
   | 'DECODE_TOO_LARGE'

@@ -7,7 +7,15 @@ import { HutongSdkError } from './errors.js';
 
 export type { CredentialAlg, PublicJwk };
 
-/** A credential issuer (ledger record `issuer`). Only `state: 'active'` issuers are trusted. */
+/**
+ * A credential issuer (ledger record `issuer`). Only `state: 'active'` issuers are trusted.
+ *
+ * @example
+ * ```ts
+ * const issuer: SnapshotIssuer = { id: 'gd-health-code', ownerMsp: 'GuangdongMSP', jurisdiction: 'guangdong',
+ *   displayName: '广东省健康码中心', credentialTypes: ['health-code'], state: 'active' };
+ * ```
+ */
 export interface SnapshotIssuer {
   id: string;
   ownerMsp: string;
@@ -17,7 +25,15 @@ export interface SnapshotIssuer {
   state: 'proposed' | 'active' | 'suspended' | 'retired';
 }
 
-/** An issuer's public key (ledger record `issuerKey`). Keys in state `proposed` are ignored. */
+/**
+ * An issuer's public key (ledger record `issuerKey`). Keys in state `proposed` are ignored.
+ *
+ * @example
+ * ```ts
+ * const key: SnapshotKey = { issuerId: 'gd-health-code', kid: 'gd-hc-2026-01', alg: 'EdDSA', jwk: { kty: 'OKP', crv: 'Ed25519', x },
+ *   validFrom: '2026-01-01T00:00:00.000Z', validUntil: '2027-01-01T00:00:00.000Z', state: 'active' };
+ * ```
+ */
 export interface SnapshotKey {
   issuerId: string;
   kid: string;
@@ -30,7 +46,16 @@ export interface SnapshotKey {
   revokedAt?: string;
 }
 
-/** What one recognising MSP accepts from one issuer for one credential type (ledger record `recognition`). */
+/**
+ * What one recognising MSP accepts from one issuer for one credential type (ledger record `recognition`).
+ *
+ * @example
+ * ```ts
+ * const macau: SnapshotPolicy = { recognisingMsp: 'MacauMSP', issuerId: 'gd-health-code', credentialType: 'health-code',
+ *   statusMapping: { green: 'green' }, acceptedStatuses: ['green'], maxAgeSeconds: 21600,
+ *   validFrom: '2026-01-01T00:00:00.000Z', version: 3, withdrawn: false };
+ * ```
+ */
 export interface SnapshotPolicy {
   recognisingMsp: string;
   issuerId: string;
@@ -44,7 +69,15 @@ export interface SnapshotPolicy {
   withdrawn: boolean;
 }
 
-/** A Merkle root anchored on the ledger (ledger record `anchor`, plus the block that committed it). */
+/**
+ * A Merkle root anchored on the ledger (ledger record `anchor`, plus the block that committed it).
+ *
+ * @example
+ * ```ts
+ * const anchor: SnapshotAnchor = { root, issuerId: 'gd-health-code', kid: 'gd-hc-2026-01', leafCount: 4096,
+ *   anchoredAt: '2026-11-26T07:00:02.000Z', txId, blockNumber: 1234 };
+ * ```
+ */
 export interface SnapshotAnchor {
   root: string;
   issuerId: string;
@@ -56,7 +89,14 @@ export interface SnapshotAnchor {
   blockNumber?: number;
 }
 
-/** A revoked credential (ledger record `revocation`), identified by its lower-case hex leaf hash. */
+/**
+ * A revoked credential (ledger record `revocation`), identified by its lower-case hex leaf hash.
+ *
+ * @example
+ * ```ts
+ * const rev: SnapshotRevocation = { issuerId: 'gd-health-code', leafHash, reason: 'status-change', revokedAt: '2026-11-26T09:00:00.000Z' };
+ * ```
+ */
 export interface SnapshotRevocation {
   issuerId: string;
   leafHash: string;

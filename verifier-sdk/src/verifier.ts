@@ -10,7 +10,14 @@ import { toHex } from './lib/hex.js';
 import { CREDENTIAL_TYP } from './lib/limits.js';
 import { leafInput } from './lib/leaf-input.js';
 
-/** Options fixed for the lifetime of a {@link Verifier}. */
+/**
+ * Options fixed for the lifetime of a {@link Verifier}.
+ *
+ * @example
+ * ```ts
+ * const options: VerifierOptions = { trust, jurisdiction: 'MacauMSP', maxSnapshotAgeSeconds: 6 * 3600, clockSkewSeconds: 120 };
+ * ```
+ */
 export interface VerifierOptions {
   /** The trust snapshot to verify against. */
   trust: TrustSnapshot;
@@ -22,13 +29,27 @@ export interface VerifierOptions {
   clockSkewSeconds?: number;
 }
 
-/** Options of a one-off {@link verify} call. */
+/**
+ * Options of a one-off `verify` call.
+ *
+ * @example
+ * ```ts
+ * await verify(qr, { trust, jurisdiction: 'GuangdongMSP', now: new Date('2026-11-26T08:00:00Z') });
+ * ```
+ */
 export interface VerifyOptions extends VerifierOptions {
   /** Verification time; default `new Date()`. */
   now?: Date;
 }
 
-/** Officer-facing data, available once the signature has been checked. */
+/**
+ * Officer-facing data, available once the signature has been checked.
+ *
+ * @example
+ * ```ts
+ * if (r.display) screen.show(`${r.display.maskedName} ${r.display.documentHint} · ${r.display.issuerName}`);
+ * ```
+ */
 export interface DisplayData {
   issuerId: string;
   issuerName: string;
@@ -39,7 +60,14 @@ export interface DisplayData {
   documentHint?: string;
 }
 
-/** Why the credential is trusted: where its Merkle root sits on the ledger. */
+/**
+ * Why the credential is trusted: where its Merkle root sits on the ledger.
+ *
+ * @example
+ * ```ts
+ * audit.log({ reason: r.reason, tx: r.evidence?.anchorTxId, block: r.evidence?.blockNumber, leaf: r.evidence?.leafHash });
+ * ```
+ */
 export interface Evidence {
   /** Merkle root, lower-case hex. */
   root: string;
@@ -52,7 +80,15 @@ export interface Evidence {
   anchoredAt: string;
 }
 
-/** The outcome of one verification. `decision` is `ACCEPT` exactly when `reason` is `ACCEPTED`. */
+/**
+ * The outcome of one verification. `decision` is `ACCEPT` exactly when `reason` is `ACCEPTED`.
+ *
+ * @example
+ * ```ts
+ * const r: VerificationResult = await verifier.verify(qr);
+ * lane.light(r.decision === 'ACCEPT' ? 'green' : 'red', r.reason);
+ * ```
+ */
 export interface VerificationResult {
   decision: 'ACCEPT' | 'REJECT';
   reason: ReasonCode;
@@ -66,7 +102,16 @@ export interface VerificationResult {
   snapshotAgeSeconds: number;
 }
 
-/** A verifier bound to one compiled snapshot; keys are imported once per kid. */
+/**
+ * A verifier bound to one compiled snapshot; keys are imported once per kid. Create one per snapshot with
+ * `newVerifier` and replace it when a fresh snapshot arrives.
+ *
+ * @example
+ * ```ts
+ * let verifier: Verifier = newVerifier({ trust, jurisdiction: 'MacauMSP' });
+ * onSnapshot((t) => { verifier = newVerifier({ trust: t, jurisdiction: 'MacauMSP' }); });
+ * ```
+ */
 export interface Verifier {
   /** Verifies one QR text. Never throws for any input string. */
   verify(qr: string, options?: Readonly<{ now?: Date }>): Promise<VerificationResult>;

@@ -7,7 +7,14 @@ import { splitJws } from './credential-signer.js';
 import { hashNodeSync, leafHashBytes, type HexInclusionProof } from './merkle-batch.js';
 import { encodeQr } from './qr-encoder.js';
 
-/** What the ledger says about an anchored root. */
+/**
+ * What the ledger says about an anchored root.
+ *
+ * @example
+ * ```ts
+ * const receipt: AnchorReceipt = { txId, blockNumber: 1234, anchoredAt: '2026-11-26T07:00:02.000Z' };
+ * ```
+ */
 export interface AnchorReceipt {
   txId: string;
   blockNumber: number;
@@ -15,10 +22,24 @@ export interface AnchorReceipt {
   anchoredAt: string;
 }
 
-/** The injected ledger call: submit `AnchorRoot` and resolve once the transaction is committed. */
+/**
+ * The injected ledger call: submit `AnchorRoot` and resolve once the transaction is committed.
+ *
+ * @example
+ * ```ts
+ * const anchor: AnchorFn = async ({ root, leafCount, kid, issuerId }) => ledger.submitAnchor(issuerId, root, leafCount, kid);
+ * ```
+ */
 export type AnchorFn = (request: Readonly<{ root: string; leafCount: number; kid: string; issuerId: string }>) => Promise<AnchorReceipt>;
 
-/** One anchored credential, ready to hand to its holder. */
+/**
+ * One anchored credential, ready to hand to its holder.
+ *
+ * @example
+ * ```ts
+ * const { qr, leafHash, anchor }: IssuedCredential = await batcher.add(jws);
+ * ```
+ */
 export interface IssuedCredential {
   jws: string;
   /** Leaf hash, lower-case hex. */
@@ -31,7 +52,14 @@ export interface IssuedCredential {
   anchor: AnchorReceipt;
 }
 
-/** Collects credentials of one issuer key and anchors them in batches. */
+/**
+ * Collects credentials of one issuer key and anchors them in batches.
+ *
+ * @example
+ * ```ts
+ * process.on('SIGTERM', () => void batcher.close()); // anchor what is queued before exiting
+ * ```
+ */
 export interface Batcher {
   /** Queues a signed credential; resolves once its batch root is committed on the ledger. */
   add(jws: string): Promise<IssuedCredential>;
@@ -43,6 +71,14 @@ export interface Batcher {
   readonly pending: number;
 }
 
+/**
+ * Options of {@link newBatcher}.
+ *
+ * @example
+ * ```ts
+ * const options: BatcherOptions = { issuerId, kid, maxLeaves: 4096, maxDelayMs: 2000, anchor };
+ * ```
+ */
 export interface BatcherOptions {
   issuerId: string;
   kid: string;

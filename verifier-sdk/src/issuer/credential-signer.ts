@@ -6,10 +6,24 @@ import { base64urlDecode, base64urlEncode } from '../lib/base64url.js';
 import { CREDENTIAL_TYP } from '../lib/limits.js';
 import type { CredentialAlg, PublicJwk } from '../lib/crypto-backend.js';
 
-/** A private JWK (the public members plus `d`). */
+/**
+ * A private JWK (the public members plus `d`).
+ *
+ * @example
+ * ```ts
+ * const { privateJwk }: { privateJwk: PrivateJwk } = generateSigningKey('EdDSA');
+ * ```
+ */
 export type PrivateJwk = PublicJwk & { d: string };
 
-/** What an issuer puts in one credential; `iss`, `jti`, `iat`, `nbf` and `exp` are filled in by the signer. */
+/**
+ * What an issuer puts in one credential; `iss`, `jti`, `iat`, `nbf` and `exp` are filled in by the signer.
+ *
+ * @example
+ * ```ts
+ * const input: CredentialInput = { vct: 'health-code', st: 'green', sub, name: maskName('陈大明'), doc: documentHint('HRP', no), validitySeconds: 86400 };
+ * ```
+ */
 export interface CredentialInput {
   /** Credential type, e.g. `health-code`. */
   vct: string;
@@ -29,7 +43,14 @@ export interface CredentialInput {
   extra?: Readonly<Record<string, string | number | boolean>>;
 }
 
-/** Signs credentials with one issuer key. */
+/**
+ * Signs credentials with one issuer key.
+ *
+ * @example
+ * ```ts
+ * const jws = signer.sign(input); // compact JWS, ES256 low-S or EdDSA
+ * ```
+ */
 export interface CredentialSigner {
   readonly issuerId: string;
   readonly kid: string;
@@ -55,7 +76,15 @@ function bigIntTo32(n: bigint): Uint8Array {
   return out;
 }
 
-/** s ↦ n − s when s > n/2 (the canonical low-S form, as Bitcoin BIP 62 and noble-curves `lowS`). */
+/**
+ * s ↦ n − s when s > n/2 (the canonical low-S form, as Bitcoin BIP 62 and noble-curves `lowS`), for ES256
+ * signatures in IEEE P1363 form (r ‖ s) produced elsewhere, e.g. by an HSM.
+ *
+ * @example
+ * ```ts
+ * const sig = normaliseLowS(await hsm.sign('ES256', signingInputBytes));
+ * ```
+ */
 export function normaliseLowS(sig: Uint8Array): Uint8Array {
   const s = bytesToBigInt(sig.subarray(32, 64));
   if (s <= P256_N >> 1n) return sig;

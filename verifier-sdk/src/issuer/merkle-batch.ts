@@ -9,7 +9,14 @@ import { splitJws } from './credential-signer.js';
 const sha256 = (d: Uint8Array): Uint8Array => hash('sha256', d, 'buffer');
 export const hashNodeSync = (l: Uint8Array, r: Uint8Array): Uint8Array => sha256(nodeInput(l, r));
 
-/** Inclusion proof with hex hashes (RFC 9162 §2.1.3). */
+/**
+ * Inclusion proof with hex hashes (RFC 9162 §2.1.3).
+ *
+ * @example
+ * ```ts
+ * const proof: HexInclusionProof = { leafIndex: 2, treeSize: 3, path: ['d4b771e2…'] };
+ * ```
+ */
 export interface HexInclusionProof {
   leafIndex: number;
   treeSize: number;

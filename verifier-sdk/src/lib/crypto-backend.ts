@@ -1,10 +1,25 @@
 import type { ProofStep } from './merkle.js';
 
-/** A public key as the ledger stores it. */
+/**
+ * A public key as the ledger stores it.
+ *
+ * @example
+ * ```ts
+ * const jwk: PublicJwk = { kty: 'EC', crv: 'P-256', x: '…', y: '…' };
+ * ```
+ */
 export type PublicJwk =
   | { kty: 'EC'; crv: 'P-256'; x: string; y: string }
   | { kty: 'OKP'; crv: 'Ed25519'; x: string };
 
+/**
+ * The only two signature algorithms of hutong credentials.
+ *
+ * @example
+ * ```ts
+ * const alg: CredentialAlg = 'EdDSA';
+ * ```
+ */
 export type CredentialAlg = 'ES256' | 'EdDSA';
 
 /**
