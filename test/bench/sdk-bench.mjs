@@ -18,7 +18,7 @@ const issuer = await import(join(dist, 'issuer', 'index.js'));
 const NOW = new Date('2026-11-26T08:00:00.000Z');
 const ISSUED_AT = new Date('2026-11-26T07:00:00.000Z');
 const ISSUER_ID = 'gd-health-code';
-const BENCH_MS = Number(process.env.BENCH_MS ?? 1500);
+const BENCH_MS = Number(process.env.BENCH_MS ?? 600);
 
 const trust = {
   version: 1, jurisdiction: 'MacauMSP', generatedAt: '2026-11-26T07:30:00.000Z',
@@ -96,13 +96,23 @@ const rawItems = (creds, jwk) => {
 const rawEs = rawItems(sample(es), es.publicJwk);
 const rawEd = rawItems(sample(ed), ed.publicJwk);
 
-// Warm up, then measure SDK and raw alternately so both see the same machine state.
+// Warm up, then measure SDK and raw in alternating rounds so both see the same machine load; report medians.
 const qrs = (c) => sample(c).map((x) => x.qr);
-await rate((q) => verifierNode.verify(q, { now: NOW }), qrs(es));
-const rawEsRate = rateSync((x) => cryptoVerify('sha256', x.data, { key: x.key, dsaEncoding: 'ieee-p1363' }, x.sig), rawEs);
-const sdkEsRate = await rate((q) => verifierNode.verify(q, { now: NOW }), qrs(es));
-const rawEdRate = rateSync((x) => cryptoVerify(null, x.data, x.key, x.sig), rawEd);
-const sdkEdRate = await rate((q) => verifierNode.verify(q, { now: NOW }), qrs(ed));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ROUNDS = 5;
+async function compare(qrList, raw, rawFn) {
+  await rate((q) => verifierNode.verify(q, { now: NOW }), qrList);
+  const sdk = [], base = [], ratio = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const b = rateSync(rawFn, raw);
+    const s = await rate((q) => verifierNode.verify(q, { now: NOW }), qrList);
+    sdk.push(s); base.push(b); ratio.push(s / b);
+  }
+  return { sdk: median(sdk), raw: median(base), ratio: median(ratio) };
+}
+const esCmp = await compare(qrs(es), rawEs, (x) => cryptoVerify('sha256', x.data, { key: x.key, dsaEncoding: 'ieee-p1363' }, x.sig));
+const edCmp = await compare(qrs(ed), rawEd, (x) => cryptoVerify(null, x.data, x.key, x.sig));
+const [rawEsRate, sdkEsRate, rawEdRate, sdkEdRate] = [esCmp.raw, esCmp.sdk, edCmp.raw, edCmp.sdk];
 const webEsRate = await rate((q) => verifierWeb.verify(q, { now: NOW }), qrs(es));
 const webEdRate = await rate((q) => verifierWeb.verify(q, { now: NOW }), qrs(ed));
 
@@ -128,17 +138,17 @@ const bundleGz = gzipSync(bundle.outputFiles[0].contents, { level: 9 }).length;
 
 const qr4096 = sizes.find((s) => s.batch === 4096).qrChars;
 const results = {
-  node: process.version, benchMs: BENCH_MS,
+  node: process.version, benchMs: BENCH_MS, rounds: ROUNDS, note: 'rates and ratios are medians of alternating SDK/raw rounds',
   verifyPerSecond: {
-    sdkNodeES256: Math.round(sdkEsRate), rawNodeCryptoES256: Math.round(rawEsRate), ratioES256: +(sdkEsRate / rawEsRate).toFixed(3),
-    sdkNodeEdDSA: Math.round(sdkEdRate), rawNodeCryptoEdDSA: Math.round(rawEdRate), ratioEdDSA: +(sdkEdRate / rawEdRate).toFixed(3),
+    sdkNodeES256: Math.round(sdkEsRate), rawNodeCryptoES256: Math.round(rawEsRate), ratioES256: +esCmp.ratio.toFixed(3),
+    sdkNodeEdDSA: Math.round(sdkEdRate), rawNodeCryptoEdDSA: Math.round(rawEdRate), ratioEdDSA: +edCmp.ratio.toFixed(3),
     sdkWebES256: Math.round(webEsRate), sdkWebEdDSA: Math.round(webEdRate),
   },
   merkleLeavesPerSecond: Math.round(merkleLeavesPerSecond),
   sizes,
   bundle: { minBytes: bundleBytes, minGzBytes: bundleGz },
   targets: {
-    verifyRatioAtLeast075: sdkEsRate / rawEsRate >= 0.75,
+    verifyRatioAtLeast075: esCmp.ratio >= 0.75,
     qr4096AtMost1000Chars: qr4096 <= 1000,
     bundleAtMost40KB: bundleGz <= 40 * 1024,
   },

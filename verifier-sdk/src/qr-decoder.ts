@@ -95,9 +95,11 @@ export async function decodeWith(backend: CryptoBackend, qr: unknown): Promise<D
   const header = jsonObject(env.header, 'header');
   const claims = jsonObject(env.payload, 'payload');
   const signingInput = `${backend.base64url(env.header)}.${backend.base64url(env.payload)}`;
+  let jws: string | undefined;
   return {
     header, claims, signingInput, signature: env.signature, rootTag: toHex(env.rootTag),
-    jws: `${signingInput}.${backend.base64url(env.signature)}`,
+    // Built on first use: verification never needs the compact string.
+    get jws() { return (jws ??= `${signingInput}.${backend.base64url(env.signature)}`); },
     proof: { leafIndex: env.leafIndex, treeSize: env.treeSize, path: env.path },
   };
 }

@@ -1,6 +1,7 @@
 // Base45, RFC 9285 §4: 2 bytes → 3 characters (little-endian digits), a trailing byte → 2 characters.
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-const DECODE = new Int8Array(128).fill(-1);
+// Code unit (≤ 0xff) → digit; 0xff = not in the alphabet.
+const DECODE = new Uint8Array(256).fill(0xff);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
 export function base45Encode(bytes: Uint8Array): string {
@@ -25,8 +26,10 @@ export function base45Decode(text: string, start = 0): Uint8Array | null {
   let o = 0;
   let i = start;
   for (; i + 2 < text.length; i += 3) {
-    const c = digit(text, i), d = digit(text, i + 1), e = digit(text, i + 2);
-    if (c < 0 || d < 0 || e < 0) return null;
+    const c0 = text.charCodeAt(i), c1 = text.charCodeAt(i + 1), c2 = text.charCodeAt(i + 2);
+    if ((c0 | c1 | c2) > 0xff) return null;
+    const c = DECODE[c0]!, d = DECODE[c1]!, e = DECODE[c2]!;
+    if (c === 0xff || d === 0xff || e === 0xff) return null;
     const n = c + d * 45 + e * 2025;
     if (n > 0xffff) return null;
     out[o++] = n >> 8;
@@ -34,7 +37,7 @@ export function base45Decode(text: string, start = 0): Uint8Array | null {
   }
   if (i < text.length) {
     const c = digit(text, i), d = digit(text, i + 1);
-    if (c < 0 || d < 0) return null;
+    if (c === 0xff || d === 0xff) return null;
     const n = c + d * 45;
     if (n > 0xff) return null;
     out[o++] = n;
@@ -44,5 +47,5 @@ export function base45Decode(text: string, start = 0): Uint8Array | null {
 
 function digit(text: string, i: number): number {
   const code = text.charCodeAt(i);
-  return code < 128 ? DECODE[code]! : -1;
+  return code <= 0xff ? DECODE[code]! : 0xff;
 }

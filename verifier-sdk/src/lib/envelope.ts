@@ -27,8 +27,18 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** The one header the compact form stands for: `{"alg":…,"kid":…,"typ":"hutong-vc+jws;v=1"}`, exactly these bytes. */
 export function compactHeaderBytes(alg: string, kid: string): Uint8Array {
-  return encoder.encode(JSON.stringify({ alg, kid, typ: CREDENTIAL_TYP }));
+  const key = `${alg}\u0000${kid}`;
+  let bytes = headerCache.get(key);
+  if (!bytes) {
+    bytes = encoder.encode(JSON.stringify({ alg, kid, typ: CREDENTIAL_TYP }));
+    if (headerCache.size >= 256) headerCache.clear(); // bounded: kids are few, but input is hostile
+    headerCache.set(key, bytes);
+  }
+  return bytes;
 }
+// Header bytes per (alg, kid): a checkpoint sees a handful of kids, and rebuilding the JSON costs a few µs per scan.
+// Callers never mutate the returned bytes.
+const headerCache = new Map<string, Uint8Array>();
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

@@ -33,6 +33,6 @@ declare module 'node:buffer' {
   export const Buffer: {
     alloc(size: number): NodeBuffer;
     from(data: ArrayBufferLike, byteOffset?: number, length?: number): Uint8Array & { toString(encoding: 'base64url' | 'latin1' | 'utf8'): string };
-    from(data: string, encoding: 'latin1' | 'utf8' | 'base64url'): Uint8Array;
+    from(data: string, encoding: 'latin1' | 'utf8' | 'base64url' | 'hex'): Uint8Array;
   };
 }
