@@ -225,14 +225,15 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     const keyTime = anchor ? anchor.anchoredAtMs : nowMs;
     if (keyTime < key.validFromMs || keyTime > key.validUntilMs) return 'KEY_NOT_VALID_AT_ANCHOR';
 
-    if (alg === 'ES256' && isHighS(cred.signature)) return 'SIGNATURE_INVALID';
     key.imported ??= backend.importKey(alg, key.record.jwk);
     let publicKey: unknown;
     try {
       publicKey = await key.imported;
     } catch {
-      return 'KEY_ALG_MISMATCH';
+      return 'KEY_ALG_MISMATCH'; // the registered JWK is not a usable key of its algorithm
     }
+
+    if (alg === 'ES256' && isHighS(cred.signature)) return 'SIGNATURE_INVALID';
     let valid: boolean | Promise<boolean> = false;
     try {
       valid = backend.verify(alg, publicKey, cred.signature, leafBytes.subarray(leafBytes.length - cred.signingInput.length));
