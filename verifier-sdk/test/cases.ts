@@ -74,6 +74,7 @@ export async function buildCases(): Promise<{ base: TrustSnapshot; cases: Vector
   add('unknown kid', crafted({ ...esHeader, kid: 'gd-hc-es-1999' }, baseClaims()), 'KEY_UNKNOWN');
   add('proposed (not yet approved) key', valid!.qr, 'KEY_UNKNOWN', { trust: (t) => { (t.keys[0] as { state: string }).state = 'proposed'; } });
   add('EdDSA header naming an ES256 key', crafted({ ...esHeader, alg: 'EdDSA' }, baseClaims()), 'KEY_ALG_MISMATCH');
+  add('registered key is not a point on P-256', valid!.qr, 'KEY_ALG_MISMATCH', { trust: (t) => { Object.assign(t.keys[0]!, { jwk: { kty: 'EC', crv: 'P-256', x: 'A'.repeat(43), y: 'A'.repeat(43) } }); } });
   const anchoredAt = Date.parse(s.trust.anchors[0]!.anchoredAt);
   add('key revoked before the anchor', valid!.qr, 'KEY_REVOKED', { trust: (t) => { Object.assign(t.keys[0]!, { state: 'revoked', revokedAt: new Date(anchoredAt - 1000).toISOString() }); } });
   add('key revoked exactly at the anchor time', valid!.qr, 'KEY_REVOKED', { trust: (t) => { Object.assign(t.keys[0]!, { state: 'revoked', revokedAt: new Date(anchoredAt).toISOString() }); } });
