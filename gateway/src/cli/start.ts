@@ -5,7 +5,8 @@
  *
  * Environment: HUTONG_HOME (default `.hutong`), HUTONG_CONSORTIUM (a consortium JSON file), HUTONG_EPHEMERAL_PORTS=1,
  * HUTONG_LOG_LEVEL (default `warn` here: the console is for people), HUTONG_NO_SAMPLE=1,
- * HUTONG_UNAVAILABLE_FLAG (fault injection for tests: the ledger is down while that file exists).
+ * HUTONG_UNAVAILABLE_FLAG (fault injection for tests: the ledger is down while that file exists),
+ * HUTONG_COMMIT_WAIT_MS (how long writes wait for their commit before answering 202 / 503).
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -25,12 +26,16 @@ async function main(): Promise<void> {
   const consortium = loadConsortium(env);
   const t0 = Date.now();
   const flag = env['HUTONG_UNAVAILABLE_FLAG'];
+  const commitWaitMs = env['HUTONG_COMMIT_WAIT_MS'] !== undefined ? Number(env['HUTONG_COMMIT_WAIT_MS']) : undefined;
   const running = await startConsortium({
     consortium,
     home,
     ephemeralPorts: env['HUTONG_EPHEMERAL_PORTS'] === '1',
     logLevel: (env['HUTONG_LOG_LEVEL'] as 'warn' | undefined) ?? 'warn',
-    ...(flag ? { overrides: () => ({ ledger: { kind: 'embedded' as const, path: join(home, 'ledger.sqlite'), unavailableWhileFileExists: flag } }) } : {}),
+    overrides: () => ({
+      ...(flag ? { ledger: { kind: 'embedded' as const, path: join(home, 'ledger.sqlite'), unavailableWhileFileExists: flag } } : {}),
+      ...(commitWaitMs !== undefined ? { issuance: { commitWaitMs } } : {}),
+    }),
   });
   let stopping = false;
   const stop = (signal: string) => {

@@ -106,6 +106,7 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
   const markFailed = db.prepare("UPDATE outbox SET state = 'failed', attempts = attempts + 1, updated_at = ?, last_error_code = ? WHERE id = ?");
   const markRetry = db.prepare('UPDATE outbox SET attempts = attempts + 1, updated_at = ?, next_attempt_at = ?, last_error_code = ? WHERE id = ?');
   const counts = db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state');
+  const retryNow = db.prepare("UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending'");
 
   const inFlight = new Set<string>();
   const settledWaiters = new Map<string, Set<(e: OutboxEntry) => void>>();
@@ -231,6 +232,8 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
     },
     depth,
     start() {
+      // A fresh process retries what a previous one left pending at once, instead of honouring its old backoff.
+      retryNow.run(Date.now());
       refreshDepth();
       schedule(0);
     },
