@@ -6,7 +6,9 @@
  * Environment: HUTONG_HOME (default `.hutong`), HUTONG_CONSORTIUM (a consortium JSON file), HUTONG_EPHEMERAL_PORTS=1,
  * HUTONG_LOG_LEVEL (default `warn` here: the console is for people), HUTONG_NO_SAMPLE=1,
  * HUTONG_UNAVAILABLE_FLAG (fault injection for tests: the ledger is down while that file exists),
- * HUTONG_COMMIT_WAIT_MS (how long writes wait for their commit before answering 202 / 503).
+ * HUTONG_COMMIT_WAIT_MS (how long writes wait for their commit before answering 202 / 503),
+ * HUTONG_MAX_LEAVES / HUTONG_MAX_DELAY_MS (issuance batching; the benchmark's one-transaction-per-credential run
+ * sets HUTONG_MAX_LEAVES=1).
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -26,7 +28,10 @@ async function main(): Promise<void> {
   const consortium = loadConsortium(env);
   const t0 = Date.now();
   const flag = env['HUTONG_UNAVAILABLE_FLAG'];
-  const commitWaitMs = env['HUTONG_COMMIT_WAIT_MS'] !== undefined ? Number(env['HUTONG_COMMIT_WAIT_MS']) : undefined;
+  const issuance: Record<string, number> = {};
+  for (const [variable, key] of [['HUTONG_COMMIT_WAIT_MS', 'commitWaitMs'], ['HUTONG_MAX_LEAVES', 'maxLeaves'], ['HUTONG_MAX_DELAY_MS', 'maxDelayMs']] as const) {
+    if (env[variable] !== undefined) issuance[key] = Number(env[variable]);
+  }
   const running = await startConsortium({
     consortium,
     home,
@@ -34,7 +39,7 @@ async function main(): Promise<void> {
     logLevel: (env['HUTONG_LOG_LEVEL'] as 'warn' | undefined) ?? 'warn',
     overrides: () => ({
       ...(flag ? { ledger: { kind: 'embedded' as const, path: join(home, 'ledger.sqlite'), unavailableWhileFileExists: flag } } : {}),
-      ...(commitWaitMs !== undefined ? { issuance: { commitWaitMs } } : {}),
+      ...(Object.keys(issuance).length > 0 ? { issuance } : {}),
     }),
   });
   let stopping = false;
