@@ -60,7 +60,7 @@ test('a root the events have not delivered yet is found by one evaluate (cache m
     async getTransaction() { return { blockNumber: 42 }; },
     async height() { return 1; },
     events: (_after: unknown, signal: AbortSignal) => ({
-      async *[Symbol.asyncIterator]() { await new Promise((r) => signal.addEventListener('abort', r)); },
+      async *[Symbol.asyncIterator]() { await new Promise((r) => signal.addEventListener('abort', r)); yield* []; },
     }),
   } as unknown as Ledger;
   const home = mkdtempSync(join(tmpdir(), 'hutong-miss-'));

@@ -17,9 +17,21 @@ import { loadConsortium } from '../config/consortium.js';
 import { startConsortium } from '../consortium/start-consortium.js';
 import { GatewayError } from '../errors/gateway-error.js';
 
-async function postJson(url: string, token: string, body: unknown): Promise<{ status: number; body: any }> {
+/** The few response members the demo prints. */
+interface DemoBody {
+  qr: string;
+  anchor: { blockNumber: number; txId: string };
+  decision?: string;
+  reason?: string;
+  status?: string;
+  mappedStatus?: string;
+  display?: { maskedName?: string; documentHint?: string };
+  evidence?: { blockNumber?: number };
+}
+
+async function postJson(url: string, token: string, body: unknown): Promise<{ status: number; body: DemoBody }> {
   const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as DemoBody };
 }
 
 async function main(): Promise<void> {
