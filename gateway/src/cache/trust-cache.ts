@@ -261,8 +261,13 @@ export function newTrustCache(
       if (!notRecentlyMissing(`issuer/${issuerId}`)) return issuers.has(issuerId);
       try {
         const found = await ledger.evaluate<{ issuer: Issuer; keys: IssuerKey[] }>('GetIssuer', { issuerId }, { deadlineMs: 2000 });
+        // An event applied while the evaluate was in flight may be newer than what it read: keep the newer record.
+        const newer = (existing: { updatedAt: string } | undefined, read: { updatedAt: string }) => existing === undefined || existing.updatedAt <= read.updatedAt;
         applyRecords(
-          [{ type: 'issuer', key: issuerId, value: found.issuer }, ...found.keys.map((k) => ({ type: 'issuerKey', key: `${k.issuerId}/${k.kid}`, value: k }))],
+          [
+            ...(newer(issuers.get(issuerId), found.issuer) ? [{ type: 'issuer', key: issuerId, value: found.issuer }] : []),
+            ...found.keys.filter((k) => newer(keys.get(`${k.issuerId}/${k.kid}`), k)).map((k) => ({ type: 'issuerKey', key: `${k.issuerId}/${k.kid}`, value: k })),
+          ],
           undefined,
         );
         negative.set(`issuer/${issuerId}`, Date.now() + NEGATIVE_TTL_MS);
