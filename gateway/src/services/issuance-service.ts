@@ -148,6 +148,12 @@ export function newIssuanceService(
 
   return {
     async issue(requests) {
+      // A just-approved issuer or key may not have reached the cache through events yet: ask the peer once.
+      for (const issuerId of new Set(requests.map((r) => r.issuerId))) {
+        const now = new Date().toISOString();
+        const ready = cache.issuer(issuerId)?.state === 'active' && cache.keysOf(issuerId).some((k) => keyUsableAt(k, now) && options.secrets.some((s) => s.issuerId === issuerId && s.kid === k.kid));
+        if (!ready) await cache.fetchIssuer(issuerId);
+      }
       // Sign everything first: a bad request fails the call before anything is queued for anchoring.
       const signed = requests.map(sign);
       const issued = await Promise.all(signed.map(({ jws, kid }, i) => batcherFor((requests[i] as CredentialRequest).issuerId, kid).add(jws))).catch((e: unknown) => {
