@@ -7,13 +7,21 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_TOKEN_ISSUER, gatewayAudience, newDemoTokenIssuer } from '../auth/demo-token-issuer.js';
+import type { PublicJwk } from '@hutong/chaincode/domain';
 import { loadConfigFile, parseConfig, type GatewayConfig } from '../config/config.js';
-import { loadConsortium } from '../config/consortium.js';
+import { loadConsortium, type ConsortiumConfig } from '../config/consortium.js';
+import { bootstrapLedger } from '../consortium/bootstrap-ledger.js';
+import { issuerSecretFile } from '../consortium/start-consortium.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { newGateway } from '../gateway.js';
 import { openLedgerBackend } from '../ledger/open-ledger-backend.js';
 
-async function configFromArgs(): Promise<{ config: GatewayConfig; tokens?: Record<string, string> }> {
+interface Demo {
+  consortium: ConsortiumConfig;
+  publicKeys: Map<string, PublicJwk>;
+}
+
+async function configFromArgs(): Promise<{ config: GatewayConfig; tokens?: Record<string, string>; demo?: Demo }> {
   const { values } = parseArgs({
     options: { org: { type: 'string' }, ledger: { type: 'string', default: 'embedded' }, config: { type: 'string' }, port: { type: 'string' } },
     strict: true,
@@ -27,6 +35,8 @@ async function configFromArgs(): Promise<{ config: GatewayConfig; tokens?: Recor
   const home = resolve(process.env['HUTONG_HOME'] ?? '.hutong');
   const tokenIssuer = await newDemoTokenIssuer({ keyFile: join(home, 'secrets', 'demo-token-issuer.json') });
   const audience = gatewayAudience(org.name);
+  const publicKeys = new Map<string, PublicJwk>();
+  for (const i of consortium.issuers) publicKeys.set(`${i.id}/${i.kid}`, issuerSecretFile(home, i.id, i.kid).publicJwk);
   const config = parseConfig({
     org: { name: org.name, mspId: org.mspId, jurisdiction: org.jurisdiction, displayName: org.displayName },
     http: { port: values.port !== undefined ? Number(values.port) : org.port },
@@ -45,12 +55,14 @@ async function configFromArgs(): Promise<{ config: GatewayConfig; tokens?: Recor
       ...(role === 'issuer' ? { issuers: consortium.issuers.filter((i) => i.org === org.name).map((i) => i.id) } : {}),
     });
   }
-  return { config, tokens };
+  return { config, tokens, demo: { consortium, publicKeys } };
 }
 
 async function main(): Promise<void> {
-  const { config, tokens } = await configFromArgs();
+  const { config, tokens, demo } = await configFromArgs();
   const backend = openLedgerBackend(config.ledger); // fails fast for fabric (issue 3)
+  // The demo consortium on the embedded ledger: bring it to the configured state first (idempotent).
+  if (demo && backend.kind === 'embedded') await bootstrapLedger(backend, demo.consortium, demo.publicKeys);
   const gateway = await newGateway(config, { backend });
   console.error(`${config.org.displayName} gateway: ${gateway.url} (ledger: ${config.ledger.kind})`);
   for (const [role, token] of Object.entries(tokens ?? {})) console.error(`  ${role.padEnd(10)} token: ${token}`);

@@ -45,7 +45,8 @@ export interface ConsortiumOptions {
   logLevel?: GatewayConfigInput['logLevel'];
 }
 
-function issuerSecretFile(home: string, issuerId: string, kid: string): { file: string; publicJwk: PublicJwk } {
+/** The demo secret file of an issuer key under `home` (created on first use) and its public JWK. */
+export function issuerSecretFile(home: string, issuerId: string, kid: string): { file: string; publicJwk: PublicJwk } {
   const file = join(home, 'secrets', `${issuerId}.${kid}.json`);
   if (!existsSync(file)) {
     const { privateJwk } = generateSigningKey('ES256');
