@@ -1,7 +1,7 @@
 /**
  * hutong verifier SDK — trust snapshot in, decision out. This entry point is the Node build
  * selected by the `node` export condition: the same API as index.ts on node:crypto (cached KeyObjects,
- * IEEE P1363 signatures) and zlib. See docs/protocol.md for the formats and the check order.
+ * IEEE P1363 signatures) and the built-in raw DEFLATE decoder. See docs/protocol.md for the formats and the check order.
  * @packageDocumentation
  */
 import { createVerifierApi } from './verifier.js';

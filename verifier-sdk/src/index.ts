@@ -1,6 +1,6 @@
 /**
  * hutong verifier SDK — trust snapshot in, decision out. This entry point is the browser / default build
- * (WebCrypto, DecompressionStream, @noble/curves); Node resolves the `node` export condition to `index.node.js`,
+ * (WebCrypto, @noble/curves, a built-in raw DEFLATE decoder); Node resolves the `node` export condition to `index.node.js`,
  * which exports the same API on node:crypto and zlib. See docs/protocol.md for the formats and the check order.
  * @packageDocumentation
  */

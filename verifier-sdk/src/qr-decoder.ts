@@ -5,9 +5,10 @@ import type { CryptoBackend } from './lib/crypto-backend.js';
 import { base45Decode } from './lib/base45.js';
 import { toHex } from './lib/hex.js';
 import { crc16 } from './lib/crc16.js';
-import { decodeCredentialText, decodeProofSection, Reader } from './lib/envelope.js';
+import { readCredentialText, readProofSection, Reader } from './lib/envelope.js';
+import { LEAF_PREFIX, leafInputOf } from './lib/leaf-input.js';
 import { JsonError, parseStrictJson, type JsonValue } from './lib/strict-json.js';
-import { MAX_COMPRESSED_BYTES, MAX_INFLATED_BYTES, MAX_QR_CHARS, QR_PREFIX } from './lib/limits.js';
+import { MAX_COMPRESSED_BYTES, MAX_INFLATED_BYTES, MAX_QR_CHARS, QR_PREFIX, ROOT_TAG_BYTES } from './lib/limits.js';
 
 /**
  * An RFC 9162 inclusion proof as carried in the QR.
@@ -70,7 +71,37 @@ function jsonObject(bytes: Uint8Array, what: string): Record<string, JsonValue> 
   return v;
 }
 
-export async function decodeWith(backend: CryptoBackend, qr: unknown): Promise<DecodedCredential> {
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A decoded frame as the verifier uses it: no strings beyond the parsed JSON, the audit path left in the frame
+ * bytes, and the leaf input (which contains the signing input) built straight from the header and payload bytes.
+ * One object per decode (verifications may interleave across awaits, so nothing here is shared).
+ */
+export class Frame {
+  /** The Base45-decoded frame; signature, root tag and audit path point into it. */
+  raw: Uint8Array = EMPTY;
+  signature: Uint8Array = EMPTY;
+  treeSize = 0;
+  leafIndex = 0;
+  /** Offset in `raw` of the 8-byte root tag. */
+  rootTagAt = 0;
+  /** Offset in `raw` of the audit path, `pathLength` hashes of 32 bytes, leaf to root. */
+  pathAt = 0;
+  pathLength = 0;
+  /** Inflated header and payload bytes (read once into `headerObject`/`claims` and `leafInput`). */
+  header: Uint8Array = EMPTY;
+  payload: Uint8Array = EMPTY;
+  headerObject: Record<string, JsonValue> = {};
+  claims: Record<string, JsonValue> = {};
+  /** 0x00 ‖ leaf domain ‖ `b64u(header).b64u(payload)` (docs/protocol.md §4.1). */
+  leafInput: Uint8Array = EMPTY;
+  /** The signing input: the tail of `leafInput`. */
+  signingInput: Uint8Array = EMPTY;
+}
+
+/** Decodes a QR text, synchronously; throws HutongSdkError with a DECODE_* code (checks in protocol order). */
+export function decodeFrame(backend: CryptoBackend, qr: unknown): Frame {
   if (typeof qr !== 'string') fail('DECODE_PREFIX', 'not a string');
   if (qr.length > MAX_QR_CHARS) fail('DECODE_TOO_LARGE', `longer than ${MAX_QR_CHARS} characters`);
   if (!qr.startsWith(QR_PREFIX)) fail('DECODE_PREFIX', `missing ${QR_PREFIX} prefix`);
@@ -79,27 +110,41 @@ export async function decodeWith(backend: CryptoBackend, qr: unknown): Promise<D
   if (raw.length > MAX_COMPRESSED_BYTES) fail('DECODE_TOO_LARGE', 'compressed envelope too large');
   const end = raw.length - 2;
   if (crc16(raw, end) !== ((raw[end]! << 8) | raw[end + 1]!)) fail('DECODE_CHECKSUM', 'CRC-16 mismatch');
+  const f = new Frame();
+  f.raw = raw;
   const reader = new Reader(raw, 0, end);
   const deflatedLen = reader.varint(end);
   const deflated = deflatedLen === null ? null : reader.take(deflatedLen);
   if (!deflated) fail('DECODE_ENVELOPE', 'bad compressed length');
-  const proofSection = decodeProofSection(reader);
-  if (typeof proofSection === 'string') fail('DECODE_ENVELOPE', proofSection);
-  const pending = backend.inflateRaw(deflated, MAX_INFLATED_BYTES);
-  const inflated = pending instanceof Promise ? await pending : pending;
+  const proofError = readProofSection(reader, f);
+  if (proofError !== null) fail('DECODE_ENVELOPE', proofError);
+  const inflated = backend.inflateRaw(deflated, MAX_INFLATED_BYTES);
   if (inflated === 'too-large') fail('DECODE_TOO_LARGE', `inflates past ${MAX_INFLATED_BYTES} bytes`);
   if (inflated === 'invalid') fail('DECODE_INFLATE', 'invalid DEFLATE stream');
-  const text = decodeCredentialText(inflated);
-  if (typeof text === 'string') fail('DECODE_ENVELOPE', text);
-  const env = { ...text, ...proofSection };
-  const header = jsonObject(env.header, 'header');
-  const claims = jsonObject(env.payload, 'payload');
-  const signingInput = `${backend.base64url(env.header)}.${backend.base64url(env.payload)}`;
+  const textError = readCredentialText(inflated, f);
+  if (textError !== null) fail('DECODE_ENVELOPE', textError);
+  f.headerObject = jsonObject(f.header, 'header');
+  f.claims = jsonObject(f.payload, 'payload');
+  f.leafInput = leafInputOf(f.header, f.payload);
+  f.signingInput = f.leafInput.subarray(LEAF_PREFIX.length);
+  return f;
+}
+
+/** The public view of a frame. */
+export function toDecodedCredential(backend: CryptoBackend, f: Frame): DecodedCredential {
+  const signingInput = utf8.decode(f.signingInput); // ASCII
+  const path: Uint8Array[] = [];
+  for (let k = 0; k < f.pathLength; k++) path.push(f.raw.subarray(f.pathAt + 32 * k, f.pathAt + 32 * (k + 1)));
+  const signature = f.signature;
   let jws: string | undefined;
   return {
-    header, claims, signingInput, signature: env.signature, rootTag: toHex(env.rootTag),
+    header: f.headerObject, claims: f.claims, signingInput, signature, rootTag: toHex(f.raw.subarray(f.rootTagAt, f.rootTagAt + ROOT_TAG_BYTES)),
     // Built on first use: verification never needs the compact string.
-    get jws() { return (jws ??= `${signingInput}.${backend.base64url(env.signature)}`); },
-    proof: { leafIndex: env.leafIndex, treeSize: env.treeSize, path: env.path },
+    get jws() { return (jws ??= `${signingInput}.${backend.base64url(signature)}`); },
+    proof: { leafIndex: f.leafIndex, treeSize: f.treeSize, path },
   };
+}
+
+export async function decodeWith(backend: CryptoBackend, qr: unknown): Promise<DecodedCredential> {
+  return toDecodedCredential(backend, decodeFrame(backend, qr));
 }

@@ -132,6 +132,8 @@ export interface IndexedKey {
   /** -Infinity for a revoked key without a revocation time: nothing is trusted under it. */
   revokedAtMs?: number;
   imported?: Promise<unknown>;
+  /** The imported key once `imported` has resolved. */
+  importedKey?: unknown;
 }
 
 export interface IndexedAnchor {

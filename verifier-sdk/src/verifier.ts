@@ -3,12 +3,11 @@
 import { HutongSdkError } from './errors.js';
 import type { ReasonCode } from './reason-codes.js';
 import type { CryptoBackend, CredentialAlg } from './lib/crypto-backend.js';
-import { decodeWith, type DecodedCredential } from './qr-decoder.js';
+import { decodeFrame, decodeWith, type DecodedCredential, type Frame } from './qr-decoder.js';
 import { indexTrust, type IndexedAnchor, type IndexedTrust, type TrustSnapshot } from './trust-snapshot.js';
-import { nodeInput, proofSteps, type ProofStep } from './lib/merkle.js';
+import { nodeInput, proofSidesInto } from './lib/merkle.js';
 import { toHex } from './lib/hex.js';
-import { CREDENTIAL_TYP } from './lib/limits.js';
-import { leafInput } from './lib/leaf-input.js';
+import { CREDENTIAL_TYP, MAX_PROOF_HASHES, ROOT_TAG_BYTES } from './lib/limits.js';
 
 /**
  * Options fixed for the lifetime of a {@link Verifier}.
@@ -157,6 +156,18 @@ function claimTime(c: Readonly<Record<string, unknown>>, k: string): number | nu
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
 }
 
+const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** Whether lower-case hex `hex` starts with the hex of `bytes[at…at+n)`, without building a string. */
+function hexStartsWith(hex: string, bytes: Uint8Array, at: number, n: number): boolean {
+  if (hex.length < 2 * n) return false;
+  for (let k = 0; k < n; k++) {
+    const b = bytes[at + k]!;
+    if (hex.charCodeAt(2 * k) !== HEX_CODES[b >>> 4] || hex.charCodeAt(2 * k + 1) !== HEX_CODES[b & 15]) return false;
+  }
+  return true;
+}
+
 function keyMatchesAlg(alg: CredentialAlg, jwk: { kty?: unknown; crv?: unknown }): boolean {
   return alg === 'ES256' ? jwk.kty === 'EC' && jwk.crv === 'P-256' : jwk.kty === 'OKP' && jwk.crv === 'Ed25519';
 }
@@ -164,34 +175,47 @@ function keyMatchesAlg(alg: CredentialAlg, jwk: { kty?: unknown; crv?: unknown }
 export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions, indexed?: IndexedTrust): Verifier {
   const s = settings(options);
   const trust = indexed ?? indexTrust(options.trust);
-  async function leafAndRoot(leafBytes: Uint8Array, steps: readonly ProofStep[] | null): Promise<{ leafHash: string; root: string | null }> {
+  // Proof sides for the synchronous fast path: written and read with no await in between, so one per verifier.
+  const sides = new Uint8Array(MAX_PROOF_HASHES);
+  /** Leaf hash and (when the path has a valid shape) the root it implies, lower-case hex. */
+  function leafAndRoot(f: Frame): { leafHash: string; root: string | null } | Promise<{ leafHash: string; root: string | null }> {
     if (backend.foldProof) {
-      const r = backend.foldProof(leafBytes, steps ?? []);
-      return { leafHash: r.leafHash, root: steps ? r.root : null };
+      const shapeOk = proofSidesInto(f.leafIndex, f.treeSize, f.pathLength, sides);
+      const r = backend.foldProof(f.leafInput, f.raw, f.pathAt, sides, shapeOk ? f.pathLength : 0);
+      return { leafHash: r.leafHash, root: shapeOk ? r.root : null };
     }
-    const leaf = await backend.sha256(leafBytes);
+    return leafAndRootAsync(f);
+  }
+  async function leafAndRootAsync(f: Frame): Promise<{ leafHash: string; root: string | null }> {
+    const own = new Uint8Array(f.pathLength);
+    const shapeOk = proofSidesInto(f.leafIndex, f.treeSize, f.pathLength, own);
+    const leaf = await backend.sha256(f.leafInput);
+    if (!shapeOk) return { leafHash: toHex(leaf), root: null };
     let r = leaf;
-    for (const { sibling, siblingOnLeft } of steps ?? []) r = await backend.sha256(siblingOnLeft ? nodeInput(sibling, r) : nodeInput(r, sibling));
-    return { leafHash: toHex(leaf), root: steps ? toHex(r) : null };
+    for (let k = 0; k < f.pathLength; k++) {
+      const sibling = f.raw.subarray(f.pathAt + 32 * k, f.pathAt + 32 * (k + 1));
+      r = await backend.sha256(own[k] === 1 ? nodeInput(sibling, r) : nodeInput(r, sibling));
+    }
+    return { leafHash: toHex(leaf), root: toHex(r) };
   }
 
   async function run(qr: string, nowMs: number, out: VerificationResult): Promise<ReasonCode> {
     if (trust.generatedAtMs > nowMs + s.skewMs) return 'SNAPSHOT_INVALID';
     if (nowMs - trust.generatedAtMs > s.maxSnapshotAgeMs) return 'SNAPSHOT_STALE';
 
-    let cred: DecodedCredential;
+    let f: Frame;
     try {
-      cred = await decodeWith(backend, qr);
+      f = decodeFrame(backend, qr);
     } catch (e) {
       if (e instanceof HutongSdkError && e.code.startsWith('DECODE_')) return e.code as ReasonCode;
       throw e;
     }
-    const { header: h, claims: c } = cred;
+    const h = f.headerObject, c = f.claims;
 
     // JOSE header: allow-listed algorithms, no key-carrying or critical parameters (RFC 8725 §3.1, §3.10).
     const alg = h.alg;
     if (alg !== 'ES256' && alg !== 'EdDSA') return 'ALG_NOT_ALLOWED';
-    for (const k of Object.keys(h)) if (!ALLOWED_HEADER.has(k)) return 'HEADER_FORBIDDEN';
+    for (const k in h) if (!ALLOWED_HEADER.has(k)) return 'HEADER_FORBIDDEN'; // null-prototype object: own keys only
     if (h.typ !== CREDENTIAL_TYP) return 'TYP_UNSUPPORTED';
     const kid = claimString(h, 'kid');
     const iss = claimString(c, 'iss'), vct = claimString(c, 'vct'), st = claimString(c, 'st'), sub = claimString(c, 'sub');
@@ -208,14 +232,24 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     if (issuer.state !== 'active') return 'ISSUER_INACTIVE';
 
     // The anchoring time decides key revocation, so the proof's root is computed (hashes only) before the key check.
-    const leafBytes = leafInput(cred.signingInput);
-    const computed = await leafAndRoot(leafBytes, proofSteps(cred.proof.leafIndex, cred.proof.treeSize, cred.proof.path));
+    const pending = leafAndRoot(f);
+    const computed = pending instanceof Promise ? await pending : pending;
     const rootHex = computed.root;
-    const proofOk = rootHex !== null && rootHex.startsWith(cred.rootTag);
-    const sameIssuer = proofOk ? (trust.anchors.get(rootHex) ?? []).filter((a) => a.record.issuerId === iss) : [];
-    // A proof for another tree size can imply the same root; the anchored leaf count settles which tree it is.
-    const sameTree = sameIssuer.filter((a) => a.record.leafCount === cred.proof.treeSize);
-    const anchor: IndexedAnchor | undefined = sameTree.find((a) => a.record.kid === kid);
+    const proofOk = rootHex !== null && hexStartsWith(rootHex, f.raw, f.rootTagAt, ROOT_TAG_BYTES);
+    // Anchors of this root by this issuer; of those, the ones for this tree size (a proof for another tree size can
+    // imply the same root: the anchored leaf count settles which tree it is); of those, the first under this kid.
+    let sameIssuer = false, sameTree = false;
+    let anchor: IndexedAnchor | undefined;
+    const anchored = proofOk ? trust.anchors.get(rootHex) : undefined;
+    if (anchored) {
+      for (const a of anchored) {
+        if (a.record.issuerId !== iss) continue;
+        sameIssuer = true;
+        if (a.record.leafCount !== f.treeSize) continue;
+        sameTree = true;
+        if (anchor === undefined && a.record.kid === kid) anchor = a;
+      }
+    }
 
     const key = trust.keys.get(`${iss}\u0000${kid}`);
     if (!key) return 'KEY_UNKNOWN';
@@ -225,18 +259,21 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     const keyTime = anchor ? anchor.anchoredAtMs : nowMs;
     if (keyTime < key.validFromMs || keyTime > key.validUntilMs) return 'KEY_NOT_VALID_AT_ANCHOR';
 
-    key.imported ??= backend.importKey(alg, key.record.jwk);
-    let publicKey: unknown;
-    try {
-      publicKey = await key.imported;
-    } catch {
-      return 'KEY_ALG_MISMATCH'; // the registered JWK is not a usable key of its algorithm
+    let publicKey = key.importedKey;
+    if (publicKey === undefined) {
+      key.imported ??= backend.importKey(alg, key.record.jwk);
+      try {
+        publicKey = await key.imported;
+      } catch {
+        return 'KEY_ALG_MISMATCH'; // the registered JWK is not a usable key of its algorithm
+      }
+      key.importedKey = publicKey; // later verifications skip the await
     }
 
-    if (alg === 'ES256' && isHighS(cred.signature)) return 'SIGNATURE_INVALID';
+    if (alg === 'ES256' && isHighS(f.signature)) return 'SIGNATURE_INVALID';
     let valid: boolean | Promise<boolean> = false;
     try {
-      valid = backend.verify(alg, publicKey, cred.signature, leafBytes.subarray(leafBytes.length - cred.signingInput.length));
+      valid = backend.verify(alg, publicKey, f.signature, f.signingInput);
       if (valid instanceof Promise) valid = await valid;
     } catch {
       valid = false;
@@ -252,8 +289,8 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     if (exp * 1000 <= nowMs - s.skewMs) return 'EXPIRED';
 
     if (!proofOk) return 'PROOF_INVALID';
-    if (sameIssuer.length === 0) return 'ROOT_NOT_ANCHORED';
-    if (sameTree.length === 0) return 'PROOF_INVALID';
+    if (!sameIssuer) return 'ROOT_NOT_ANCHORED';
+    if (!sameTree) return 'PROOF_INVALID';
     if (!anchor) return 'ANCHOR_KID_MISMATCH';
     const leafHex = computed.leafHash;
     out.evidence = {

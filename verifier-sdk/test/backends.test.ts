@@ -100,7 +100,7 @@ test('a malformed public key fails to import (and the verifier maps it to a reas
 });
 
 test('Node foldProof fast path = generic RFC 9162 fold with SHA-256 (leaf hash and root)', async () => {
-  const { proofSteps, treeLevels, auditPath, nodeInput } = await import('../src/lib/merkle');
+  const { proofSteps, proofSidesInto, treeLevels, auditPath, nodeInput } = await import('../src/lib/merkle');
   const { leafInput } = await import('../src/lib/leaf-input');
   const node = newNodeBackend();
   const sha = (d: Uint8Array): Uint8Array => createHash('sha256').update(d).digest();
@@ -110,8 +110,15 @@ test('Node foldProof fast path = generic RFC 9162 fold with SHA-256 (leaf hash a
     const m = i % n;
     const leaves = Array.from({ length: n }, (_, k) => (k === m ? leaf : sha(Buffer.from([k, n]))));
     const levels = treeLevels(leaves, (l, r) => sha(nodeInput(l, r)));
-    const steps = proofSteps(m, n, auditPath(levels, m))!;
-    expect(node.foldProof!(input, steps)).toEqual({
+    const path = auditPath(levels, m);
+    const steps = proofSteps(m, n, path)!;
+    const sides = new Uint8Array(64);
+    expect(proofSidesInto(m, n, path.length, sides)).toBe(true);
+    expect([...sides.subarray(0, path.length)]).toEqual(steps.map((st) => (st.siblingOnLeft ? 1 : 0)));
+    // The path as it sits in a frame: 32-byte hashes back to back at some offset.
+    const at = i % 7;
+    const frame = Buffer.concat([Buffer.alloc(at, 0xee), ...path, Buffer.alloc(3, 0xee)]);
+    expect(node.foldProof!(input, frame, at, sides, path.length)).toEqual({
       leafHash: Buffer.from(leaf).toString('hex'), root: Buffer.from(levels.at(-1)![0]!).toString('hex'),
     });
   }), { numRuns: 100 });

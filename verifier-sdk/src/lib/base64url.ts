@@ -19,6 +19,39 @@ export function base64urlEncode(b: Uint8Array): string {
   return out;
 }
 
+const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+
+/** Unpadded base64url length of n bytes. */
+export function base64urlLength(n: number): number {
+  return Math.floor(n / 3) * 4 + [0, 2, 3][n % 3]!;
+}
+
+/** Writes the base64url ASCII of `b` into `out` at `at`; returns the end offset. No string is built. */
+export function base64urlInto(b: Uint8Array, out: Uint8Array, at: number): number {
+  let o = at, i = 0;
+  const n3 = b.length - 2;
+  for (; i < n3; i += 3) {
+    const n = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
+    out[o] = CODES[n >>> 18]!;
+    out[o + 1] = CODES[(n >>> 12) & 63]!;
+    out[o + 2] = CODES[(n >>> 6) & 63]!;
+    out[o + 3] = CODES[n & 63]!;
+    o += 4;
+  }
+  const rest = b.length - i;
+  if (rest === 1) {
+    const n = b[i]!;
+    out[o++] = CODES[n >>> 2]!;
+    out[o++] = CODES[(n & 3) << 4]!;
+  } else if (rest === 2) {
+    const n = (b[i]! << 8) | b[i + 1]!;
+    out[o++] = CODES[n >>> 10]!;
+    out[o++] = CODES[(n >>> 4) & 63]!;
+    out[o++] = CODES[(n & 15) << 2]!;
+  }
+  return o;
+}
+
 /** Strict decoder: rejects padding, foreign characters and non-zero trailing bits (non-canonical encodings). */
 export function base64urlDecode(s: string): Uint8Array | null {
   if (s.length % 4 === 1) return null;

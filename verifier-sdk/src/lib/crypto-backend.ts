@@ -1,4 +1,3 @@
-import type { ProofStep } from './merkle.js';
 
 /**
  * A public key as the ledger stores it.
@@ -24,21 +23,26 @@ export type CredentialAlg = 'ES256' | 'EdDSA';
 
 /**
  * The primitives verification needs. Two implementations give identical answers on identical inputs: node:crypto
- * (Node fast path) and WebCrypto + DecompressionStream + @noble/curves (browsers). Methods may be synchronous.
+ * (Node fast path) and WebCrypto + @noble/curves (browsers); both inflate with lib/inflate.ts. Methods may be
+ * synchronous.
  */
 export interface CryptoBackend {
   readonly name: string;
   sha256(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
   /**
-   * Optional synchronous fast path: the leaf hash of `leafInput` and the root reached by folding the proof steps
-   * (RFC 9162 §2.1.3.2), both lower-case hex. Must equal the generic computation with `sha256`.
+   * Optional synchronous fast path: the leaf hash of `leafInput` and the root reached by folding an audit path
+   * (RFC 9162 §2.1.3.2), both lower-case hex. The path is `count` 32-byte hashes at `hashes[at…]`; `sides[k]` is 1
+   * when hash k goes on the left (see `proofSidesInto`). Must equal the generic computation with `sha256`.
    */
-  readonly foldProof?: (leafInput: Uint8Array, steps: readonly ProofStep[]) => { leafHash: string; root: string };
+  readonly foldProof?: (leafInput: Uint8Array, hashes: Uint8Array, at: number, sides: Uint8Array, count: number) => { leafHash: string; root: string };
   /** Imports a public key once; the verifier caches the result per (issuer, kid). Throws on a malformed key. */
   importKey(alg: CredentialAlg, jwk: PublicJwk): Promise<unknown>;
   /** Raw signature check: ES256 takes r‖s (IEEE P1363, 64 bytes), EdDSA the 64-byte RFC 8032 signature. */
   verify(alg: CredentialAlg, key: unknown, signature: Uint8Array, data: Uint8Array): boolean | Promise<boolean>;
-  /** Raw DEFLATE (RFC 1951). Returns 'too-large' past maxOutput (without inflating further), 'invalid' otherwise. */
-  inflateRaw(data: Uint8Array, maxOutput: number): Uint8Array | 'too-large' | 'invalid' | Promise<Uint8Array | 'too-large' | 'invalid'>;
+  /**
+   * Raw DEFLATE (RFC 1951), synchronous. Returns 'too-large' past maxOutput (without inflating further), 'invalid'
+   * for a malformed stream or bytes after the final block.
+   */
+  inflateRaw(data: Uint8Array, maxOutput: number): Uint8Array | 'too-large' | 'invalid';
   base64url(data: Uint8Array): string;
 }

@@ -108,29 +108,40 @@ export function encodeCredentialText(t: CredentialText): Uint8Array {
   return w.done();
 }
 
-/** Returns the header and payload bytes, or a description of the first defect. */
-export function decodeCredentialText(b: Uint8Array): CredentialText | string {
-  const r = new Reader(b);
-  const flags = r.u8();
+/** Where decoding writes the credential text: header and payload bytes. */
+export interface CredentialTextTarget {
+  header: Uint8Array;
+  payload: Uint8Array;
+}
+
+/** Reads the header and payload bytes into `t`; returns null or a description of the first defect. */
+export function readCredentialText(b: Uint8Array, t: CredentialTextTarget): string | null {
+  const end = b.length;
+  let i = 0;
+  const flags = end > 0 ? b[i++]! : null;
   let header: Uint8Array | null;
   if (flags === FLAG_COMPACT_HEADER) {
-    const alg = ALG_CODES[(r.u8() ?? 0) - 1];
-    const kidLen = r.u8();
-    const kidBytes = kidLen === null || kidLen > MAX_KID_BYTES ? null : r.take(kidLen);
+    const alg = i < end ? ALG_CODES[b[i++]! - 1] : undefined;
+    const kidLen = i < end ? b[i++]! : null;
+    const kidBytes = kidLen === null || kidLen > MAX_KID_BYTES || i + kidLen > end ? null : b.subarray(i, (i += kidLen));
     if (!alg || !kidBytes) return 'bad compact header';
     let kid: string;
     try { kid = decoder.decode(kidBytes); } catch { return 'kid is not UTF-8'; }
     header = compactHeaderBytes(alg, kid);
   } else if (flags === 0) {
+    const r = new Reader(b, i);
     const hLen = r.varint(MAX_HEADER_BYTES);
     header = hLen === null ? null : r.take(hLen);
     if (!header) return 'bad header length';
+    i = r.i;
   } else {
     return 'unknown flags';
   }
-  const payload = b.subarray(r.i);
+  const payload = b.subarray(i);
   if (payload.length === 0 || payload.length > MAX_PAYLOAD_BYTES) return 'bad payload length';
-  return { header, payload };
+  t.header = header;
+  t.payload = payload;
+  return null;
 }
 
 export function encodeProofSection(p: ProofSection): Uint8Array {
@@ -143,18 +154,35 @@ export function encodeProofSection(p: ProofSection): Uint8Array {
   return w.done();
 }
 
-export function decodeProofSection(r: Reader): ProofSection | string {
+/** Where decoding writes the proof section: the audit path stays in the frame bytes (`count` hashes at `pathAt`). */
+export interface ProofSectionTarget {
+  signature: Uint8Array;
+  treeSize: number;
+  leafIndex: number;
+  rootTagAt: number;
+  pathAt: number;
+  pathLength: number;
+}
+
+/** Reads the proof section into `t` (the path is not copied); returns null or a description of the first defect. */
+export function readProofSection(r: Reader, t: ProofSectionTarget): string | null {
   const signature = r.take(SIGNATURE_BYTES);
   if (!signature) return 'truncated signature';
   const treeSize = r.varint(MAX_TREE_SIZE);
   if (treeSize === null || treeSize < 1) return 'bad tree size';
   const leafIndex = r.varint(MAX_TREE_SIZE);
   if (leafIndex === null || leafIndex >= treeSize) return 'bad leaf index';
-  const rootTag = r.take(ROOT_TAG_BYTES);
-  if (!rootTag) return 'truncated root tag';
+  if (!r.has(ROOT_TAG_BYTES)) return 'truncated root tag';
+  const rootTagAt = r.i;
+  r.i += ROOT_TAG_BYTES;
   const n = r.u8();
   if (n === null || n > MAX_PROOF_HASHES || r.i + n * 32 !== r.end) return 'bad proof length';
-  const path: Uint8Array[] = [];
-  for (let k = 0; k < n; k++) path.push(r.take(32)!);
-  return { signature, treeSize, leafIndex, rootTag, path };
+  t.signature = signature;
+  t.treeSize = treeSize;
+  t.leafIndex = leafIndex;
+  t.rootTagAt = rootTagAt;
+  t.pathAt = r.i;
+  t.pathLength = n;
+  r.i = r.end;
+  return null;
 }

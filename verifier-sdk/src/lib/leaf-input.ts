@@ -1,7 +1,8 @@
 import { LEAF_DOMAIN } from './limits.js';
+import { base64urlInto, base64urlLength } from './base64url.js';
 
 const encoder = new TextEncoder();
-const LEAF_PREFIX = encoder.encode(`\u0000${LEAF_DOMAIN}`);
+export const LEAF_PREFIX = encoder.encode(`\u0000${LEAF_DOMAIN}`);
 
 /**
  * RFC 6962 leaf input for a credential: 0x00 ‖ "hutong/vc-leaf/v1" 0x00 ‖ ASCII `b64u(header).b64u(payload)`.
@@ -11,5 +12,20 @@ export function leafInput(signingInput: string): Uint8Array {
   const buf = new Uint8Array(LEAF_PREFIX.length + signingInput.length);
   buf.set(LEAF_PREFIX, 0);
   encoder.encodeInto(signingInput, buf.subarray(LEAF_PREFIX.length));
+  return buf;
+}
+
+/**
+ * The same leaf input built straight from the header and payload bytes: their base64url ASCII is written into the
+ * buffer, so the signing input `b64u(header).b64u(payload)` is `result.subarray(LEAF_PREFIX.length)` and no string
+ * is built on the verification path.
+ */
+export function leafInputOf(header: Uint8Array, payload: Uint8Array): Uint8Array {
+  const h = base64urlLength(header.length);
+  const buf = new Uint8Array(LEAF_PREFIX.length + h + 1 + base64urlLength(payload.length));
+  buf.set(LEAF_PREFIX, 0);
+  let o = base64urlInto(header, buf, LEAF_PREFIX.length);
+  buf[o++] = 0x2e; // '.'
+  base64urlInto(payload, buf, o);
   return buf;
 }

@@ -52,22 +52,31 @@ export interface ProofStep {
  * the path is too long or too short. Hashing is left to the caller (sync on Node, async on WebCrypto).
  */
 export function proofSteps(leafIndex: number, treeSize: number, path: readonly Uint8Array[]): ProofStep[] | null {
-  if (leafIndex >= treeSize) return null;
+  const sides = new Uint8Array(path.length);
+  if (!proofSidesInto(leafIndex, treeSize, path.length, sides)) return null;
+  return path.map((p, k) => ({ sibling: p, siblingOnLeft: sides[k] === 1 }));
+}
+
+/**
+ * The same shape check without allocating: writes 1 (sibling on the left) or 0 into `sides[0…count)` and returns
+ * false when the index is out of range or the path is too long or too short.
+ */
+export function proofSidesInto(leafIndex: number, treeSize: number, count: number, sides: Uint8Array): boolean {
+  if (leafIndex >= treeSize) return false;
   // Indices may exceed 2^31, so use arithmetic rather than bit operators.
   let fn = leafIndex, sn = treeSize - 1;
-  const steps: ProofStep[] = [];
-  for (const p of path) {
-    if (sn === 0) return null; // path too long
+  for (let k = 0; k < count; k++) {
+    if (sn === 0) return false; // path too long
     if (fn % 2 === 1 || fn === sn) {
-      steps.push({ sibling: p, siblingOnLeft: true });
+      sides[k] = 1;
       if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn /= 2; sn = Math.floor(sn / 2); }
     } else {
-      steps.push({ sibling: p, siblingOnLeft: false });
+      sides[k] = 0;
     }
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  return sn === 0 ? steps : null; // sn ≠ 0: path too short
+  return sn === 0; // sn ≠ 0: path too short
 }
 
 /** RFC 9162 §2.1.3.2: the root implied by an inclusion proof, or null if the path has the wrong shape. */

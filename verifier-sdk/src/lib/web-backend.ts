@@ -1,7 +1,10 @@
 // Browser backend: WebCrypto for SHA-256, ECDSA P-256 and (where present) Ed25519; @noble/curves for Ed25519
-// where WebCrypto lacks it; DecompressionStream('deflate-raw') read incrementally and cancelled past the cap.
+// where WebCrypto lacks it; the shared synchronous raw DEFLATE decoder (lib/inflate.ts). DecompressionStream was
+// async and slow (two stream round trips per scan, one of them to detect trailing bytes, which browsers treat
+// differently).
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { base64urlDecode, base64urlEncode } from './base64url.js';
+import { inflateRaw } from './inflate.js';
 import type { CredentialAlg, CryptoBackend, PublicJwk } from './crypto-backend.js';
 
 type NobleKey = { noble: Uint8Array };
@@ -51,47 +54,7 @@ export function newWebBackend(options: WebBackendOptions = {}): CryptoBackend {
       }
       return subtle().verify({ name: 'Ed25519' }, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
     },
-    inflateRaw: inflateRawWeb,
+    inflateRaw,
     base64url: base64urlEncode,
   };
-}
-
-async function inflateRawWeb(data: Uint8Array, maxOutput: number): Promise<Uint8Array | 'too-large' | 'invalid'> {
-  const out = await inflateOnce(data, maxOutput);
-  // DecompressionStream implementations differ on bytes after the final block (Chrome refuses them, Node ignores
-  // them). The final block's last code ends in the last byte, so a stream that still inflates without its last byte
-  // had trailing bytes: refuse it, as the Node backend does.
-  if (out instanceof Uint8Array && data.length > 0 && (await inflateOnce(data.subarray(0, data.length - 1), maxOutput)) instanceof Uint8Array) {
-    return 'invalid';
-  }
-  return out;
-}
-
-async function inflateOnce(data: Uint8Array, maxOutput: number): Promise<Uint8Array | 'too-large' | 'invalid'> {
-  const ds = new DecompressionStream('deflate-raw');
-  const writer = ds.writable.getWriter();
-  const reader = ds.readable.getReader();
-  // Errors surface on the reader; swallow the writer's copies so they are not reported as unhandled.
-  writer.write(data as Uint8Array<ArrayBuffer>).catch(() => undefined);
-  writer.close().catch(() => undefined);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxOutput) {
-        reader.cancel().catch(() => undefined);
-        return 'too-large';
-      }
-      chunks.push(value);
-    }
-  } catch {
-    return 'invalid';
-  }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) { out.set(c, o); o += c.length; }
-  return out;
 }
