@@ -74,3 +74,13 @@ test('reconcile turns ANCHOR_EXISTS after a lost acknowledgement into a commit',
   expect(await outbox.waitSettled(entry.id, 2000)).toEqual(expect.objectContaining({ state: 'committed', evidence: expect.objectContaining({ txId: 'earlier' }) }));
   await outbox.close();
 });
+
+test('closing the outbox answers whoever still waits with the pending entry (it stays on disk)', async () => {
+  const outbox = newOutbox({ path: join(dir, 'o.sqlite'), ledger: scriptedLedger([new LedgerError('LEDGER_UNAVAILABLE', 'down')]), ...options, baseBackoffMs: 60_000, maxBackoffMs: 60_000 });
+  outbox.start();
+  const entry = outbox.enqueue(write);
+  const waiting = outbox.waitSettled(entry.id, 60_000);
+  await new Promise((r) => setTimeout(r, 50));
+  await outbox.close();
+  expect((await waiting).state).toBe('pending');
+});

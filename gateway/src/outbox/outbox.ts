@@ -114,6 +114,7 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
   let closed = false;
   let running = false;
   const active = new Set<Promise<void>>();
+  const waitTimers = new Set<NodeJS.Timeout>();
 
   function refreshDepth(): void {
     if (!metrics) return;
@@ -221,12 +222,15 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
         settledWaiters.set(id, waiters);
         const done = (e: OutboxEntry) => {
           clearTimeout(t);
+          waitTimers.delete(t);
           resolve(e);
         };
         const t = setTimeout(() => {
+          waitTimers.delete(t);
           waiters.delete(done);
           resolve(toEntry(byId.get(id) as Row));
         }, timeoutMs);
+        waitTimers.add(t);
         waiters.add(done);
       });
     },
@@ -241,6 +245,10 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
       closed = true;
       if (timer) clearTimeout(timer);
       await Promise.allSettled([...active]);
+      // Whoever still waits gets the entry as it stands (pending): it stays on disk for the next process.
+      for (const t of waitTimers) clearTimeout(t);
+      waitTimers.clear();
+      for (const id of [...settledWaiters.keys()]) settle(id);
       db.close();
     },
   };
