@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping the gateways…`);
     running.close().then(
-      () => { console.log('stopped.'); process.exit(0); },
+      // Exit once the line is flushed: console.log to a pipe is asynchronous and process.exit would drop it.
+      () => { process.stdout.write('stopped.\n', () => process.exit(0)); },
       (e: unknown) => { console.error(e); process.exit(1); },
     );
   };
