@@ -1,6 +1,6 @@
 /**
  * The ledger as the gateway (and the conformance suite) sees it. Two implementations: the embedded dev ledger
- * (`embedded/`, SQLite, same domain core in-process) and Fabric (`fabric/`, @hyperledger/fabric-gateway).
+ * (`embedded/`, SQLite, same domain core in-process) and, once the Fabric network of issue 3 can be built here, a Fabric adapter (@hyperledger/fabric-gateway 1.11).
  * Every transaction takes one JSON argument and returns JSON; the chaincode's error codes survive the trip.
  */
 import type { ChaincodeErrorCode, TxName } from '@hutong/chaincode/domain';
