@@ -5,13 +5,13 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { newAuthenticator } from './auth/authenticator.js';
 import { newTrustCache, type TrustCache } from './cache/trust-cache.js';
 import { newTrustCacheStore } from './cache/trust-cache-store.js';
 import { resolveIssuerSecrets, type GatewayConfig } from './config/config.js';
-import { createApp } from './http/app.js';
+import { createRequestListener } from './http/app.js';
 import { newGatewayMetrics } from './http/metrics.js';
 import { openLedgerBackend } from './ledger/open-ledger-backend.js';
 import type { CommitEvidence, Ledger, LedgerBackend } from './ledger/ledger.js';
@@ -88,7 +88,7 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
     closers.push(() => issuance.close());
     const trust = await newTrustService({ cache, mspId: config.org.mspId, snapshotKey: await loadSnapshotKey(join(config.dataDir, 'snapshot-key.json'), config.org.name) });
 
-    const app = createApp({
+    const listener = createRequestListener({
       org: config.org,
       logger,
       metrics,
@@ -115,7 +115,12 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
     });
 
     const server: Server = await new Promise((resolve, reject) => {
-      const s = app.listen(config.http.port, config.http.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+      const s = createServer(listener);
+      s.once('error', reject);
+      s.listen(config.http.port, config.http.host, () => {
+        s.off('error', reject);
+        resolve(s);
+      });
     });
     server.keepAliveTimeout = 65_000;
     const port = (server.address() as AddressInfo).port;

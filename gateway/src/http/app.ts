@@ -2,6 +2,7 @@
  * `createApp(deps)`: the Express application of one gateway, built from already-constructed services so tests can
  * start it on port 0 with any ledger. `newGateway` (gateway.ts) is the composition root that builds the deps.
  */
+import type { RequestListener } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
 import type { ZodType } from 'zod';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -17,6 +18,7 @@ import type { RevocationService } from '../services/revocation-service.js';
 import type { TrustService } from '../services/trust-service.js';
 import type { VerificationService } from '../services/verification-service.js';
 import { errorMiddleware } from './error-middleware.js';
+import { newFastPath } from './fast-path.js';
 import type { GatewayMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteDefinition } from './route.js';
@@ -49,7 +51,7 @@ export interface AppDeps {
 
 const PUBLIC: Principal = { subject: 'anonymous', roles: new Set(), issuers: new Set() };
 
-function validate<T>(schema: ZodType | undefined, value: unknown, where: string): T {
+export function validate<T>(schema: ZodType | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data as T;
@@ -68,6 +70,40 @@ export function allRoutes(deps: AppDeps): RouteDefinition[] {
   ];
 }
 
+/** Records one finished request: latency histogram by route template, status and outcome code; the access log. */
+export type RequestRecorder = (method: string, route: string, status: number, code: string, seconds: number, sub: unknown) => void;
+
+export function newRequestRecorder(deps: Pick<AppDeps, 'logger' | 'metrics'>): RequestRecorder {
+  const { logger, metrics } = deps;
+  const statusLabels = new Map<number, string>();
+  return (method, route, status, code, seconds, sub) => {
+    let statusLabel = statusLabels.get(status);
+    if (statusLabel === undefined) statusLabels.set(status, (statusLabel = String(status)));
+    metrics.requestDuration.observe({ method, route, status: statusLabel, code }, seconds);
+    if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
+    // Checkpoint verifications run at thousands per second: their outcomes are counted in metrics and logged
+    // line by line only at debug level (the level check comes first: no log object is built when it is off);
+    // every other request (writes, governance, audit) is logged at info.
+    const level = route.startsWith('/v1/verifications') && status < 400 ? 'debug' : 'info';
+    if (!logger.isLevelEnabled(level)) return;
+    logger[level]({ event: 'http', method, route, status, code, ms: Math.round(seconds * 1e4) / 10, sub }, 'request');
+  };
+}
+
+/**
+ * The request listener the gateway's HTTP server runs: the lean path for the routes marked `fastPath` (checkpoint
+ * verification), Express for everything else — including any fast-path request whose head is unusual.
+ */
+export function createRequestListener(deps: AppDeps): RequestListener {
+  const app = createApp(deps);
+  const fast = newFastPath(allRoutes(deps).filter((r) => r.fastPath === true), {
+    authenticator: deps.authenticator, logger: deps.logger, bodyLimitBytes: deps.bodyLimitBytes, record: newRequestRecorder(deps),
+  });
+  return (req, res) => {
+    if (!fast(req, res)) app(req, res);
+  };
+}
+
 export function createApp(deps: AppDeps): Express {
   const { logger, metrics, authenticator } = deps;
   const app = express();
@@ -76,18 +112,14 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   // Metrics and one structured access-log line per request: route template, status and outcome code only.
+  const record = newRequestRecorder(deps);
   app.use((req: Request, res: Response, next) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const route = (res.locals['route'] as string | undefined) ?? 'unmatched';
       const code = (res.locals['code'] as string | undefined) ?? 'OK';
-      metrics.requestDuration.observe({ method: req.method, route, status: String(res.statusCode), code }, seconds);
-      if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
-      // Checkpoint verifications run at thousands per second: their outcomes are counted in metrics and logged
-      // line by line only at debug level; every other request (writes, governance, audit) is logged at info.
-      const level = route.startsWith('/v1/verifications') && res.statusCode < 400 ? 'debug' : 'info';
-      logger[level]({ event: 'http', method: req.method, route, status: res.statusCode, code, ms: Math.round(seconds * 1e4) / 10, sub: res.locals['sub'] }, 'request');
+      record(req.method, route, res.statusCode, code, seconds, res.locals['sub']);
     });
     next();
   });

@@ -40,13 +40,19 @@ export function toErrorBody(err: unknown): ErrorBodyShape {
   return { code: 'INTERNAL_ERROR', message: 'internal error' };
 }
 
+/** The status and body of a failure; 5xx failures are logged (name and code, never request content). */
+export function renderError(err: unknown, logger: Logger): { status: number; body: ErrorBodyShape } {
+  const body = toErrorBody(err);
+  const status = ERROR_STATUS[body.code];
+  if (status >= 500) {
+    logger.error({ event: 'http.error', code: body.code, error: (err as Error)?.name, cause: (err as Error)?.message?.slice(0, 200) }, 'request failed');
+  }
+  return { status, body };
+}
+
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
-    const body = toErrorBody(err);
-    const status = ERROR_STATUS[body.code];
-    if (status >= 500) {
-      logger.error({ event: 'http.error', code: body.code, error: (err as Error)?.name, cause: (err as Error)?.message?.slice(0, 200) }, 'request failed');
-    }
+    const { status, body } = renderError(err, logger);
     res.locals['code'] = body.code;
     res.status(status).json(body);
   };

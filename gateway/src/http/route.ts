@@ -43,6 +43,12 @@ export interface RouteDefinition<B = unknown, Q = unknown, P = unknown> {
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Error codes this route may answer with besides the common ones (documentation). */
   errors?: readonly ErrorCode[];
+  /**
+   * Served by the lean node:http path (`fast-path.ts`) instead of Express: only for POST routes without path
+   * parameters or query whose handler never touches `req`/`res` (it gets neither there). Same schemas, roles,
+   * errors, metrics and logs; anything unusual in the request head still goes through Express.
+   */
+  fastPath?: boolean;
   handler(ctx: RouteContext<B, Q, P>): Promise<RouteResult>;
 }
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 export function verificationRoutes(verification: VerificationService): RouteDefinition[] {
   return [
     defineRoute({
-      method: 'post', path: '/v1/verifications', operationId: 'verifyCredential', tag: 'verification', roles: ['checkpoint'],
+      method: 'post', path: '/v1/verifications', operationId: 'verifyCredential', tag: 'verification', roles: ['checkpoint'], fastPath: true,
       summary: 'Verify one credential QR against this jurisdiction’s trust state and recognition policies',
       body: VerifyRequest,
       responses: { 200: { description: 'The decision (ACCEPT or REJECT with its reason code) and ledger evidence', schema: VerificationResultSchema } },
@@ -16,7 +16,7 @@ export function verificationRoutes(verification: VerificationService): RouteDefi
       },
     }),
     defineRoute({
-      method: 'post', path: '/v1/verifications/batch', operationId: 'verifyCredentials', tag: 'verification', roles: ['checkpoint'],
+      method: 'post', path: '/v1/verifications/batch', operationId: 'verifyCredentials', tag: 'verification', roles: ['checkpoint'], fastPath: true,
       summary: 'Verify up to 1,000 credential QRs; results in request order',
       body: VerifyBatchRequest,
       responses: { 200: { description: 'One result per QR', schema: z.object({ results: z.array(VerificationResultSchema) }) } },
