@@ -20,7 +20,7 @@ import type { RouteContext, RouteDefinition } from './route.js';
 
 const JSON_TYPE = /^application\/json(?:\s*;\s*charset="?utf-8"?)?$/i;
 /** body-parser's strict mode: the first non-blank character opens an object or an array. */
-const FIRST_CHAR = /^[\x20\x09\x0a\x0d]*(.)/;
+const FIRST_CHAR = /^[ \t\n\r]*(.)/;
 const JSON_HEADERS = 'application/json; charset=utf-8';
 const PUBLIC: Principal = { subject: 'anonymous', roles: new Set(), issuers: new Set() };
 
@@ -47,7 +47,7 @@ export function newFastPath(routes: readonly RouteDefinition[], deps: Readonly<F
   }
 
   async function serve(route: RouteDefinition, req: IncomingMessage, res: ServerResponse, raw: Buffer, start: bigint): Promise<void> {
-    let status = 200;
+    let status: number;
     let code = 'OK';
     let sub: string | undefined;
     try {
