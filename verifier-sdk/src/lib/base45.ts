@@ -1,8 +1,13 @@
 // Base45, RFC 9285 §4: 2 bytes → 3 characters (little-endian digits), a trailing byte → 2 characters.
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-// Code unit (≤ 0xff) → digit; 0xff = not in the alphabet.
-const DECODE = new Uint8Array(256).fill(0xff);
-for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
+// Byte → digit, -1 = not in the alphabet.
+const DIGIT = new Int16Array(256).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
+// The text's code units as bytes: TextEncoder.encodeInto is native and far faster than charCodeAt per character.
+// Shared scratch, used synchronously within one call. Anything outside ASCII encodes to 2+ bytes (≥ 0x80, never
+// a digit), and is caught by the length check below before the table is consulted.
+const encoder = new TextEncoder();
+const SCRATCH = new Uint8Array(3 * 4400); // 3 × (MAX_QR_CHARS rounded up): UTF-8 worst case
 
 export function base45Encode(bytes: Uint8Array): string {
   let out = '';
@@ -21,31 +26,28 @@ export function base45Encode(bytes: Uint8Array): string {
 /** Returns null on any invalid input (bad length, character outside the alphabet, group value overflow). */
 export function base45Decode(text: string, start = 0): Uint8Array | null {
   const len = text.length - start;
-  if (len % 3 === 1) return null;
+  if (len % 3 === 1 || len < 0) return null;
+  const t = text.length * 3 <= SCRATCH.length ? SCRATCH : new Uint8Array(text.length * 3); // longer: not kept
+  const { written } = encoder.encodeInto(text, t);
+  if (written !== text.length) return null; // a character outside ASCII
+  const end = text.length;
   const out = new Uint8Array(Math.floor(len / 3) * 2 + (len % 3 === 2 ? 1 : 0));
   let o = 0;
   let i = start;
-  for (; i + 2 < text.length; i += 3) {
-    const c0 = text.charCodeAt(i), c1 = text.charCodeAt(i + 1), c2 = text.charCodeAt(i + 2);
-    if ((c0 | c1 | c2) > 0xff) return null;
-    const c = DECODE[c0]!, d = DECODE[c1]!, e = DECODE[c2]!;
-    if (c === 0xff || d === 0xff || e === 0xff) return null;
+  for (; i + 2 < end; i += 3) {
+    const c = DIGIT[t[i]!]!, d = DIGIT[t[i + 1]!]!, e = DIGIT[t[i + 2]!]!;
+    if ((c | d | e) < 0) return null;
     const n = c + d * 45 + e * 2025;
     if (n > 0xffff) return null;
     out[o++] = n >> 8;
     out[o++] = n & 0xff;
   }
-  if (i < text.length) {
-    const c = digit(text, i), d = digit(text, i + 1);
-    if (c === 0xff || d === 0xff) return null;
+  if (i < end) {
+    const c = DIGIT[t[i]!]!, d = DIGIT[t[i + 1]!]!;
+    if ((c | d) < 0) return null;
     const n = c + d * 45;
     if (n > 0xff) return null;
     out[o++] = n;
   }
   return out;
-}
-
-function digit(text: string, i: number): number {
-  const code = text.charCodeAt(i);
-  return code <= 0xff ? DECODE[code]! : 0xff;
 }

@@ -67,31 +67,28 @@ function build(h: Huffman, lengths: Uint8Array, start: number, n: number): numbe
     if (left < 0) return left;
     if (count[len] !== 0) maxLen = len;
   }
-  offs[1] = 0;
-  for (let len = 1; len < MAX_BITS; len++) offs[len + 1] = offs[len]! + count[len]!;
-  for (let s = 0; s < n; s++) {
-    const len = lengths[start + s]!;
-    if (len !== 0) h.symbol[offs[len]!++] = s;
-  }
-  // Fast table: canonical codes in symbol order within each length, bit-reversed. Entries of long codes' prefixes
-  // and of unused patterns (incomplete codes) stay 0 and send the decoder to the slow path.
+  // Symbols in canonical order (slow path) and the fast table: canonical codes in symbol order within each length,
+  // bit-reversed. Entries of long codes' prefixes and of unused patterns (incomplete codes) stay 0, which sends the
+  // decoder to the slow path.
   const fastBits = maxLen < FAST_BITS ? maxLen : FAST_BITS;
   const size = 1 << fastBits;
-  const fast = h.fast;
+  const fast = h.fast, symbol = h.symbol;
   h.mask = size - 1;
   if (left !== 0 || maxLen > FAST_BITS) fast.fill(0, 0, size);
-  let code = 0;
+  offs[1] = 0;
   nextCode[1] = 0;
-  for (let len = 1; len <= MAX_BITS; len++) {
-    code = (code + (len > 1 ? count[len - 1]! : 0)) << (len > 1 ? 1 : 0);
-    nextCode[len] = code;
+  for (let len = 1; len < MAX_BITS; len++) {
+    offs[len + 1] = offs[len]! + count[len]!;
+    nextCode[len + 1] = (nextCode[len]! + count[len]!) << 1;
   }
   for (let s = 0; s < n; s++) {
     const len = lengths[start + s]!;
-    if (len === 0 || len > FAST_BITS) continue;
-    const rev = REV[nextCode[len]!++]! >>> (FAST_BITS - len);
+    if (len === 0) continue;
+    symbol[offs[len]!++] = s;
+    if (len > fastBits) continue;
+    const step = 1 << len;
     const entry = (s << 4) | len;
-    for (let r = rev; r < size; r += 1 << len) fast[r] = entry;
+    for (let r = REV[nextCode[len]!++]! >>> (FAST_BITS - len); r < size; r += step) fast[r] = entry;
   }
   return left;
 }
@@ -119,55 +116,72 @@ const NO_INPUT = new Uint8Array(0);
 const SCRATCH_BYTES = MAX_INFLATED_BYTES;
 const scratch = new Uint8Array(SCRATCH_BYTES);
 
-// Bit reader state (module-level for speed; reset on each call).
-let src: Uint8Array = NO_INPUT;
-let srcLen = 0;
-let pos = 0; // next byte to load; may run past srcLen (zero bits are loaded), detected by overran()
-let bitBuf = 0;
-let bitCnt = 0;
+/**
+ * Bit reader, LSB first. `pos` may run past the input (zero bits are loaded so that a short final code can be
+ * looked up); `overran` detects consuming any of them. Passed explicitly: module-level `let`s are slower to reach.
+ */
+class Bits {
+  src: Uint8Array = NO_INPUT;
+  len = 0;
+  pos = 0;
+  buf = 0;
+  cnt = 0;
+}
+const reader = new Bits();
 
-function need(n: number): void {
-  while (bitCnt < n) {
-    bitBuf |= (pos < srcLen ? src[pos]! : 0) << bitCnt;
+function need(r: Bits, n: number): void {
+  let cnt = r.cnt;
+  if (cnt >= n) return;
+  let buf = r.buf, pos = r.pos;
+  const src = r.src, len = r.len;
+  do {
+    buf |= (pos < len ? src[pos]! : 0) << cnt;
     pos++;
-    bitCnt += 8;
-  }
+    cnt += 8;
+  } while (cnt < n);
+  r.buf = buf;
+  r.pos = pos;
+  r.cnt = cnt;
 }
 
 /** True when more bits were consumed than the input holds. */
-function overran(): boolean {
-  return pos > srcLen && (pos - srcLen) * 8 > bitCnt;
+function overran(r: Bits): boolean {
+  return r.pos > r.len && (r.pos - r.len) * 8 > r.cnt;
 }
 
-function bits(n: number): number {
-  need(n);
-  const v = bitBuf & ((1 << n) - 1);
-  bitBuf >>>= n;
-  bitCnt -= n;
+function bits(r: Bits, n: number): number {
+  need(r, n);
+  const v = r.buf & ((1 << n) - 1);
+  r.buf >>>= n;
+  r.cnt -= n;
   return v;
 }
 
 /** Next symbol of `h`, or -1 when the bits match no code (unused pattern of an incomplete code). */
-function decodeSymbol(h: Huffman): number {
-  need(MAX_BITS);
-  const e = h.fast[bitBuf & h.mask]!;
+function decodeSymbol(r: Bits, h: Huffman): number {
+  need(r, MAX_BITS);
+  const e = h.fast[r.buf & h.mask]!;
   if (e !== 0) {
     const len = e & 15;
-    bitBuf >>>= len;
-    bitCnt -= len;
+    r.buf >>>= len;
+    r.cnt -= len;
     return e >>> 4;
   }
-  // Slow path (codes longer than FAST_BITS, or no code): canonical decoding one bit at a time (puff.c).
+  return decodeSlow(r, h);
+}
+
+/** Codes longer than the fast table, or no code at all: canonical decoding one bit at a time (as puff.c). */
+function decodeSlow(r: Bits, h: Huffman): number {
   const count = h.count;
   let code = 0, first = 0, index = 0;
-  let b = bitBuf;
+  let b = r.buf;
   for (let len = 1; len <= MAX_BITS; len++) {
     code |= b & 1;
     b >>>= 1;
     const c = count[len]!;
     if (code - c < first) {
-      bitBuf >>>= len;
-      bitCnt -= len;
+      r.buf >>>= len;
+      r.cnt -= len;
       return h.symbol[index + (code - first)]!;
     }
     index += c;
@@ -178,10 +192,10 @@ function decodeSymbol(h: Huffman): number {
 }
 
 /** Decodes one Huffman-coded block into `out` from `o`; returns the new output position or a negative outcome. */
-function codes(lenCode: Huffman, distCode: Huffman, out: Uint8Array, o: number, cap: number): number {
+function codes(r: Bits, lenCode: Huffman, distCode: Huffman, out: Uint8Array, o: number, cap: number): number {
   for (;;) {
-    const sym = decodeSymbol(lenCode);
-    if (sym < 0 || overran()) return INFLATE_INVALID;
+    const sym = decodeSymbol(r, lenCode);
+    if (sym < 0 || overran(r)) return INFLATE_INVALID;
     if (sym < 256) {
       if (o >= cap) return INFLATE_TOO_LARGE;
       out[o++] = sym;
@@ -190,11 +204,11 @@ function codes(lenCode: Huffman, distCode: Huffman, out: Uint8Array, o: number, 
     if (sym === 256) return o;
     const li = sym - 257;
     if (li >= 29) return INFLATE_INVALID; // 286, 287
-    const len = LEN_BASE[li]! + bits(LEN_EXTRA[li]!);
-    const ds = decodeSymbol(distCode);
+    const len = LEN_BASE[li]! + bits(r, LEN_EXTRA[li]!);
+    const ds = decodeSymbol(r, distCode);
     if (ds < 0 || ds >= 30) return INFLATE_INVALID;
-    const dist = DIST_BASE[ds]! + bits(DIST_EXTRA[ds]!);
-    if (overran()) return INFLATE_INVALID;
+    const dist = DIST_BASE[ds]! + bits(r, DIST_EXTRA[ds]!);
+    if (overran(r)) return INFLATE_INVALID;
     if (dist > o) return INFLATE_INVALID; // distance too far back
     if (o + len > cap) return INFLATE_TOO_LARGE;
     // Byte by byte: source and destination may overlap (dist < len repeats the last dist bytes).
@@ -202,57 +216,58 @@ function codes(lenCode: Huffman, distCode: Huffman, out: Uint8Array, o: number, 
   }
 }
 
-function stored(out: Uint8Array, o: number, cap: number): number {
+function stored(r: Bits, out: Uint8Array, o: number, cap: number): number {
   // Skip to a byte boundary; whole bytes still in the bit buffer are given back.
-  bitBuf = 0;
-  pos -= bitCnt >>> 3;
-  bitCnt = 0;
-  if (pos + 4 > srcLen) return INFLATE_INVALID;
+  let pos = r.pos - (r.cnt >>> 3);
+  r.buf = 0;
+  r.cnt = 0;
+  const src = r.src;
+  if (pos + 4 > r.len) return INFLATE_INVALID;
   const len = src[pos]! | (src[pos + 1]! << 8);
   const nlen = src[pos + 2]! | (src[pos + 3]! << 8);
   pos += 4;
   if (len !== (~nlen & 0xffff)) return INFLATE_INVALID;
-  if (pos + len > srcLen) return INFLATE_INVALID;
+  if (pos + len > r.len) return INFLATE_INVALID;
   if (o + len > cap) return INFLATE_TOO_LARGE;
   out.set(src.subarray(pos, pos + len), o);
-  pos += len;
+  r.pos = pos + len;
   return o + len;
 }
 
-function dynamic(out: Uint8Array, o: number, cap: number): number {
-  const nlen = bits(5) + 257, ndist = bits(5) + 1, ncode = bits(4) + 4;
+function dynamic(r: Bits, out: Uint8Array, o: number, cap: number): number {
+  const nlen = bits(r, 5) + 257, ndist = bits(r, 5) + 1, ncode = bits(r, 4) + 4;
   if (nlen > 286 || ndist > 30) return INFLATE_INVALID;
   clLengths.fill(0);
-  for (let k = 0; k < ncode; k++) clLengths[CL_ORDER[k]!] = bits(3);
-  if (overran()) return INFLATE_INVALID;
+  for (let k = 0; k < ncode; k++) clLengths[CL_ORDER[k]!] = bits(r, 3);
+  if (overran(r)) return INFLATE_INVALID;
   if (build(clCode, clLengths, 0, 19) !== 0) return INFLATE_INVALID; // the code length code must be complete
   const total = nlen + ndist;
   let k = 0;
   while (k < total) {
-    const sym = decodeSymbol(clCode);
+    const sym = decodeSymbol(r, clCode);
     if (sym < 0) return INFLATE_INVALID;
     if (sym < 16) { lengths[k++] = sym; continue; }
     let len = 0, rep: number;
     if (sym === 16) {
       if (k === 0) return INFLATE_INVALID; // repeat with no previous length
       len = lengths[k - 1]!;
-      rep = 3 + bits(2);
+      rep = 3 + bits(r, 2);
     } else if (sym === 17) {
-      rep = 3 + bits(3);
+      rep = 3 + bits(r, 3);
     } else {
-      rep = 11 + bits(7);
+      rep = 11 + bits(r, 7);
     }
     if (k + rep > total) return INFLATE_INVALID;
     while (rep-- > 0) lengths[k++] = len;
   }
-  if (overran()) return INFLATE_INVALID;
+  if (overran(r)) return INFLATE_INVALID;
   if (lengths[256] === 0) return INFLATE_INVALID; // no end-of-block code
   // Incomplete codes are allowed only as a single one-bit code (zlib inflate_table: `left > 0 && max != 1`).
   const l = build(dynLen, lengths, 0, nlen);
   if (l < 0 || (l > 0 && !singleOneBitCode(dynLen))) return INFLATE_INVALID;
   const d = build(dynDist, lengths, nlen, ndist);
   if (d < 0 || (d > 0 && dynDist.count[0] !== ndist && !singleOneBitCode(dynDist))) return INFLATE_INVALID;
-  return codes(dynLen, dynDist, out, o, cap);
+  return codes(r, dynLen, dynDist, out, o, cap);
 }
 
 /** An incomplete code zlib still accepts: its longest code has one bit (i.e. exactly one code, of length 1). */
@@ -267,29 +282,30 @@ function singleOneBitCode(h: Huffman): boolean {
  */
 export function inflateRawInto(data: Uint8Array, out: Uint8Array, cap = out.length): number {
   if (!(cap >= 0 && cap <= out.length)) throw new RangeError('cap exceeds the output buffer');
-  src = data;
-  srcLen = data.length;
-  pos = 0;
-  bitBuf = 0;
-  bitCnt = 0;
+  const r = reader;
+  r.src = data;
+  r.len = data.length;
+  r.pos = 0;
+  r.buf = 0;
+  r.cnt = 0;
   let o = 0;
   try {
     let last = 0;
     do {
-      last = bits(1);
-      const type = bits(2);
-      if (overran()) return INFLATE_INVALID;
-      if (type === 0) o = stored(out, o, cap);
-      else if (type === 1) o = codes(FIXED_LEN, FIXED_DIST, out, o, cap);
-      else if (type === 2) o = dynamic(out, o, cap);
+      last = bits(r, 1);
+      const type = bits(r, 2);
+      if (overran(r)) return INFLATE_INVALID;
+      if (type === 0) o = stored(r, out, o, cap);
+      else if (type === 1) o = codes(r, FIXED_LEN, FIXED_DIST, out, o, cap);
+      else if (type === 2) o = dynamic(r, out, o, cap);
       else return INFLATE_INVALID; // reserved block type 3
       if (o < 0) return o;
     } while (last === 0);
     // Whole bytes left in the bit buffer were never consumed; anything after the final block's last byte is refused.
-    const consumed = pos - (bitCnt >>> 3);
-    return consumed === srcLen ? o : INFLATE_INVALID;
+    const consumed = r.pos - (r.cnt >>> 3);
+    return consumed === r.len ? o : INFLATE_INVALID;
   } finally {
-    src = NO_INPUT; // drop the reference to the caller's bytes
+    r.src = NO_INPUT; // drop the reference to the caller's bytes
   }
 }
 

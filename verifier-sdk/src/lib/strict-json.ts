@@ -11,90 +11,140 @@ export class JsonError extends Error {
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
 export function parseStrictJson(text: string): JsonValue {
-  const p = { text, i: 0 };
+  const p = new Cursor(text);
   const v = value(p, 0);
   ws(p);
   if (p.i !== text.length) throw new JsonError(false, 'trailing characters');
   return v;
 }
 
-interface Cursor { text: string; i: number }
+class Cursor {
+  i = 0;
+  constructor(readonly text: string) {}
+}
+
+// Character codes.
+const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a, MINUS = 0x2d, DOT = 0x2e;
+const LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+/** Longest number token accepted (the token is refused, not truncated). */
+const MAX_NUMBER_CHARS = 40;
 
 function ws(p: Cursor): void {
+  const t = p.text;
+  let i = p.i;
   for (;;) {
-    const c = p.text.charCodeAt(p.i);
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p.i++;
-    else return;
+    const c = t.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+    else break;
   }
+  p.i = i;
 }
 
 function value(p: Cursor, depth: number): JsonValue {
   if (depth > MAX_JSON_DEPTH) throw new JsonError(false, 'too deep');
   ws(p);
-  const c = p.text[p.i];
-  if (c === '{') return object(p, depth);
-  if (c === '[') {
+  const t = p.text;
+  const c = t.charCodeAt(p.i);
+  if (c === LBRACE) return object(p, depth);
+  if (c === QUOTE) return string(p);
+  if (c === LBRACKET) {
     p.i++;
     const arr: JsonValue[] = [];
     ws(p);
-    if (p.text[p.i] === ']') { p.i++; return arr; }
+    if (t.charCodeAt(p.i) === RBRACKET) { p.i++; return arr; }
     for (;;) {
       arr.push(value(p, depth + 1));
       ws(p);
-      const d = p.text[p.i++];
-      if (d === ']') return arr;
-      if (d !== ',') throw new JsonError(false, 'bad array');
+      const d = t.charCodeAt(p.i++);
+      if (d === RBRACKET) return arr;
+      if (d !== COMMA) throw new JsonError(false, 'bad array');
     }
   }
-  if (c === '"') return string(p);
-  for (const [lit, v] of LITERALS) {
-    if (p.text.startsWith(lit, p.i)) { p.i += lit.length; return v; }
-  }
-  const m = NUMBER.exec(p.text.slice(p.i, p.i + 40));
-  if (!m) throw new JsonError(false, 'unexpected token');
-  p.i += m[0].length;
-  return Number(m[0]);
+  if (c === 0x74 && t.startsWith('true', p.i)) { p.i += 4; return true; }
+  if (c === 0x66 && t.startsWith('false', p.i)) { p.i += 5; return false; }
+  if (c === 0x6e && t.startsWith('null', p.i)) { p.i += 4; return null; }
+  return number(p);
 }
 
-const LITERALS: ReadonlyArray<[string, JsonValue]> = [['true', true], ['false', false], ['null', null]];
-const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/;
+/** RFC 8259 §6: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? — what follows is the caller's business. */
+function number(p: Cursor): number {
+  const t = p.text;
+  const start = p.i;
+  let i = start;
+  let c = t.charCodeAt(i);
+  if (c === MINUS) c = t.charCodeAt(++i);
+  if (c === 0x30) c = t.charCodeAt(++i);
+  else if (c >= 0x31 && c <= 0x39) { do c = t.charCodeAt(++i); while (isDigit(c)); }
+  else throw new JsonError(false, 'unexpected token');
+  let simple = true;
+  if (c === DOT && isDigit(t.charCodeAt(i + 1))) {
+    simple = false;
+    i++;
+    do c = t.charCodeAt(++i); while (isDigit(c));
+  }
+  if (c === 0x65 || c === 0x45) {
+    let j = i + 1;
+    const s = t.charCodeAt(j);
+    if (s === 0x2b || s === MINUS) j++;
+    if (isDigit(t.charCodeAt(j))) {
+      simple = false;
+      i = j;
+      do c = t.charCodeAt(++i); while (isDigit(c));
+    }
+  }
+  if (i - start > MAX_NUMBER_CHARS) throw new JsonError(false, 'number too long');
+  p.i = i;
+  // Small integers (every timestamp) without a substring; anything else exactly as Number() reads it.
+  if (simple && i - start <= 15) {
+    let k = start, n = 0;
+    const neg = t.charCodeAt(k) === MINUS;
+    if (neg) k++;
+    for (; k < i; k++) n = n * 10 + (t.charCodeAt(k) - 0x30);
+    return neg ? -n : n;
+  }
+  return Number(t.slice(start, i));
+}
 
 function object(p: Cursor, depth: number): JsonValue {
   p.i++;
+  const t = p.text;
   const out: Record<string, JsonValue> = Object.create(null) as Record<string, JsonValue>;
   ws(p);
-  if (p.text[p.i] === '}') { p.i++; return out; }
+  if (t.charCodeAt(p.i) === RBRACE) { p.i++; return out; }
   for (;;) {
     ws(p);
-    if (p.text[p.i] !== '"') throw new JsonError(false, 'expected member name');
+    if (t.charCodeAt(p.i) !== QUOTE) throw new JsonError(false, 'expected member name');
     const key = string(p);
-    if (Object.prototype.hasOwnProperty.call(out, key)) throw new JsonError(true, 'duplicate member name');
+    // Null prototype and no undefined values: a defined entry is an own member.
+    if (out[key] !== undefined) throw new JsonError(true, 'duplicate member name');
     ws(p);
-    if (p.text[p.i++] !== ':') throw new JsonError(false, 'expected colon');
+    if (t.charCodeAt(p.i++) !== COLON) throw new JsonError(false, 'expected colon');
     out[key] = value(p, depth + 1);
     ws(p);
-    const d = p.text[p.i++];
-    if (d === '}') return out;
-    if (d !== ',') throw new JsonError(false, 'bad object');
+    const d = t.charCodeAt(p.i++);
+    if (d === RBRACE) return out;
+    if (d !== COMMA) throw new JsonError(false, 'bad object');
   }
 }
 
 function string(p: Cursor): string {
+  const t = p.text;
   const start = p.i;
-  p.i++;
+  let i = start + 1;
   let escaped = false;
   for (;;) {
-    const c = p.text.charCodeAt(p.i);
-    if (Number.isNaN(c)) throw new JsonError(false, 'unterminated string');
-    if (c < 0x20) throw new JsonError(false, 'control character in string');
-    if (c === 0x5c) { p.i += 2; escaped = true; }
-    else if (c === 0x22) { p.i++; break; }
-    else p.i++;
+    const c = t.charCodeAt(i);
+    if (c === QUOTE) { i++; break; }
+    if (c === BACKSLASH) { i += 2; escaped = true; continue; }
+    if (c < 0x20 || c !== c) throw new JsonError(false, c !== c ? 'unterminated string' : 'control character in string');
+    i++;
   }
-  if (!escaped) return p.text.slice(start + 1, p.i - 1);
+  p.i = i;
+  if (!escaped) return t.slice(start + 1, i - 1);
   // The slice is a complete JSON string token; JSON.parse validates and decodes its escapes.
   try {
-    return JSON.parse(p.text.slice(start, p.i)) as string;
+    return JSON.parse(t.slice(start, i)) as string;
   } catch {
     throw new JsonError(false, 'bad string escape');
   }
