@@ -25,6 +25,7 @@ import { newRevocationService } from './services/revocation-service.js';
 import { loadSnapshotKey, newTrustService } from './services/trust-service.js';
 import { newVerificationService } from './services/verification-service.js';
 import type { Anchor } from '@hutong/chaincode/domain';
+import { defaultPoolSize, newCryptoPool } from './workers/crypto-pool.js';
 
 export interface Gateway {
   readonly config: GatewayConfig;
@@ -84,7 +85,11 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
     outbox.start();
     closers.push(() => outbox.close());
 
-    const issuance = newIssuanceService({ cache, outbox, secrets, logger, metrics, ...config.issuance });
+    const poolSize = config.workers.size ?? defaultPoolSize();
+    const pool = poolSize > 0 ? newCryptoPool({ size: poolSize }) : undefined;
+    if (pool) closers.push(() => pool.close());
+
+    const issuance = newIssuanceService({ cache, outbox, secrets, logger, metrics, pool, ...config.issuance });
     closers.push(() => issuance.close());
     const trust = await newTrustService({ cache, mspId: config.org.mspId, snapshotKey: await loadSnapshotKey(join(config.dataDir, 'snapshot-key.json'), config.org.name) });
 
@@ -93,7 +98,7 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
       logger,
       metrics,
       authenticator: newAuthenticator(config.auth),
-      verification: newVerificationService({ cache, mspId: config.org.mspId, maxSnapshotAgeSeconds: MAX_TRUST_STALENESS_SECONDS, metrics }),
+      verification: newVerificationService({ cache, mspId: config.org.mspId, maxSnapshotAgeSeconds: MAX_TRUST_STALENESS_SECONDS, metrics, pool }),
       issuance,
       revocation: newRevocationService({ outbox, logger, commitWaitMs: config.issuance.commitWaitMs }),
       outbox,

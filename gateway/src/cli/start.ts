@@ -8,7 +8,7 @@
  * HUTONG_UNAVAILABLE_FLAG (fault injection for tests: the ledger is down while that file exists),
  * HUTONG_COMMIT_WAIT_MS (how long writes wait for their commit before answering 202 / 503),
  * HUTONG_MAX_LEAVES / HUTONG_MAX_DELAY_MS (issuance batching; the benchmark's one-transaction-per-credential run
- * sets HUTONG_MAX_LEAVES=1).
+ * sets HUTONG_MAX_LEAVES=1), HUTONG_WORKERS (crypto worker threads per gateway; default: the available cores, 0 = none).
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     overrides: () => ({
       ...(flag ? { ledger: { kind: 'embedded' as const, path: join(home, 'ledger.sqlite'), unavailableWhileFileExists: flag } } : {}),
       ...(Object.keys(issuance).length > 0 ? { issuance } : {}),
+      ...(env['HUTONG_WORKERS'] !== undefined ? { workers: { size: Number(env['HUTONG_WORKERS']) } } : {}),
     }),
   });
   let stopping = false;

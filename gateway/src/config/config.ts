@@ -93,6 +93,13 @@ export const GatewayConfig = z.strictObject({
       maxLagBlocks: z.number().int().min(0).default(5),
     })
     .prefault({}),
+  /**
+   * Worker threads for crypto-heavy bulk work (verification batches, bulk issuance signatures); started on first
+   * use. Default: every core the process may use (`os.availableParallelism()`); 0 keeps all of it in-process.
+   */
+  workers: z
+    .strictObject({ size: z.number().int().min(0).max(64).optional() })
+    .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

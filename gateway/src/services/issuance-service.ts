@@ -7,8 +7,8 @@
  */
 import { keyUsableAt, type IssuerKey } from '@hutong/chaincode/domain';
 import {
-  documentHint, HutongSdkError, maskName, newBatcher, newCredentialSigner, normaliseId, pseudonym,
-  type Batcher, type CredentialSigner, type HexInclusionProof, type PrivateJwk,
+  documentHint, HutongSdkError, maskName, newCredentialSigner, normaliseId, pseudonym,
+  type Batcher, type CredentialSigner, type HexInclusionProof, type HutongSdkErrorCode, type PrivateJwk,
 } from '@hutong/verifier-sdk/issuer';
 import type { TrustCache } from '../cache/trust-cache.js';
 import type { IssuerSecret } from '../config/config.js';
@@ -18,6 +18,11 @@ import { LedgerError, type LedgerErrorCode } from '../ledger/ledger.js';
 import type { GatewayMetrics } from '../http/metrics.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
+import type { CryptoPool, SignItem, WorkerSigningKey } from '../workers/crypto-pool.js';
+import { encodeInProcess, newAnchorBatcher, type QrEncoder } from './anchor-batcher.js';
+
+/** Requests at least this large are signed on the crypto pool (if there is one); smaller ones cost less than the hop. */
+const POOL_MIN_REQUESTS = 32;
 
 export interface CredentialRequest {
   issuerId: string;
@@ -48,10 +53,11 @@ export interface IssuanceService {
 export function newIssuanceService(
   options: Readonly<{
     cache: TrustCache; outbox: Outbox; secrets: readonly IssuerSecret[]; logger: Logger; metrics?: GatewayMetrics;
-    maxLeaves: number; maxDelayMs: number; commitWaitMs: number;
+    maxLeaves: number; maxDelayMs: number; commitWaitMs: number; pool?: CryptoPool | undefined; poolMinRequests?: number;
   }>,
 ): IssuanceService {
-  const { cache, outbox, logger, metrics } = options;
+  const { cache, outbox, logger, metrics, pool } = options;
+  const poolMinRequests = options.poolMinRequests ?? POOL_MIN_REQUESTS;
   const signers = new Map<string, { signer: CredentialSigner; secret: IssuerSecret }>();
   const batchers = new Map<string, Batcher>();
   /** Commit evidence of recent batch roots, for the responses (the SDK's receipt carries fewer fields). */
@@ -102,11 +108,14 @@ export function newIssuanceService(
     });
   }
 
+  /** QR texts of an anchored batch: on the pool's workers for large batches, in-process for small ones. */
+  const encode: QrEncoder = (items) => (pool !== undefined && items.length >= poolMinRequests ? pool.encodeQrs(items) : encodeInProcess(items));
+
   function batcherFor(issuerId: string, kid: string): Batcher {
     const id = `${issuerId}/${kid}`;
     let b = batchers.get(id);
     if (!b) {
-      b = newBatcher({ issuerId, kid, maxLeaves: options.maxLeaves, maxDelayMs: options.maxDelayMs, anchor });
+      b = newAnchorBatcher({ issuerId, kid, maxLeaves: options.maxLeaves, maxDelayMs: options.maxDelayMs, anchor, encode });
       batchers.set(id, b);
     }
     return b;
@@ -120,14 +129,19 @@ export function newIssuanceService(
     return e;
   }
 
-  function sign(r: CredentialRequest): { jws: string; kid: string } {
+  /** The issuer checks of one request and the key it is signed with. */
+  function plan(r: CredentialRequest): { signer: CredentialSigner; secret: IssuerSecret } {
     const issuer = cache.issuer(r.issuerId);
     if (!issuer) throw new LedgerError('ISSUER_NOT_FOUND', `issuer '${r.issuerId}' is not registered`);
     if (issuer.state !== 'active') throw new LedgerError('ISSUER_NOT_ACTIVE', `issuer '${r.issuerId}' is ${issuer.state}`);
     if (!issuer.credentialTypes.includes(r.credentialType)) {
       throw new LedgerError('CREDENTIAL_TYPE_NOT_ALLOWED', `issuer '${r.issuerId}' does not issue '${r.credentialType}'`);
     }
-    const { signer, secret } = signerFor(r.issuerId, r.kid);
+    return signerFor(r.issuerId, r.kid);
+  }
+
+  function sign(r: CredentialRequest): { jws: string; kid: string } {
+    const { signer, secret } = plan(r);
     try {
       const id = normaliseId(r.holder.documentType, r.holder.documentNumber);
       const jws = signer.sign({
@@ -146,6 +160,41 @@ export function newIssuanceService(
     }
   }
 
+  /**
+   * Signs on the crypto pool: the checks and key choice here, pseudonym, masking and the signature in the workers.
+   * Same outcome as `requests.map(sign)`: the first failing request (in order) fails the call; a request that fails
+   * its checks here sends the whole call down the in-process path, which then fails exactly as before.
+   */
+  async function signOnPool(p: CryptoPool, requests: readonly CredentialRequest[]): Promise<Array<{ jws: string; kid: string }>> {
+    const keys = new Map<string, WorkerSigningKey>();
+    const items: SignItem[] = [];
+    const kids: string[] = [];
+    for (const r of requests) {
+      let planned;
+      try {
+        planned = plan(r);
+      } catch {
+        return requests.map(sign);
+      }
+      const { signer, secret } = planned;
+      const keyId = `${secret.issuerId}/${secret.kid}`;
+      if (!keys.has(keyId)) {
+        keys.set(keyId, { id: keyId, issuerId: secret.issuerId, kid: secret.kid, alg: signer.alg, privateJwk: secret.privateJwk, pseudonymKey: secret.pseudonymKey });
+      }
+      items.push({ keyId, credentialType: r.credentialType, status: r.status, holder: r.holder, validitySeconds: r.validitySeconds, claims: r.claims });
+      kids.push(signer.kid);
+    }
+    const outcomes = await p.sign(keys, items);
+    return outcomes.map((o, i) => {
+      if ('error' in o) {
+        const { sdkCode, message, details } = o.error;
+        throw unwrap(sdkCode ? new HutongSdkError(sdkCode as HutongSdkErrorCode, message, details ? { details } : undefined) : new Error(message));
+      }
+      metrics?.credentialsIssued.inc({ issuer: (requests[i] as CredentialRequest).issuerId });
+      return { jws: o.jws, kid: kids[i] as string };
+    });
+  }
+
   return {
     async issue(requests) {
       // A just-approved issuer or key may not have reached the cache through events yet: ask the peer once.
@@ -155,7 +204,7 @@ export function newIssuanceService(
         if (!ready) await cache.fetchIssuer(issuerId);
       }
       // Sign everything first: a bad request fails the call before anything is queued for anchoring.
-      const signed = requests.map(sign);
+      const signed = pool !== undefined && requests.length >= poolMinRequests ? await signOnPool(pool, requests) : requests.map(sign);
       const issued = await Promise.all(signed.map(({ jws, kid }, i) => batcherFor((requests[i] as CredentialRequest).issuerId, kid).add(jws))).catch((e: unknown) => {
         throw unwrap(e);
       });
