@@ -110,7 +110,16 @@ async function issueBulk(c, n) {
   return r.body.credentials;
 }
 
-const results = { machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version }, quick: QUICK, startedAt: new Date().toISOString() };
+// The load generator (this process, autocannon included) runs on the same machine as the gateways and competes with
+// them for its cores; the load average before the run shows whether anything else was competing too.
+const results = {
+  machine: {
+    cpus: os.cpus().length, availableParallelism: os.availableParallelism(), cpuModel: os.cpus()[0]?.model, node: process.version,
+    loadAverage1mBefore: Math.round(os.loadavg()[0] * 100) / 100, loadGeneratorSharesMachine: true,
+    gatewayWorkers: process.env.HUTONG_WORKERS ?? `default (${os.availableParallelism()})`,
+  },
+  quick: QUICK, startedAt: new Date().toISOString(),
+};
 
 const main = await startConsortium('main');
 try {
@@ -209,7 +218,8 @@ const outFile = join(outDir, 'gateway.json');
 writeFileSync(outFile, JSON.stringify(results, null, 2));
 
 const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
-console.log(`\nhutong gateway benchmark (${results.machine.cpus} CPUs, ${results.machine.node}${QUICK ? ', quick' : ''}; embedded ledger, loopback)`);
+console.log(`\nhutong gateway benchmark (${results.machine.cpus} CPUs, ${results.machine.node}${QUICK ? ', quick' : ''}; embedded ledger, loopback;`
+  + ` load generator on the same machine; 1-min load average before: ${results.machine.loadAverage1mBefore}; gateway workers: ${results.machine.gatewayWorkers})`);
 console.log(`${'metric'.padEnd(44)} ${'value'.padStart(12)}  ${'target'.padEnd(9)} met`);
 for (const row of results.table) console.log(`${row.metric.padEnd(44)} ${fmt(row.value).padStart(12)}  ${row.target.padEnd(9)} ${row.met === null ? '' : row.met ? 'yes' : 'NO'}`);
 console.log(`failed operations: ${JSON.stringify(results.failures)}`);

@@ -2,6 +2,9 @@
  * Bearer-token authentication (RFC 6750) with JWTs verified by jose against the configured JWKS, and the role and
  * issuer-binding checks every route makes. Verified tokens are cached until they expire: a checkpoint sends the
  * same token thousands of times and a signature check per request would cost more than the verification itself.
+ * The cache is keyed by the whole token string (a different token, even for the same subject, is verified again),
+ * holds only successes (a failure is re-checked every time), honours `exp` exactly (no clock tolerance on a hit),
+ * and is bounded (oldest entry evicted). See gateway/src/README.md, "Bearer-token cache".
  */
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -22,7 +25,8 @@ export interface AuthenticatorOptions {
 }
 
 const ROLE_SET: ReadonlySet<string> = new Set(ROLES);
-const CACHE_LIMIT = 10_000;
+/** Verified tokens kept; the oldest is evicted beyond this. */
+export const TOKEN_CACHE_LIMIT = 10_000;
 
 export function newAuthenticator(options: Readonly<AuthenticatorOptions>): Authenticator {
   const keySet = createLocalJWKSet(options.jwks as unknown as JSONWebKeySet);
@@ -57,10 +61,15 @@ export function newAuthenticator(options: Readonly<AuthenticatorOptions>): Authe
       if (!match) throw new GatewayError('AUTH_TOKEN_INVALID', 'the Authorization header is not a Bearer JWT');
       const token = match[1] as string;
       const hit = cache.get(token);
-      if (hit && hit.expiresAtMs > now()) return hit.principal;
+      if (hit) {
+        if (hit.expiresAtMs > now()) return hit.principal;
+        cache.delete(token);
+      }
       const entry = await verify(token);
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(token, entry);
+      if (entry.expiresAtMs > now()) {
+        if (cache.size >= TOKEN_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+        cache.set(token, entry);
+      }
       return entry.principal;
     },
   };

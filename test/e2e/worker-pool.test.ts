@@ -1,0 +1,102 @@
+/**
+ * The crypto pool: a verification batch (on the workers) answers exactly what single verifications (in-process)
+ * answer, reasons and order included; bulk issuance through the pool and the gateway's batcher gives the SDK's
+ * structures; the SDK batcher and the gateway's agree byte for byte; closing the pool ends its workers.
+ */
+import { generateSigningKey, inclusionProof, leafHashOf, merkleRoot, newBatcher, newCredentialSigner } from '@hutong/verifier-sdk/issuer';
+import { auditPath, encodeInProcess, newAnchorBatcher, treeLevels } from '../../gateway/src/services/anchor-batcher';
+import { newCryptoPool } from '../../gateway/src/workers/crypto-pool';
+import { call, healthCode, startHarness, type Harness } from './harness';
+
+const strip = ({ verifiedAt: _v, snapshotAgeSeconds: _s, ...rest }: Record<string, unknown>) => rest;
+
+describe('crypto worker pool', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.dispose();
+  });
+
+  it('a batch on the workers equals one-by-one in-process verification, in order, REJECT reasons included', async () => {
+    const issued = await call('POST', `${h.url('guangdong')}/v1/credentials/bulk`, { token: h.token('guangdong', 'issuer'), body: { credentials: Array.from({ length: 60 }, () => healthCode()) } });
+    expect(issued.status).toBe(201);
+    const qrs: string[] = issued.body.credentials.map((c: { qr: string }) => c.qr);
+    const revoked = issued.body.credentials[3];
+    expect((await call('POST', `${h.url('guangdong')}/v1/revocations`, { token: h.token('guangdong', 'issuer'), body: { issuerId: 'gd-health-code', leafHash: revoked.leafHash, reason: 'status-change' } })).status).toBeLessThan(300);
+    const tampered = qrs.map((q) => `${q.slice(0, 40)}${q[40] === 'A' ? 'B' : 'A'}${q.slice(41)}`).slice(0, 10);
+    const batch = [...qrs, ...tampered, 'HT1:NOT A CREDENTIAL', ...qrs.slice(0, 10).reverse()];
+    expect(batch.length).toBeGreaterThanOrEqual(64); // the pool's threshold
+    const mo = h.url('macau');
+    const token = h.token('macau', 'checkpoint');
+    // wait until Macau sees the revocation
+    for (let i = 0; i < 200; i++) {
+      if ((await call('POST', `${mo}/v1/verifications`, { token, body: { qr: revoked.qr } })).body.reason === 'CREDENTIAL_REVOKED') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const pooled = await call('POST', `${mo}/v1/verifications/batch`, { token, body: { qrs: batch } });
+    expect(pooled.status).toBe(200);
+    const single = [];
+    for (const qr of batch) single.push((await call('POST', `${mo}/v1/verifications`, { token, body: { qr } })).body);
+    expect(pooled.body.results.map(strip)).toEqual(single.map(strip));
+    const reasons = new Set(pooled.body.results.map((r: { reason: string }) => r.reason));
+    expect(reasons.has('ACCEPTED')).toBe(true);
+    expect(reasons.has('CREDENTIAL_REVOKED')).toBe(true);
+    expect([...reasons].some((r) => r !== 'ACCEPTED' && r !== 'CREDENTIAL_REVOKED')).toBe(true);
+  });
+
+  it('bulk issuance on the pool hands out credentials Macau accepts, with the single-issuance structure', async () => {
+    const gd = h.url('guangdong');
+    const bulk = await call('POST', `${gd}/v1/credentials/bulk`, { token: h.token('guangdong', 'issuer'), body: { credentials: Array.from({ length: 40 }, () => healthCode()) } });
+    const one = await call('POST', `${gd}/v1/credentials`, { token: h.token('guangdong', 'issuer'), body: healthCode() });
+    expect(bulk.status).toBe(201);
+    const shape = (c: Record<string, unknown>) => Object.keys(c).join(',') + '|' + Object.keys(c['anchor'] as object).join(',') + '|' + Object.keys(c['proof'] as object).join(',');
+    for (const c of bulk.body.credentials) expect(shape(c)).toBe(shape(one.body));
+    for (const c of bulk.body.credentials) expect(leafHashOf(c.jws)).toBe(c.leafHash);
+    const verified = await call('POST', `${h.url('macau')}/v1/verifications/batch`, { token: h.token('macau', 'checkpoint'), body: { qrs: bulk.body.credentials.map((c: { qr: string }) => c.qr) } });
+    expect(verified.body.results.every((r: { reason: string }) => r.reason === 'ACCEPTED')).toBe(true);
+  });
+});
+
+describe('gateway batcher', () => {
+  const { privateJwk } = generateSigningKey('ES256');
+  const signer = newCredentialSigner({ issuerId: 'iss-1', kid: 'k1', alg: 'ES256', privateJwk });
+  const jwsOf = (n: number) => Array.from({ length: n }, (_, i) => signer.sign({ vct: 't', st: 'green', sub: `s${i}`, name: 'X*', doc: 'HRP-0001', validitySeconds: 60 }));
+
+  it('builds the SDK tree: same roots and proofs for 1…33 leaves', () => {
+    for (let n = 1; n <= 33; n++) {
+      const hexes = jwsOf(n).map(leafHashOf);
+      const levels = treeLevels(hexes.map((x) => Buffer.from(x, 'hex')));
+      expect((levels[levels.length - 1]?.[0] as Buffer).toString('hex')).toBe(merkleRoot(hexes));
+      for (let i = 0; i < n; i++) expect(auditPath(levels, i)).toEqual(inclusionProof(hexes, i).path);
+    }
+  });
+
+  it('gives the SDK batcher’s results byte for byte, in-process and on the pool', async () => {
+    const jws = jwsOf(70);
+    const anchor = async () => ({ txId: 'tx-1', blockNumber: 7, anchoredAt: '2026-11-26T07:00:00.000Z' });
+    const run = async (b: ReturnType<typeof newBatcher>) => {
+      const out = Promise.all(jws.map((j) => b.add(j)));
+      await b.flush();
+      return out;
+    };
+    const sdk = await run(newBatcher({ issuerId: 'iss-1', kid: 'k1', maxLeaves: 1000, maxDelayMs: 1000, anchor }));
+    expect(await run(newAnchorBatcher({ issuerId: 'iss-1', kid: 'k1', maxLeaves: 1000, maxDelayMs: 1000, anchor, encode: encodeInProcess }))).toEqual(sdk);
+    const pool = newCryptoPool({ size: 2, minChunk: 8 });
+    try {
+      expect(await run(newAnchorBatcher({ issuerId: 'iss-1', kid: 'k1', maxLeaves: 1000, maxDelayMs: 1000, anchor, encode: (i) => pool.encodeQrs(i) }))).toEqual(sdk);
+    } finally {
+      await pool.close();
+    }
+    await expect(newAnchorBatcher({ issuerId: 'iss-1', kid: 'other', maxLeaves: 10, maxDelayMs: 10, anchor, encode: encodeInProcess }).add(jws[0] as string)).rejects.toMatchObject({ code: 'INVALID_CLAIMS' });
+  });
+
+  it('a closed pool refuses work and its workers are gone', async () => {
+    const pool = newCryptoPool({ size: 2, minChunk: 1 });
+    const items = [{ jws: jwsOf(1)[0] as string, root: 'a'.repeat(64), proof: { leafIndex: 0, treeSize: 1, path: [] } }];
+    expect(await pool.encodeQrs([...items, ...items])).toHaveLength(2);
+    await pool.close();
+    await expect(pool.encodeQrs(items)).rejects.toThrow('closed');
+  });
+});
