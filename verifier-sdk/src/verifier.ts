@@ -215,7 +215,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     // JOSE header: allow-listed algorithms, no key-carrying or critical parameters (RFC 8725 §3.1, §3.10).
     const alg = h.alg;
     if (alg !== 'ES256' && alg !== 'EdDSA') return 'ALG_NOT_ALLOWED';
-    for (const k in h) if (!ALLOWED_HEADER.has(k)) return 'HEADER_FORBIDDEN'; // null-prototype object: own keys only
+    for (const k in h) if (!ALLOWED_HEADER.has(k)) return 'HEADER_FORBIDDEN'; // nothing enumerable is inherited: own keys only
     if (h.typ !== CREDENTIAL_TYP) return 'TYP_UNSUPPORTED';
     const kid = claimString(h, 'kid');
     const iss = claimString(c, 'iss'), vct = claimString(c, 'vct'), st = claimString(c, 'st'), sub = claimString(c, 'sub');

@@ -99,10 +99,11 @@ test('a malformed public key fails to import (and the verifier maps it to a reas
   expect(createPublicKey).toBeDefined();
 });
 
-test('Node foldProof fast path = generic RFC 9162 fold with SHA-256 (leaf hash and root)', async () => {
+test('foldProof fast paths (node:crypto, and plain-TypeScript SHA-256 in the web backend) = generic RFC 9162 fold (leaf hash and root)', async () => {
   const { proofSteps, proofSidesInto, treeLevels, auditPath, nodeInput } = await import('../src/lib/merkle');
   const { leafInput } = await import('../src/lib/leaf-input');
-  const node = newNodeBackend();
+  const folders = backends.filter((b) => b.foldProof);
+  expect(folders.map((b) => b.name)).toEqual(['node', 'web', 'web+noble']);
   const sha = (d: Uint8Array): Uint8Array => createHash('sha256').update(d).digest();
   await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 200 }), fc.nat(), fc.string({ maxLength: 80 }), async (n, i, text) => {
     const input = leafInput(text.replace(/[^ -~]/g, 'x'));
@@ -118,8 +119,24 @@ test('Node foldProof fast path = generic RFC 9162 fold with SHA-256 (leaf hash a
     // The path as it sits in a frame: 32-byte hashes back to back at some offset.
     const at = i % 7;
     const frame = Buffer.concat([Buffer.alloc(at, 0xee), ...path, Buffer.alloc(3, 0xee)]);
-    expect(node.foldProof!(input, frame, at, sides, path.length)).toEqual({
-      leafHash: Buffer.from(leaf).toString('hex'), root: Buffer.from(levels.at(-1)![0]!).toString('hex'),
-    });
+    for (const b of folders) {
+      expect(b.foldProof!(input, frame, at, sides, path.length)).toEqual({
+        leafHash: Buffer.from(leaf).toString('hex'), root: Buffer.from(levels.at(-1)![0]!).toString('hex'),
+      });
+    }
   }), { numRuns: 100 });
+});
+
+test('plain-TypeScript SHA-256 = node:crypto (every length across the block and padding boundaries, random data)', async () => {
+  const { sha256, sha256Into } = await import('../src/lib/sha256');
+  for (let n = 0; n <= 200; n++) {
+    const d = Buffer.alloc(n, n & 0xff);
+    expect(Buffer.from(sha256(d)).toString('hex')).toBe(createHash('sha256').update(d).digest('hex'));
+  }
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 2000 }), fc.nat(40), (d, at) => {
+    const buf = new Uint8Array(at + d.length + 40);
+    buf.set(d, at);
+    sha256Into(buf, at, d.length, buf, at); // in place: output overlaps the input
+    expect(Buffer.from(buf.subarray(at, at + 32)).toString('hex')).toBe(createHash('sha256').update(d).digest('hex').slice(0, 64));
+  }), { numRuns: 300 });
 });

@@ -106,17 +106,22 @@ function number(p: Cursor): number {
   return Number(t.slice(start, i));
 }
 
+// Parsed objects inherit from one frozen, empty, null-prototype object: no inherited members (so "__proto__" or
+// "toString" are ordinary member names and `out[key] !== undefined` means "own member"), but unlike
+// Object.create(null) they stay in V8's fast mode, where building them and reading claims is several times faster.
+const NO_MEMBERS: object = Object.freeze(Object.create(null) as object);
+
 function object(p: Cursor, depth: number): JsonValue {
   p.i++;
   const t = p.text;
-  const out: Record<string, JsonValue> = Object.create(null) as Record<string, JsonValue>;
+  const out = Object.create(NO_MEMBERS) as Record<string, JsonValue>;
   ws(p);
   if (t.charCodeAt(p.i) === RBRACE) { p.i++; return out; }
   for (;;) {
     ws(p);
     if (t.charCodeAt(p.i) !== QUOTE) throw new JsonError(false, 'expected member name');
     const key = string(p);
-    // Null prototype and no undefined values: a defined entry is an own member.
+    // Nothing inherited and no undefined values: a defined entry is an own member.
     if (out[key] !== undefined) throw new JsonError(true, 'duplicate member name');
     ws(p);
     if (t.charCodeAt(p.i++) !== COLON) throw new JsonError(false, 'expected colon');

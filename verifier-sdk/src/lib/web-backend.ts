@@ -5,6 +5,8 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { base64urlDecode, base64urlEncode } from './base64url.js';
 import { inflateRaw } from './inflate.js';
+import { sha256Into } from './sha256.js';
+import { toHex } from './hex.js';
 import type { CredentialAlg, CryptoBackend, PublicJwk } from './crypto-backend.js';
 
 type NobleKey = { noble: Uint8Array };
@@ -24,6 +26,7 @@ export function newWebBackend(options: WebBackendOptions = {}): CryptoBackend {
     async sha256(data) {
       return new Uint8Array(await subtle().digest('SHA-256', data as Uint8Array<ArrayBuffer>));
     },
+    foldProof: foldProofSync,
     async importKey(alg: CredentialAlg, jwk: PublicJwk) {
       if (alg === 'ES256') {
         return subtle().importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: (jwk as { y?: string }).y },
@@ -57,4 +60,27 @@ export function newWebBackend(options: WebBackendOptions = {}): CryptoBackend {
     inflateRaw,
     base64url: base64urlEncode,
   };
+}
+
+// The proof fold in plain TypeScript SHA-256 (lib/sha256.ts): thirteen awaited subtle.digest calls cost far more
+// than the hashing. Scratch 0x01 ‖ L ‖ R plus the leaf hash; used synchronously.
+const work = new Uint8Array(65);
+const leaf = new Uint8Array(32);
+
+function foldProofSync(leafInput: Uint8Array, hashes: Uint8Array, at: number, sides: Uint8Array, count: number): { leafHash: string; root: string } {
+  sha256Into(leafInput, 0, leafInput.length, leaf, 0);
+  work[0] = 0x01;
+  // r lives in the half it will occupy next; the sibling goes in the other half.
+  let rAt = 1;
+  work.set(leaf, 1);
+  for (let k = 0; k < count; k++) {
+    const left = sides[k] === 1;
+    const want = left ? 33 : 1;
+    if (rAt !== want) work.copyWithin(want, rAt, rAt + 32);
+    const s = at + 32 * k, o = left ? 1 : 33;
+    for (let j = 0; j < 32; j++) work[o + j] = hashes[s + j]!;
+    sha256Into(work, 0, 65, work, 1);
+    rAt = 1;
+  }
+  return { leafHash: toHex(leaf), root: toHex(work.subarray(rAt, rAt + 32)) };
 }
