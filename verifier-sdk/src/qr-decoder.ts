@@ -7,6 +7,7 @@ import { toHex } from './lib/hex.js';
 import { crc16 } from './lib/crc16.js';
 import { readCredentialText, readProofSection, Reader } from './lib/envelope.js';
 import { LEAF_PREFIX, leafInputOf } from './lib/leaf-input.js';
+import { inflateRawView } from './lib/inflate.js';
 import { JsonError, parseStrictJson, type JsonValue } from './lib/strict-json.js';
 import { MAX_COMPRESSED_BYTES, MAX_INFLATED_BYTES, MAX_QR_CHARS, QR_PREFIX, ROOT_TAG_BYTES } from './lib/limits.js';
 
@@ -89,9 +90,6 @@ export class Frame {
   /** Offset in `raw` of the audit path, `pathLength` hashes of 32 bytes, leaf to root. */
   pathAt = 0;
   pathLength = 0;
-  /** Inflated header and payload bytes (read once into `headerObject`/`claims` and `leafInput`). */
-  header: Uint8Array = EMPTY;
-  payload: Uint8Array = EMPTY;
   headerObject: Record<string, JsonValue> = {};
   claims: Record<string, JsonValue> = {};
   /** 0x00 ‖ leaf domain ‖ `b64u(header).b64u(payload)` (docs/protocol.md §4.1). */
@@ -118,14 +116,17 @@ export function decodeFrame(backend: CryptoBackend, qr: unknown): Frame {
   if (!deflated) fail('DECODE_ENVELOPE', 'bad compressed length');
   const proofError = readProofSection(reader, f);
   if (proofError !== null) fail('DECODE_ENVELOPE', proofError);
-  const inflated = backend.inflateRaw(deflated, MAX_INFLATED_BYTES);
+  // Every backend inflates with lib/inflate.ts; the view into its scratch is consumed before this function returns
+  // (JSON parsed into strings, leaf input copied), so no copy of the inflated bytes is made.
+  const inflated = inflateRawView(deflated, MAX_INFLATED_BYTES);
   if (inflated === 'too-large') fail('DECODE_TOO_LARGE', `inflates past ${MAX_INFLATED_BYTES} bytes`);
   if (inflated === 'invalid') fail('DECODE_INFLATE', 'invalid DEFLATE stream');
-  const textError = readCredentialText(inflated, f);
+  const text = { header: EMPTY, payload: EMPTY };
+  const textError = readCredentialText(inflated, text);
   if (textError !== null) fail('DECODE_ENVELOPE', textError);
-  f.headerObject = jsonObject(f.header, 'header');
-  f.claims = jsonObject(f.payload, 'payload');
-  f.leafInput = leafInputOf(f.header, f.payload);
+  f.headerObject = jsonObject(text.header, 'header');
+  f.claims = jsonObject(text.payload, 'payload');
+  f.leafInput = leafInputOf(text.header, text.payload);
   f.signingInput = f.leafInput.subarray(LEAF_PREFIX.length);
   return f;
 }

@@ -323,3 +323,15 @@ export function inflateRaw(data: Uint8Array, maxOutput: number): Uint8Array | 't
   if (n === INFLATE_TOO_LARGE) return 'too-large';
   return out.slice(0, n);
 }
+
+/**
+ * As inflateRaw, but the bytes are a view of the shared scratch, valid only until the next call: for callers that
+ * consume them synchronously (the frame decoder), saving a copy and an allocation per scan.
+ */
+export function inflateRawView(data: Uint8Array, maxOutput: number): Uint8Array | 'too-large' | 'invalid' {
+  if (!(maxOutput >= 0 && maxOutput <= SCRATCH_BYTES)) return inflateRaw(data, maxOutput);
+  const n = inflateRawInto(data, scratch, maxOutput);
+  if (n === INFLATE_INVALID) return 'invalid';
+  if (n === INFLATE_TOO_LARGE) return 'too-large';
+  return scratch.subarray(0, n);
+}
