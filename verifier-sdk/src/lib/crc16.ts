@@ -7,8 +7,18 @@ for (let n = 0; n < 256; n++) {
   TABLE[n] = c;
 }
 
+// Two bytes per step: with x = crc ^ (b0 << 8 | b1), two table steps give TABLE2[x >> 8] ^ TABLE[x & 0xff], where
+// TABLE2[n] = ((TABLE[n] & 0xff) << 8) ^ TABLE[TABLE[n] >> 8] (the CRC is linear over XOR).
+const TABLE2 = new Uint16Array(256);
+for (let n = 0; n < 256; n++) TABLE2[n] = ((TABLE[n]! & 0xff) << 8) ^ TABLE[TABLE[n]! >> 8]!;
+
 export function crc16(bytes: Uint8Array, end = bytes.length): number {
   let crc = 0xffff;
-  for (let i = 0; i < end; i++) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ bytes[i]!) & 0xff]!;
+  let i = 0;
+  for (; i + 1 < end; i += 2) {
+    const x = crc ^ ((bytes[i]! << 8) | bytes[i + 1]!);
+    crc = TABLE2[x >> 8]! ^ TABLE[x & 0xff]!;
+  }
+  if (i < end) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ bytes[i]!) & 0xff]!;
   return crc;
 }

@@ -1,0 +1,82 @@
+// The table-driven codecs on the decode path against simple references: CRC-16 (two bytes per step) against the
+// bitwise definition, Base45 decoding against the RFC 9285 arithmetic on any text, and the strict JSON parser
+// against JSON.parse (same values; duplicates, depth and the number-length limit refused).
+import fc from 'fast-check';
+import { crc16 } from '../src/lib/crc16';
+import { base45Decode, base45Encode } from '../src/lib/base45';
+import { parseStrictJson, JsonError } from '../src/lib/strict-json';
+
+function crcBitwise(b: Uint8Array): number {
+  let c = 0xffff;
+  for (const x of b) {
+    c ^= x << 8;
+    for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
+  }
+  return c;
+}
+
+test('CRC-16/CCITT-FALSE: check value 0x29B1 and the bitwise definition for any bytes and end', () => {
+  expect(crc16(Buffer.from('123456789'))).toBe(0x29b1);
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 700 }), fc.nat(), (b, cut) => {
+    const end = b.length === 0 ? 0 : cut % (b.length + 1);
+    expect(crc16(b, end)).toBe(crcBitwise(b.subarray(0, end)));
+  }), { numRuns: 500 });
+});
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+function base45Reference(text: string): Uint8Array | null {
+  if (text.length % 3 === 1) return null;
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i += 3) {
+    const digits = [...text.slice(i, i + 3)].map((ch) => ALPHABET.indexOf(ch));
+    if (digits.some((d) => d < 0)) return null;
+    const n = digits.reduce((acc, d, k) => acc + d * 45 ** k, 0);
+    if (digits.length === 3) { if (n > 0xffff) return null; out.push(n >> 8, n & 0xff); } else { if (n > 0xff) return null; out.push(n); }
+  }
+  return Uint8Array.from(out);
+}
+
+test('Base45 decode = RFC 9285 arithmetic for any text (alphabet, near-alphabet, non-ASCII), with and without a prefix', () => {
+  const near = fc.string({ unit: fc.constantFrom(...ALPHABET, 'a', 'z', '\u00c0', '\u0100', '\u4e2d', '\ud800', '\u0000'), maxLength: 60 });
+  fc.assert(fc.property(fc.oneof(near, fc.string({ maxLength: 60 }), fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 90 })), (t) => {
+    expect(base45Decode(t)).toEqual(base45Reference(t));
+    expect(base45Decode(`HT1:${t}`, 4)).toEqual(base45Reference(t));
+  }), { numRuns: 2000 });
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => {
+    expect(base45Decode(base45Encode(b))).toEqual(b);
+  }));
+});
+
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
+
+test('strict JSON = JSON.parse on valid JSON without duplicates (numbers, escapes, nesting ≤ 8, whitespace)', () => {
+  const leaf = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string(), fc.boolean(), fc.constant(null), fc.constantFrom('陈*明', '\u2028', '"\\/\b\f\n\r\t'));
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small', maxDepth: 5 }, leaf, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 4 })),
+  }));
+  fc.assert(fc.property(value, fc.constantFrom(0, 2), (v, indent) => {
+    const text = JSON.stringify(v, null, indent);
+    expect(plain(parseStrictJson(text))).toEqual(JSON.parse(text));
+  }), { numRuns: 800 });
+  for (const t of ['-0', '0', '1e5', '-12.5E-3', '123456789012345', '1234567890123456789', '"\\u0041\\ud83d\\ude00"', ' [ 1 , {"a" : [] } ] ']) {
+    expect(plain(parseStrictJson(t))).toEqual(plain(JSON.parse(t)));
+  }
+  expect(Object.is(parseStrictJson('-0'), -0)).toBe(true);
+});
+
+test('strict JSON refuses duplicates (also spelled with escapes, also __proto__), bad tokens, deep nesting and 41-char numbers', () => {
+  const dup = (t: string): boolean => { try { parseStrictJson(t); return false; } catch (e) { return e instanceof JsonError && e.duplicateKey; } };
+  expect(dup('{"a":1,"a":2}')).toBe(true);
+  expect(dup('{"a":1,"\\u0061":2}')).toBe(true);
+  expect(dup('{"__proto__":1,"__proto__":2}')).toBe(true);
+  expect(dup('{"x":{"toString":1,"toString":null}}')).toBe(true);
+  for (const bad of ['', '01', '1.', '.5', '-', '+1', '1e', 'tru', 'nul', '[1,]', '{"a":1,}', '{"a"1}', '"\u0001"', '"abc', '"\\x"', '[1] 2', 'NaN', '1'.repeat(41), `${'['.repeat(10)}${']'.repeat(10)}`]) {
+    expect(() => parseStrictJson(bad)).toThrow(JsonError);
+  }
+  expect(parseStrictJson('1'.repeat(40))).toBe(Number('1'.repeat(40)));
+  expect(plain(parseStrictJson(`${'['.repeat(9)}${']'.repeat(9)}`))).toEqual(JSON.parse(`${'['.repeat(9)}${']'.repeat(9)}`));
+  const o = parseStrictJson('{"__proto__":{"polluted":1},"toString":2}') as Record<string, unknown>;
+  expect(Object.keys(o)).toEqual(['__proto__', 'toString']);
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  expect((parseStrictJson('{}') as Record<string, unknown>).hasOwnProperty).toBeUndefined();
+});
