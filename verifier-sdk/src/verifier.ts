@@ -271,7 +271,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     }
 
     if (alg === 'ES256' && isHighS(f.signature)) return 'SIGNATURE_INVALID';
-    let valid: boolean | Promise<boolean> = false;
+    let valid: boolean | Promise<boolean>;
     try {
       valid = backend.verify(alg, publicKey, f.signature, f.signingInput);
       if (valid instanceof Promise) valid = await valid;

@@ -47,7 +47,7 @@ export function base45Decode(text: string, start = 0): Uint8Array | null {
     if ((c | d) < 0) return null;
     const n = c + d * 45;
     if (n > 0xff) return null;
-    out[o++] = n;
+    out[o] = n;
   }
   return out;
 }
