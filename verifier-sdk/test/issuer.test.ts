@@ -94,6 +94,21 @@ describe('batcher', () => {
     await expect(pending).resolves.toMatchObject({ proof: { treeSize: 1 } });
     await expect(b.add(signer.sign(input))).rejects.toMatchObject({ code: 'BATCHER_CLOSED' });
   });
+  test('an injected QR encoder gets the batch in order; a failing or short encoder fails the whole batch', async () => {
+    const seen: string[][] = [];
+    const encode = async (items: ReadonlyArray<{ jws: string }>) => { seen.push(items.map((i) => i.jws)); return items.map((i) => `QR:${i.jws.length}`); };
+    const b = newBatcher({ issuerId: 'gd-hcc', kid: 'k1', maxLeaves: 3, maxDelayMs: 60_000, anchor: okAnchor, encode });
+    const jws = [0, 1, 2].map(() => signer.sign(input));
+    const out = await Promise.all(jws.map((j) => b.add(j)));
+    expect(seen).toEqual([jws]);
+    expect(out.map((c) => c.qr)).toEqual(jws.map((j) => `QR:${j.length}`));
+    for (const bad of [async () => { throw new Error('worker died'); }, async () => ['only-one']]) {
+      const failing = newBatcher({ issuerId: 'gd-hcc', kid: 'k1', maxLeaves: 2, maxDelayMs: 60_000, anchor: okAnchor, encode: bad });
+      const settled = await Promise.allSettled([0, 1].map(() => failing.add(signer.sign(input))));
+      expect(settled.map((x) => x.status)).toEqual(['rejected', 'rejected']);
+      expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'ANCHOR_FAILED' });
+    }
+  });
   test('options are validated', () => {
     expect(() => newBatcher({ issuerId: 'a', kid: 'k', maxLeaves: 0, maxDelayMs: 1, anchor: okAnchor })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     expect(() => newBatcher({ issuerId: 'a', kid: 'k', maxLeaves: 1 << 20, maxDelayMs: 1, anchor: okAnchor })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));

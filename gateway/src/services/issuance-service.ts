@@ -7,8 +7,8 @@
  */
 import { keyUsableAt, type IssuerKey } from '@hutong/chaincode/domain';
 import {
-  documentHint, HutongSdkError, maskName, newCredentialSigner, normaliseId, pseudonym,
-  type Batcher, type CredentialSigner, type HexInclusionProof, type HutongSdkErrorCode, type PrivateJwk,
+  documentHint, encodeQrsInProcess, HutongSdkError, maskName, newBatcher, newCredentialSigner, normaliseId, pseudonym,
+  type Batcher, type CredentialSigner, type HexInclusionProof, type HutongSdkErrorCode, type PrivateJwk, type QrEncoder,
 } from '@hutong/verifier-sdk/issuer';
 import type { TrustCache } from '../cache/trust-cache.js';
 import type { IssuerSecret } from '../config/config.js';
@@ -19,7 +19,6 @@ import type { GatewayMetrics } from '../http/metrics.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { CryptoPool, SignItem, WorkerSigningKey } from '../workers/crypto-pool.js';
-import { encodeInProcess, newAnchorBatcher, type QrEncoder } from './anchor-batcher.js';
 
 /** Requests at least this large are signed on the crypto pool (if there is one); smaller ones cost less than the hop. */
 const POOL_MIN_REQUESTS = 32;
@@ -109,13 +108,13 @@ export function newIssuanceService(
   }
 
   /** QR texts of an anchored batch: on the pool's workers for large batches, in-process for small ones. */
-  const encode: QrEncoder = (items) => (pool !== undefined && items.length >= poolMinRequests ? pool.encodeQrs(items) : encodeInProcess(items));
+  const encode: QrEncoder = (items) => (pool !== undefined && items.length >= poolMinRequests ? pool.encodeQrs(items) : encodeQrsInProcess(items));
 
   function batcherFor(issuerId: string, kid: string): Batcher {
     const id = `${issuerId}/${kid}`;
     let b = batchers.get(id);
     if (!b) {
-      b = newAnchorBatcher({ issuerId, kid, maxLeaves: options.maxLeaves, maxDelayMs: options.maxDelayMs, anchor, encode });
+      b = newBatcher({ issuerId, kid, maxLeaves: options.maxLeaves, maxDelayMs: options.maxDelayMs, anchor, encode });
       batchers.set(id, b);
     }
     return b;

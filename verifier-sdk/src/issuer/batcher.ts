@@ -72,6 +72,20 @@ export interface Batcher {
 }
 
 /**
+ * Encodes the QR texts of one anchored batch, in order. The default encodes in-process with {@link encodeQr};
+ * a server can hand the work to worker threads, since it is most of the CPU an issuance costs.
+ *
+ * @example
+ * ```ts
+ * const encode: QrEncoder = (items) => pool.run('encodeQrs', items); // must keep the order of `items`
+ * ```
+ */
+export type QrEncoder = (items: ReadonlyArray<Readonly<{ jws: string; root: string; proof: HexInclusionProof }>>) => Promise<string[]>;
+
+/** In-process encoding, one after the other: the default {@link QrEncoder}. */
+export const encodeQrsInProcess: QrEncoder = async (items) => items.map((i) => encodeQr(i));
+
+/**
  * Options of {@link newBatcher}.
  *
  * @example
@@ -87,6 +101,8 @@ export interface BatcherOptions {
   /** Flush at most this long after the first credential of a batch was queued. */
   maxDelayMs: number;
   anchor: AnchorFn;
+  /** QR encoding of an anchored batch; default {@link encodeQrsInProcess}. */
+  encode?: QrEncoder;
 }
 
 interface Entry {
@@ -111,7 +127,7 @@ const decoder = new TextDecoder();
  * ```
  */
 export function newBatcher(options: Readonly<BatcherOptions>): Batcher {
-  const { issuerId, kid, maxLeaves, maxDelayMs, anchor } = options;
+  const { issuerId, kid, maxLeaves, maxDelayMs, anchor, encode = encodeQrsInProcess } = options;
   if (!Number.isSafeInteger(maxLeaves) || maxLeaves < 1 || maxLeaves > 65_536) throw new HutongSdkError('INVALID_OPTIONS', 'maxLeaves must be 1…65536');
   if (!(maxDelayMs >= 0) || typeof anchor !== 'function' || !issuerId || !kid) throw new HutongSdkError('INVALID_OPTIONS', 'issuerId, kid, maxDelayMs and anchor are required');
   let queue: Entry[] = [];
@@ -129,10 +145,13 @@ export function newBatcher(options: Readonly<BatcherOptions>): Batcher {
         throw new Error('anchor returned no txId / anchoredAt');
       }
       const anchorInfo: AnchorReceipt = { txId: receipt.txId, blockNumber: receipt.blockNumber, anchoredAt: receipt.anchoredAt };
+      const items = batch.map((e, i) => ({ jws: e.jws, root, proof: { leafIndex: i, treeSize: batch.length, path: auditPath(levels, i).map(toHex) } }));
+      const qrs = await encode(items);
       // Build every result before resolving any, so a failure cannot leave the batch half-delivered.
-      results = batch.map((e, i) => {
-        const proof = { leafIndex: i, treeSize: batch.length, path: auditPath(levels, i).map(toHex) };
-        return { jws: e.jws, leafHash: toHex(e.leaf), root, proof, qr: encodeQr({ jws: e.jws, root, proof }), anchor: anchorInfo };
+      results = items.map((item, i) => {
+        const qr = qrs[i];
+        if (typeof qr !== 'string') throw new Error('QR encoder returned too few results');
+        return { jws: item.jws, leafHash: toHex(batch[i]!.leaf), root, proof: item.proof, qr, anchor: anchorInfo };
       });
     } catch (cause) {
       const err = new HutongSdkError('ANCHOR_FAILED', 'batch was not anchored; no credential of it is valid', { cause, details: { issuerId, kid, leafCount: batch.length } });

@@ -11,6 +11,6 @@ export { pseudonym, normaliseId, maskName, documentHint } from './pseudonym.js';
 export { leafHashOf, merkleRoot, inclusionProof, type HexInclusionProof } from './merkle-batch.js';
 export { encodeQr } from './qr-encoder.js';
 export {
-  newBatcher, type Batcher, type BatcherOptions, type AnchorFn, type AnchorReceipt, type IssuedCredential,
+  newBatcher, encodeQrsInProcess, type Batcher, type BatcherOptions, type AnchorFn, type AnchorReceipt, type IssuedCredential, type QrEncoder,
 } from './batcher.js';
 export { HutongSdkError, type HutongSdkErrorCode } from '../errors.js';
