@@ -4,7 +4,7 @@
  * all through the real HTTP servers of both gateways on one embedded ledger.
  */
 import { compactVerify, createLocalJWKSet } from 'jose';
-import { newVerifier, type TrustSnapshot } from '@hutong/verifier-sdk';
+import { newVerifier, openSignedSnapshot } from '@hutong/verifier-sdk';
 import { call, eventually, healthCode, startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -126,10 +126,13 @@ test('the signed trust snapshot verifies with the published key and drives the o
   const snap = await call('GET', `${mo}/v1/trust/snapshot`, { token: h.token('macau', 'checkpoint') });
   expect(snap.status).toBe(200);
   const keys = await call('GET', `${mo}/v1/trust/snapshot-keys`);
-  const { payload, protectedHeader } = await compactVerify(snap.body.jws, createLocalJWKSet(keys.body));
+  const { protectedHeader } = await compactVerify(snap.body.jws, createLocalJWKSet(keys.body));
   expect(protectedHeader.typ).toBe('hutong-trust-snapshot+jws;v=1');
-  const trust = JSON.parse(new TextDecoder().decode(payload)) as TrustSnapshot;
+  const trust = await openSignedSnapshot(snap.body.jws, { jwks: keys.body, jurisdiction: 'MacauMSP' });
   expect(trust.jurisdiction).toBe('MacauMSP');
+  const guangdongKeys = await call('GET', `${gd}/v1/trust/snapshot-keys`);
+  await expect(openSignedSnapshot(snap.body.jws, { jwks: guangdongKeys.body, jurisdiction: 'MacauMSP' })).rejects.toMatchObject({ code: 'SNAPSHOT_SIGNATURE_INVALID' });
+  await expect(openSignedSnapshot(snap.body.jws, { jwks: keys.body, jurisdiction: 'GuangdongMSP' })).rejects.toMatchObject({ code: 'SNAPSHOT_INVALID' });
   const offline = await newVerifier({ trust, jurisdiction: 'MacauMSP' }).verify(credential.qr);
   expect(offline.reason).toBe('ACCEPTED');
 

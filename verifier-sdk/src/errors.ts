@@ -15,6 +15,7 @@ import type { DecodeReasonCode } from './reason-codes.js';
 export type HutongSdkErrorCode =
   | DecodeReasonCode
   | 'SNAPSHOT_INVALID'
+  | 'SNAPSHOT_SIGNATURE_INVALID'
   | 'INVALID_OPTIONS'
   | 'INVALID_CLAIMS'
   | 'INVALID_KEY'

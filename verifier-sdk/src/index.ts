@@ -13,6 +13,7 @@ export type {
   TrustSnapshot, SnapshotIssuer, SnapshotKey, SnapshotPolicy, SnapshotAnchor, SnapshotRevocation, PublicJwk, CredentialAlg,
 } from './trust-snapshot.js';
 export type { DecodedCredential, InclusionProof } from './qr-decoder.js';
+export { openSignedSnapshot, SNAPSHOT_JWS_TYP } from './signed-snapshot.js';
 export type { Verifier, VerifierOptions, VerifyOptions, VerificationResult, DisplayData, Evidence } from './verifier.js';
 
 const api = createVerifierApi(newWebBackend());

@@ -4,9 +4,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { CompactSign, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { SNAPSHOT_JWS_TYP } from '@hutong/verifier-sdk';
 import type { TrustCache } from '../cache/trust-cache.js';
-
-export const SNAPSHOT_JWS_TYP = 'hutong-trust-snapshot+jws;v=1';
 
 export interface IssuerJwks {
   issuerId: string;
