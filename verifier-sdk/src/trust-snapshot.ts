@@ -161,6 +161,18 @@ export interface IndexedTrust {
   policies: Map<string, IndexedPolicy>;
   /** `${recognisingMsp}\u0000${issuerId}`: the MSP has some policy for the issuer. */
   policyIssuers: Set<string>;
+  /** The same entries as `keys`, nested: issuerId → kid → key (no key string is built per verification). */
+  keysByIssuer: Map<string, Map<string, IndexedKey>>;
+  /** The same entries as `revocations`, nested: issuerId → leaf hashes. */
+  revokedByIssuer: Map<string, Set<string>>;
+  /** The same entries as `policies`, nested: recognisingMsp → issuerId → credentialType → highest-version policy. */
+  policiesByMsp: Map<string, Map<string, Map<string, IndexedPolicy>>>;
+}
+
+function nested<V>(m: Map<string, Map<string, V>>, k: string): Map<string, V> {
+  let inner = m.get(k);
+  if (!inner) m.set(k, (inner = new Map()));
+  return inner;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -191,6 +203,7 @@ export function indexTrust(trust: TrustSnapshot): IndexedTrust {
   const out: IndexedTrust = {
     generatedAtMs: time(trust.generatedAt, 'generatedAt'),
     issuers: new Map(), keys: new Map(), anchors: new Map(), revocations: new Set(), policies: new Map(), policyIssuers: new Set(),
+    keysByIssuer: new Map(), revokedByIssuer: new Map(), policiesByMsp: new Map(),
   };
   for (const i of list<SnapshotIssuer>(trust.issuers, 'issuers')) {
     out.issuers.set(str(i?.id, 'issuer.id'), i);
@@ -208,6 +221,7 @@ export function indexTrust(trust: TrustSnapshot): IndexedTrust {
     if (k.revokedAt !== undefined) entry.revokedAtMs = time(k.revokedAt, 'key.revokedAt');
     else if (k.state === 'revoked') entry.revokedAtMs = -Infinity;
     out.keys.set(`${str(k.issuerId, 'key.issuerId')}\u0000${str(k.kid, 'key.kid')}`, entry);
+    nested(out.keysByIssuer, k.issuerId).set(k.kid, entry);
   }
   for (const a of list<SnapshotAnchor>(trust.anchors, 'anchors')) {
     if (!HEX64.test(a?.root)) invalid('anchor.root: not 64 lower-case hex');
@@ -220,6 +234,9 @@ export function indexTrust(trust: TrustSnapshot): IndexedTrust {
   for (const r of list<SnapshotRevocation>(trust.revocations, 'revocations')) {
     if (!HEX64.test(r?.leafHash)) invalid('revocation.leafHash: not 64 lower-case hex');
     out.revocations.add(`${str(r.issuerId, 'revocation.issuerId')}\u0000${r.leafHash}`);
+    let revoked = out.revokedByIssuer.get(r.issuerId);
+    if (!revoked) out.revokedByIssuer.set(r.issuerId, (revoked = new Set()));
+    revoked.add(r.leafHash);
   }
   for (const p of list<SnapshotPolicy>(trust.policies, 'policies')) {
     const key = `${str(p?.recognisingMsp, 'policy.recognisingMsp')}\u0000${str(p.issuerId, 'policy.issuerId')}\u0000${str(p.credentialType, 'policy.credentialType')}`;
@@ -233,6 +250,9 @@ export function indexTrust(trust: TrustSnapshot): IndexedTrust {
     };
     const prev = out.policies.get(key);
     if (!prev || prev.record.version < p.version) out.policies.set(key, entry);
+    const byType = nested(nested(out.policiesByMsp, p.recognisingMsp), p.issuerId);
+    const prevNested = byType.get(p.credentialType);
+    if (!prevNested || prevNested.record.version < p.version) byType.set(p.credentialType, entry);
     out.policyIssuers.add(`${p.recognisingMsp}\u0000${p.issuerId}`);
   }
   return out;

@@ -4,7 +4,7 @@ import { HutongSdkError } from './errors.js';
 import type { ReasonCode } from './reason-codes.js';
 import type { CryptoBackend, CredentialAlg } from './lib/crypto-backend.js';
 import { decodeFrame, decodeWith, type DecodedCredential, type Frame } from './qr-decoder.js';
-import { indexTrust, type IndexedAnchor, type IndexedTrust, type TrustSnapshot } from './trust-snapshot.js';
+import { indexTrust, type IndexedAnchor, type IndexedTrust, type SnapshotIssuer, type TrustSnapshot } from './trust-snapshot.js';
 import { nodeInput, proofSidesInto } from './lib/merkle.js';
 import { toHex } from './lib/hex.js';
 import { CREDENTIAL_TYP, MAX_PROOF_HASHES, ROOT_TAG_BYTES } from './lib/limits.js';
@@ -134,6 +134,12 @@ function isHighS(sig: Uint8Array): boolean {
   return false;
 }
 
+/** The checked header and claims, carried from the claim checks to the later steps. */
+interface Claims {
+  alg: CredentialAlg; kid: string; iss: string; vct: string; st: string; iat: number; nbf: number; exp: number;
+  name: unknown; doc: unknown; issuer: SnapshotIssuer;
+}
+
 interface Settings { jurisdiction: string; maxSnapshotAgeMs: number; skewMs: number }
 
 function settings(o: VerifierOptions): Settings {
@@ -199,7 +205,13 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     return { leafHash: toHex(leaf), root: toHex(r) };
   }
 
-  async function run(qr: string, nowMs: number, out: VerificationResult): Promise<ReasonCode> {
+  // Policies of this verifier's jurisdiction: issuerId → credentialType → policy.
+  const myPolicies = trust.policiesByMsp.get(s.jurisdiction);
+
+  // The checks run synchronously as long as every backend call answers synchronously (node:crypto with the key
+  // already imported): no promise is created until the one the caller receives. A backend that answers with a
+  // promise continues the same steps, in the same order, after it settles.
+  function run(qr: string, nowMs: number, out: VerificationResult): ReasonCode | Promise<ReasonCode> {
     if (trust.generatedAtMs > nowMs + s.skewMs) return 'SNAPSHOT_INVALID';
     if (nowMs - trust.generatedAtMs > s.maxSnapshotAgeMs) return 'SNAPSHOT_STALE';
 
@@ -220,10 +232,10 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     const kid = claimString(h, 'kid');
     const iss = claimString(c, 'iss'), vct = claimString(c, 'vct'), st = claimString(c, 'st'), sub = claimString(c, 'sub');
     const iat = claimTime(c, 'iat'), nbf = claimTime(c, 'nbf'), exp = claimTime(c, 'exp');
-    const jti = c.jti;
+    const jti = c.jti, name = c.name, doc = c.doc;
     if (kid === null || iss === null || vct === null || st === null || sub === null || iat === null || nbf === null
       || exp === null || typeof jti !== 'string' || !JTI.test(jti)
-      || (c.name !== undefined && typeof c.name !== 'string') || (c.doc !== undefined && typeof c.doc !== 'string')) {
+      || (name !== undefined && typeof name !== 'string') || (doc !== undefined && typeof doc !== 'string')) {
       return 'CLAIMS_INVALID';
     }
 
@@ -231,9 +243,15 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     if (!issuer) return 'ISSUER_UNKNOWN';
     if (issuer.state !== 'active') return 'ISSUER_INACTIVE';
 
+    const claims: Claims = { alg, kid, iss, vct, st, iat, nbf, exp, name, doc, issuer };
     // The anchoring time decides key revocation, so the proof's root is computed (hashes only) before the key check.
-    const pending = leafAndRoot(f);
-    const computed = pending instanceof Promise ? await pending : pending;
+    const computed = leafAndRoot(f);
+    if (computed instanceof Promise) return computed.then((r) => afterProof(f, claims, r, nowMs, out));
+    return afterProof(f, claims, computed, nowMs, out);
+  }
+
+  function afterProof(f: Frame, cl: Claims, computed: { leafHash: string; root: string | null }, nowMs: number, out: VerificationResult): ReasonCode | Promise<ReasonCode> {
+    const { alg, iss, kid } = cl;
     const rootHex = computed.root;
     const proofOk = rootHex !== null && hexStartsWith(rootHex, f.raw, f.rootTagAt, ROOT_TAG_BYTES);
     // Anchors of this root by this issuer; of those, the ones for this tree size (a proof for another tree size can
@@ -251,7 +269,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
       }
     }
 
-    const key = trust.keys.get(`${iss}\u0000${kid}`);
+    const key = trust.keysByIssuer.get(iss)?.get(kid);
     if (!key) return 'KEY_UNKNOWN';
     if (key.record.alg !== alg || !keyMatchesAlg(alg, key.record.jwk)) return 'KEY_ALG_MISMATCH';
     // Without an anchor there is no ledger proof that the credential predates a revocation.
@@ -259,31 +277,52 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     const keyTime = anchor ? anchor.anchoredAtMs : nowMs;
     if (keyTime < key.validFromMs || keyTime > key.validUntilMs) return 'KEY_NOT_VALID_AT_ANCHOR';
 
-    let publicKey = key.importedKey;
+    const publicKey = key.importedKey;
     if (publicKey === undefined) {
       key.imported ??= backend.importKey(alg, key.record.jwk);
-      try {
-        publicKey = await key.imported;
-      } catch {
-        return 'KEY_ALG_MISMATCH'; // the registered JWK is not a usable key of its algorithm
-      }
-      key.importedKey = publicKey; // later verifications skip the await
+      return key.imported.then(
+        (k) => {
+          key.importedKey = k; // later verifications skip the await
+          return afterKey(f, cl, computed, proofOk, sameIssuer, sameTree, anchor, k, nowMs, out);
+        },
+        () => 'KEY_ALG_MISMATCH' as const, // the registered JWK is not a usable key of its algorithm
+      );
     }
+    return afterKey(f, cl, computed, proofOk, sameIssuer, sameTree, anchor, publicKey, nowMs, out);
+  }
 
-    if (alg === 'ES256' && isHighS(f.signature)) return 'SIGNATURE_INVALID';
+  function afterKey(
+    f: Frame, cl: Claims, computed: { leafHash: string; root: string | null }, proofOk: boolean, sameIssuer: boolean,
+    sameTree: boolean, anchor: IndexedAnchor | undefined, publicKey: unknown, nowMs: number, out: VerificationResult,
+  ): ReasonCode | Promise<ReasonCode> {
+    if (cl.alg === 'ES256' && isHighS(f.signature)) return 'SIGNATURE_INVALID';
     let valid: boolean | Promise<boolean>;
     try {
-      valid = backend.verify(alg, publicKey, f.signature, f.signingInput);
-      if (valid instanceof Promise) valid = await valid;
+      valid = backend.verify(cl.alg, publicKey, f.signature, f.signingInput);
     } catch {
       valid = false;
     }
+    if (valid instanceof Promise) {
+      return valid.then(
+        (v) => afterSignature(v, cl, computed, proofOk, sameIssuer, sameTree, anchor, nowMs, out),
+        () => afterSignature(false, cl, computed, proofOk, sameIssuer, sameTree, anchor, nowMs, out),
+      );
+    }
+    return afterSignature(valid, cl, computed, proofOk, sameIssuer, sameTree, anchor, nowMs, out);
+  }
+
+  function afterSignature(
+    valid: boolean, cl: Claims, computed: { leafHash: string; root: string | null }, proofOk: boolean, sameIssuer: boolean,
+    sameTree: boolean, anchor: IndexedAnchor | undefined, nowMs: number, out: VerificationResult,
+  ): ReasonCode {
     if (!valid) return 'SIGNATURE_INVALID';
+    const { iss, vct, st, iat, nbf, exp, issuer } = cl;
 
     out.status = st;
-    out.display = { issuerId: iss, issuerName: issuer.displayName, credentialType: vct };
-    if (typeof c.name === 'string') out.display.maskedName = c.name;
-    if (typeof c.doc === 'string') out.display.documentHint = c.doc;
+    const display: DisplayData = { issuerId: iss, issuerName: issuer.displayName, credentialType: vct };
+    if (typeof cl.name === 'string') display.maskedName = cl.name;
+    if (typeof cl.doc === 'string') display.documentHint = cl.doc;
+    out.display = display;
 
     if (nbf * 1000 > nowMs + s.skewMs || iat * 1000 > nowMs + s.skewMs) return 'NOT_YET_VALID';
     if (exp * 1000 <= nowMs - s.skewMs) return 'EXPIRED';
@@ -293,14 +332,15 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     if (!sameTree) return 'PROOF_INVALID';
     if (!anchor) return 'ANCHOR_KID_MISMATCH';
     const leafHex = computed.leafHash;
-    out.evidence = {
-      root: rootHex, issuerId: iss, kid, leafHash: leafHex, anchorTxId: anchor.record.txId, anchoredAt: anchor.record.anchoredAt,
+    const evidence: Evidence = {
+      root: computed.root!, issuerId: iss, kid: cl.kid, leafHash: leafHex, anchorTxId: anchor.record.txId, anchoredAt: anchor.record.anchoredAt,
     };
-    if (anchor.record.blockNumber !== undefined) out.evidence.blockNumber = anchor.record.blockNumber;
+    if (anchor.record.blockNumber !== undefined) evidence.blockNumber = anchor.record.blockNumber;
+    out.evidence = evidence;
 
-    if (trust.revocations.has(`${iss}\u0000${leafHex}`)) return 'CREDENTIAL_REVOKED';
+    if (trust.revokedByIssuer.get(iss)?.has(leafHex)) return 'CREDENTIAL_REVOKED';
 
-    const policy = trust.policies.get(`${s.jurisdiction}\u0000${iss}\u0000${vct}`);
+    const policy = myPolicies?.get(iss)?.get(vct);
     if (!policy) return 'POLICY_NOT_FOUND';
     if (policy.record.withdrawn || nowMs < policy.validFromMs || nowMs >= policy.validUntilMs) return 'POLICY_INACTIVE';
     if (!issuer.credentialTypes.includes(vct)) return 'TYPE_NOT_RECOGNISED';
@@ -312,16 +352,26 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     return 'ACCEPTED';
   }
 
+  function settle(out: VerificationResult, reason: ReasonCode): VerificationResult {
+    out.reason = reason;
+    if (reason === 'ACCEPTED') out.decision = 'ACCEPT';
+    return out;
+  }
+
   return {
-    async verify(qr, options) {
-      const nowMs = (options?.now ?? new Date()).getTime();
-      const out: VerificationResult = {
-        decision: 'REJECT', reason: 'SNAPSHOT_INVALID', snapshotAgeSeconds: Math.floor((nowMs - trust.generatedAtMs) / 1000),
-      };
-      if (!Number.isFinite(nowMs)) throw new HutongSdkError('INVALID_OPTIONS', 'now is not a valid Date');
-      out.reason = await run(qr, nowMs, out);
-      if (out.reason === 'ACCEPTED') out.decision = 'ACCEPT';
-      return out;
+    verify(qr, options) {
+      try {
+        const nowMs = (options?.now ?? new Date()).getTime();
+        const out: VerificationResult = {
+          decision: 'REJECT', reason: 'SNAPSHOT_INVALID', snapshotAgeSeconds: Math.floor((nowMs - trust.generatedAtMs) / 1000),
+        };
+        if (!Number.isFinite(nowMs)) throw new HutongSdkError('INVALID_OPTIONS', 'now is not a valid Date');
+        const reason = run(qr, nowMs, out);
+        if (typeof reason === 'string') return Promise.resolve(settle(out, reason));
+        return reason.then((r) => settle(out, r));
+      } catch (e) {
+        return Promise.reject(e);
+      }
     },
     decode: (qr) => decodeWith(backend, qr),
   };
