@@ -7,7 +7,7 @@
 // length or past the declared count, a missing end-of-block code, input ending early), and stricter in one place:
 // bytes after the final block are refused (zlib ignores them; DecompressionStream implementations disagree).
 // Output is capped: every write is checked against the cap *before* it happens, so a bomb stops at the cap.
-import { MAX_INFLATED_BYTES } from './limits.js';
+import { MAX_COMPRESSED_BYTES, MAX_INFLATED_BYTES } from './limits.js';
 
 /** Decoder outcome in `inflateRawInto`: ≥ 0 is the output length. */
 export const INFLATE_INVALID = -1;
@@ -51,6 +51,8 @@ for (let v = 0; v < FAST_SIZE; v++) {
 
 const offs = new Uint16Array(MAX_BITS + 2);
 const nextCode = new Uint16Array(MAX_BITS + 2);
+/** Symbols with a code (non-zero length), in symbol order: scratch of `build`. */
+const used = new Uint16Array(288);
 
 /**
  * Builds `h` from `n` code lengths at `lengths[start…]`. Returns 0 for a complete code, > 0 for an incomplete one
@@ -59,32 +61,49 @@ const nextCode = new Uint16Array(MAX_BITS + 2);
 function build(h: Huffman, lengths: Uint8Array, start: number, n: number): number {
   const count = h.count;
   count.fill(0);
-  for (let s = 0; s < n; s++) count[lengths[start + s]!]!++;
-  if (count[0] === n) { h.mask = 0; h.fast[0] = 0; return 1 << MAX_BITS; } // no codes: incomplete (caller decides)
+  let m = 0;
+  for (let s = 0; s < n; s++) {
+    const len = lengths[start + s]!;
+    if (len !== 0) { count[len]!++; used[m++] = s; }
+  }
+  return buildCounted(h, lengths, start, n, used, m);
+}
+
+/**
+ * As `build`, with `h.count[1…MAX_BITS]` already counted and the `m` symbols that have a code listed in symbol
+ * order in `syms` (the dynamic-block reader does both while it reads the lengths, so the up to 286 lengths are not
+ * scanned again here).
+ */
+function buildCounted(h: Huffman, lengths: Uint8Array, start: number, n: number, syms: Uint16Array, m: number): number {
+  const count = h.count;
+  count[0] = n - m;
+  if (m === 0) { h.mask = 0; h.fast[0] = 0; return 1 << MAX_BITS; } // no codes: incomplete (caller decides)
   let left = 1, maxLen = 0;
   for (let len = 1; len <= MAX_BITS; len++) {
     left = (left << 1) - count[len]!;
     if (left < 0) return left;
     if (count[len] !== 0) maxLen = len;
   }
-  // Symbols in canonical order (slow path) and the fast table: canonical codes in symbol order within each length,
-  // bit-reversed. Entries of long codes' prefixes and of unused patterns (incomplete codes) stay 0, which sends the
-  // decoder to the slow path.
+  // The fast table: canonical codes in symbol order within each length, bit-reversed. A complete code whose codes
+  // all fit fills every entry of its table and never reaches the slow path, so its canonical symbol list is not
+  // needed; otherwise the list is built, and entries of long codes' prefixes and of unused patterns (incomplete
+  // codes) are 0, which sends the decoder to the slow path.
   const fastBits = maxLen < FAST_BITS ? maxLen : FAST_BITS;
   const size = 1 << fastBits;
   const fast = h.fast, symbol = h.symbol;
   h.mask = size - 1;
-  if (left !== 0 || maxLen > FAST_BITS) fast.fill(0, 0, size);
+  const slow = left !== 0 || maxLen > FAST_BITS;
+  if (slow) fast.fill(0, 0, size);
   offs[1] = 0;
   nextCode[1] = 0;
   for (let len = 1; len < MAX_BITS; len++) {
     offs[len + 1] = offs[len]! + count[len]!;
     nextCode[len + 1] = (nextCode[len]! + count[len]!) << 1;
   }
-  for (let s = 0; s < n; s++) {
+  for (let j = 0; j < m; j++) {
+    const s = syms[j]!;
     const len = lengths[start + s]!;
-    if (len === 0) continue;
-    symbol[offs[len]!++] = s;
+    if (slow) symbol[offs[len]!++] = s;
     if (len > fastBits) continue;
     const step = 1 << len;
     const entry = (s << 4) | len;
@@ -111,79 +130,47 @@ const dynDist = newHuffman(32);
 const clCode = newHuffman(19);
 const lengths = new Uint8Array(286 + 30);
 const clLengths = new Uint8Array(19);
-const NO_INPUT = new Uint8Array(0);
+const usedLen = new Uint16Array(286);
+const usedDist = new Uint16Array(30);
 /** Output scratch for the common cap (MAX_INFLATED_BYTES); results are copied out before returning. */
 const SCRATCH_BYTES = MAX_INFLATED_BYTES;
 const scratch = new Uint8Array(SCRATCH_BYTES);
 
+// Bit reading: the input is copied into a zero-padded buffer and read at a bit position `p` (LSB first), 32 bits at
+// a time, so no bit-buffer state is kept between calls and no read needs a bounds check. Past the end zero bits
+// are read; `p > bitLen` detects consuming any of them. Every loop that reads checks `p` at least every PAD_BYTES
+// bytes of input, so reads stay inside the padding.
+const PAD_BYTES = 64;
+const inputScratch = new Uint8Array(MAX_COMPRESSED_BYTES + PAD_BYTES);
+
 /**
- * Bit reader, LSB first. `pos` may run past the input (zero bits are loaded so that a short final code can be
- * looked up); `overran` detects consuming any of them. Passed explicitly: module-level `let`s are slower to reach.
+ * At least 25 bits of `src` from bit `p` (LSB first): enough for any one read (a code is at most 15 bits, extra
+ * bits at most 13, a code-length code and its repeat count at most 14).
  */
-class Bits {
-  src: Uint8Array = NO_INPUT;
-  len = 0;
-  pos = 0;
-  buf = 0;
-  cnt = 0;
-}
-const reader = new Bits();
-
-function need(r: Bits, n: number): void {
-  let cnt = r.cnt;
-  if (cnt >= n) return;
-  let buf = r.buf, pos = r.pos;
-  const src = r.src, len = r.len;
-  do {
-    buf |= (pos < len ? src[pos]! : 0) << cnt;
-    pos++;
-    cnt += 8;
-  } while (cnt < n);
-  r.buf = buf;
-  r.pos = pos;
-  r.cnt = cnt;
+function peek(src: Uint8Array, p: number): number {
+  const o = p >>> 3;
+  return (src[o]! | (src[o + 1]! << 8) | (src[o + 2]! << 16) | (src[o + 3]! << 24)) >>> (p & 7);
 }
 
-/** True when more bits were consumed than the input holds. */
-function overran(r: Bits): boolean {
-  return r.pos > r.len && (r.pos - r.len) * 8 > r.cnt;
-}
-
-function bits(r: Bits, n: number): number {
-  need(r, n);
-  const v = r.buf & ((1 << n) - 1);
-  r.buf >>>= n;
-  r.cnt -= n;
-  return v;
-}
-
-/** Next symbol of `h`, or -1 when the bits match no code (unused pattern of an incomplete code). */
-function decodeSymbol(r: Bits, h: Huffman): number {
-  need(r, MAX_BITS);
-  const e = h.fast[r.buf & h.mask]!;
-  if (e !== 0) {
-    const len = e & 15;
-    r.buf >>>= len;
-    r.cnt -= len;
-    return e >>> 4;
-  }
-  return decodeSlow(r, h);
+/**
+ * The next code of `h` in the bits `v`: `(symbol << 4) | length`, or -1 when the bits match no code (unused
+ * pattern of an incomplete code).
+ */
+function lookup(h: Huffman, v: number): number {
+  const e = h.fast[v & h.mask]!;
+  return e !== 0 ? e : decodeSlow(h, v);
 }
 
 /** Codes longer than the fast table, or no code at all: canonical decoding one bit at a time (as puff.c). */
-function decodeSlow(r: Bits, h: Huffman): number {
+function decodeSlow(h: Huffman, v: number): number {
   const count = h.count;
   let code = 0, first = 0, index = 0;
-  let b = r.buf;
+  let b = v;
   for (let len = 1; len <= MAX_BITS; len++) {
     code |= b & 1;
     b >>>= 1;
     const c = count[len]!;
-    if (code - c < first) {
-      r.buf >>>= len;
-      r.cnt -= len;
-      return h.symbol[index + (code - first)]!;
-    }
+    if (code - c < first) return (h.symbol[index + (code - first)]! << 4) | len;
     index += c;
     first = (first + c) << 1;
     code <<= 1;
@@ -191,83 +178,77 @@ function decodeSlow(r: Bits, h: Huffman): number {
   return -1;
 }
 
-/** Decodes one Huffman-coded block into `out` from `o`; returns the new output position or a negative outcome. */
-function codes(r: Bits, lenCode: Huffman, distCode: Huffman, out: Uint8Array, o: number, cap: number): number {
-  for (;;) {
-    const sym = decodeSymbol(r, lenCode);
-    if (sym < 0 || overran(r)) return INFLATE_INVALID;
-    if (sym < 256) {
-      if (o >= cap) return INFLATE_TOO_LARGE;
-      out[o++] = sym;
-      continue;
-    }
-    if (sym === 256) return o;
-    const li = sym - 257;
-    if (li >= 29) return INFLATE_INVALID; // 286, 287
-    const len = LEN_BASE[li]! + bits(r, LEN_EXTRA[li]!);
-    const ds = decodeSymbol(r, distCode);
-    if (ds < 0 || ds >= 30) return INFLATE_INVALID;
-    const dist = DIST_BASE[ds]! + bits(r, DIST_EXTRA[ds]!);
-    if (overran(r)) return INFLATE_INVALID;
-    if (dist > o) return INFLATE_INVALID; // distance too far back
-    if (o + len > cap) return INFLATE_TOO_LARGE;
-    // Byte by byte: source and destination may overlap (dist < len repeats the last dist bytes).
-    for (let k = 0; k < len; k++, o++) out[o] = out[o - dist]!;
-  }
-}
-
-function stored(r: Bits, out: Uint8Array, o: number, cap: number): number {
-  // Skip to a byte boundary; whole bytes still in the bit buffer are given back.
-  let pos = r.pos - (r.cnt >>> 3);
-  r.buf = 0;
-  r.cnt = 0;
-  const src = r.src;
-  if (pos + 4 > r.len) return INFLATE_INVALID;
-  const len = src[pos]! | (src[pos + 1]! << 8);
-  const nlen = src[pos + 2]! | (src[pos + 3]! << 8);
-  pos += 4;
-  if (len !== (~nlen & 0xffff)) return INFLATE_INVALID;
-  if (pos + len > r.len) return INFLATE_INVALID;
-  if (o + len > cap) return INFLATE_TOO_LARGE;
-  out.set(src.subarray(pos, pos + len), o);
-  r.pos = pos + len;
-  return o + len;
-}
-
-function dynamic(r: Bits, out: Uint8Array, o: number, cap: number): number {
-  const nlen = bits(r, 5) + 257, ndist = bits(r, 5) + 1, ncode = bits(r, 4) + 4;
+/**
+ * Reads a dynamic block's code descriptions from bit `p` into dynLen / dynDist; returns the bit position after
+ * them, or INFLATE_INVALID.
+ */
+function dynamic(src: Uint8Array, p: number, bitLen: number): number {
+  const hdr = peek(src, p);
+  p += 14;
+  const nlen = (hdr & 31) + 257, ndist = ((hdr >>> 5) & 31) + 1, ncode = ((hdr >>> 10) & 15) + 4;
   if (nlen > 286 || ndist > 30) return INFLATE_INVALID;
   clLengths.fill(0);
-  for (let k = 0; k < ncode; k++) clLengths[CL_ORDER[k]!] = bits(r, 3);
-  if (overran(r)) return INFLATE_INVALID;
+  for (let k = 0; k < ncode; k++, p += 3) clLengths[CL_ORDER[k]!] = peek(src, p) & 7;
+  if (p > bitLen) return INFLATE_INVALID;
   if (build(clCode, clLengths, 0, 19) !== 0) return INFLATE_INVALID; // the code length code must be complete
   const total = nlen + ndist;
+  // Counts per length and the symbols that have a code, per table, gathered as the lengths are read.
+  const cLen = dynLen.count, cDist = dynDist.count;
+  cLen.fill(0);
+  cDist.fill(0);
+  // Only non-zero lengths are written to `lengths` (nothing reads the others); `prev` is the last length read.
+  let mLen = 0, mDist = 0, prev = 0, eob = false;
   let k = 0;
   while (k < total) {
-    const sym = decodeSymbol(r, clCode);
-    if (sym < 0) return INFLATE_INVALID;
-    if (sym < 16) { lengths[k++] = sym; continue; }
+    // Running past the input is refused here rather than after the loop (the outcome is the same: invalid).
+    if (p > bitLen) return INFLATE_INVALID;
+    const v = peek(src, p);
+    const e = lookup(clCode, v);
+    if (e < 0) return INFLATE_INVALID;
+    const sym = e >>> 4, n = e & 15;
+    p += n;
+    if (sym < 16) {
+      if (sym !== 0) {
+        lengths[k] = sym;
+        if (k < nlen) { cLen[sym]!++; usedLen[mLen++] = k; if (k === 256) eob = true; } else { cDist[sym]!++; usedDist[mDist++] = k - nlen; }
+      }
+      prev = sym;
+      k++;
+      continue;
+    }
+    const x = v >>> n;
     let len = 0, rep: number;
     if (sym === 16) {
       if (k === 0) return INFLATE_INVALID; // repeat with no previous length
-      len = lengths[k - 1]!;
-      rep = 3 + bits(r, 2);
+      len = prev;
+      rep = 3 + (x & 3);
+      p += 2;
     } else if (sym === 17) {
-      rep = 3 + bits(r, 3);
+      rep = 3 + (x & 7);
+      p += 3;
     } else {
-      rep = 11 + bits(r, 7);
+      rep = 11 + (x & 127);
+      p += 7;
     }
     if (k + rep > total) return INFLATE_INVALID;
-    while (rep-- > 0) lengths[k++] = len;
+    if (len !== 0) {
+      for (const end = k + rep; k < end; k++) {
+        lengths[k] = len;
+        if (k < nlen) { cLen[len]!++; usedLen[mLen++] = k; if (k === 256) eob = true; } else { cDist[len]!++; usedDist[mDist++] = k - nlen; }
+      }
+    } else {
+      k += rep;
+    }
+    prev = len;
   }
-  if (overran(r)) return INFLATE_INVALID;
-  if (lengths[256] === 0) return INFLATE_INVALID; // no end-of-block code
+  if (p > bitLen) return INFLATE_INVALID;
+  if (!eob) return INFLATE_INVALID; // no end-of-block code
   // Incomplete codes are allowed only as a single one-bit code (zlib inflate_table: `left > 0 && max != 1`).
-  const l = build(dynLen, lengths, 0, nlen);
+  const l = buildCounted(dynLen, lengths, 0, nlen, usedLen, mLen);
   if (l < 0 || (l > 0 && !singleOneBitCode(dynLen))) return INFLATE_INVALID;
-  const d = build(dynDist, lengths, nlen, ndist);
+  const d = buildCounted(dynDist, lengths, nlen, ndist, usedDist, mDist);
   if (d < 0 || (d > 0 && dynDist.count[0] !== ndist && !singleOneBitCode(dynDist))) return INFLATE_INVALID;
-  return codes(r, dynLen, dynDist, out, o, cap);
+  return p;
 }
 
 /** An incomplete code zlib still accepts: its longest code has one bit (i.e. exactly one code, of length 1). */
@@ -282,31 +263,83 @@ function singleOneBitCode(h: Huffman): boolean {
  */
 export function inflateRawInto(data: Uint8Array, out: Uint8Array, cap = out.length): number {
   if (!(cap >= 0 && cap <= out.length)) throw new RangeError('cap exceeds the output buffer');
-  const r = reader;
-  r.src = data;
-  r.len = data.length;
-  r.pos = 0;
-  r.buf = 0;
-  r.cnt = 0;
-  let o = 0;
-  try {
-    let last = 0;
-    do {
-      last = bits(r, 1);
-      const type = bits(r, 2);
-      if (overran(r)) return INFLATE_INVALID;
-      if (type === 0) o = stored(r, out, o, cap);
-      else if (type === 1) o = codes(r, FIXED_LEN, FIXED_DIST, out, o, cap);
-      else if (type === 2) o = dynamic(r, out, o, cap);
-      else return INFLATE_INVALID; // reserved block type 3
-      if (o < 0) return o;
-    } while (last === 0);
-    // Whole bytes left in the bit buffer were never consumed; anything after the final block's last byte is refused.
-    const consumed = r.pos - (r.cnt >>> 3);
-    return consumed === r.len ? o : INFLATE_INVALID;
-  } finally {
-    r.src = NO_INPUT; // drop the reference to the caller's bytes
-  }
+  const n = data.length;
+  // Longer than any QR can carry: a padded copy of its own, not kept.
+  const src = n <= MAX_COMPRESSED_BYTES ? inputScratch : new Uint8Array(n + PAD_BYTES);
+  src.set(data);
+  src.fill(0, n, n + PAD_BYTES);
+  const bitLen = n * 8;
+  let p = 0, o = 0, last: number;
+  do {
+    const hdr = peek(src, p);
+    p += 3;
+    last = hdr & 1;
+    const type = (hdr >>> 1) & 3;
+    if (p > bitLen) return INFLATE_INVALID;
+    if (type === 0) {
+      // Stored: skip to a byte boundary.
+      let pos = (p + 7) >>> 3;
+      if (pos + 4 > n) return INFLATE_INVALID;
+      const len = src[pos]! | (src[pos + 1]! << 8);
+      const nlen = src[pos + 2]! | (src[pos + 3]! << 8);
+      pos += 4;
+      if (len !== (~nlen & 0xffff)) return INFLATE_INVALID;
+      if (pos + len > n) return INFLATE_INVALID;
+      if (o + len > cap) return INFLATE_TOO_LARGE;
+      out.set(src.subarray(pos, pos + len), o);
+      o += len;
+      p = (pos + len) * 8;
+      continue;
+    }
+    let lenCode: Huffman, distCode: Huffman;
+    if (type === 1) {
+      lenCode = FIXED_LEN; distCode = FIXED_DIST;
+    } else if (type === 2) {
+      p = dynamic(src, p, bitLen);
+      if (p < 0) return INFLATE_INVALID;
+      lenCode = dynLen; distCode = dynDist;
+    } else {
+      return INFLATE_INVALID; // reserved block type 3
+    }
+    // The Huffman-coded data of the block.
+    const lenFast = lenCode.fast, lenMask = lenCode.mask;
+    for (;;) {
+      let v = peek(src, p);
+      let e = lenFast[v & lenMask]!;
+      if (e === 0) e = decodeSlow(lenCode, v);
+      if (e < 0) return INFLATE_INVALID;
+      p += e & 15;
+      if (p > bitLen) return INFLATE_INVALID;
+      const sym = e >>> 4;
+      if (sym < 256) {
+        if (o >= cap) return INFLATE_TOO_LARGE;
+        out[o++] = sym;
+        continue;
+      }
+      if (sym === 256) break;
+      const li = sym - 257;
+      if (li >= 29) return INFLATE_INVALID; // 286, 287
+      const le = LEN_EXTRA[li]!;
+      const len = LEN_BASE[li]! + (peek(src, p) & ((1 << le) - 1));
+      p += le;
+      v = peek(src, p);
+      e = lookup(distCode, v);
+      if (e < 0) return INFLATE_INVALID;
+      p += e & 15;
+      const ds = e >>> 4;
+      if (ds >= 30) return INFLATE_INVALID;
+      const de = DIST_EXTRA[ds]!;
+      const dist = DIST_BASE[ds]! + (peek(src, p) & ((1 << de) - 1));
+      p += de;
+      if (p > bitLen) return INFLATE_INVALID;
+      if (dist > o) return INFLATE_INVALID; // distance too far back
+      if (o + len > cap) return INFLATE_TOO_LARGE;
+      // Byte by byte: source and destination may overlap (dist < len repeats the last dist bytes).
+      for (let k = 0; k < len; k++, o++) out[o] = out[o - dist]!;
+    }
+  } while (last === 0);
+  // Anything after the final block's last byte is refused.
+  return (p + 7) >>> 3 === n ? o : INFLATE_INVALID;
 }
 
 /**
