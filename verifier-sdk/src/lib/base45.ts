@@ -1,4 +1,6 @@
 // Base45, RFC 9285 §4: 2 bytes → 3 characters (little-endian digits), a trailing byte → 2 characters.
+import { pooledBytes } from './pool.js';
+
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 // Byte → digit, -1 = not in the alphabet.
 const DIGIT = new Int16Array(256).fill(-1);
@@ -31,7 +33,7 @@ export function base45Decode(text: string, start = 0): Uint8Array | null {
   const { written } = encoder.encodeInto(text, t);
   if (written !== text.length) return null; // a character outside ASCII
   const end = text.length;
-  const out = new Uint8Array(Math.floor(len / 3) * 2 + (len % 3 === 2 ? 1 : 0));
+  const out = pooledBytes(Math.floor(len / 3) * 2 + (len % 3 === 2 ? 1 : 0));
   let o = 0;
   let i = start;
   for (; i + 2 < end; i += 3) {

@@ -1,5 +1,6 @@
 import { LEAF_DOMAIN } from './limits.js';
 import { base64urlInto, base64urlLength } from './base64url.js';
+import { pooledBytes } from './pool.js';
 
 const encoder = new TextEncoder();
 export const LEAF_PREFIX = encoder.encode(`\u0000${LEAF_DOMAIN}`);
@@ -22,7 +23,7 @@ export function leafInput(signingInput: string): Uint8Array {
  */
 export function leafInputOf(header: Uint8Array, payload: Uint8Array): Uint8Array {
   const h = base64urlLength(header.length);
-  const buf = new Uint8Array(LEAF_PREFIX.length + h + 1 + base64urlLength(payload.length));
+  const buf = pooledBytes(LEAF_PREFIX.length + h + 1 + base64urlLength(payload.length));
   buf.set(LEAF_PREFIX, 0);
   let o = base64urlInto(header, buf, LEAF_PREFIX.length);
   buf[o++] = 0x2e; // '.'

@@ -111,47 +111,90 @@ function number(p: Cursor): number {
 // Object.create(null) they stay in V8's fast mode, where building them and reading claims is several times faster.
 const NO_MEMBERS: object = Object.freeze(Object.create(null) as object);
 
-// Member names of the credential header and claims, as string constants. A name read from the text is a new string
-// that V8 has to look up in its string table on every keyed access; the constant is already internalised, so
-// the duplicate check and the store hit the inline caches. Indexed by the name's first character code.
-const KNOWN_NAMES: (string[] | undefined)[] = [];
-for (const name of ['alg', 'kid', 'typ', 'iss', 'jti', 'iat', 'nbf', 'exp', 'vct', 'st', 'sub', 'name', 'doc']) {
-  (KNOWN_NAMES[name.charCodeAt(0)] ??= []).push(name);
-}
+// Member names of the credential header and claims. A name read from the text is a new string, and a keyed access
+// with it is a megamorphic lookup (string table, then the object's map) on every member of every credential. Known
+// names are recognised in the text instead and read and written as named properties below, whose inline caches
+// see the same few object shapes every time. Indexed by the name's first character code: [name, id] pairs.
+const KNOWN = ['alg', 'kid', 'typ', 'iss', 'jti', 'iat', 'nbf', 'exp', 'vct', 'st', 'sub', 'name', 'doc'] as const;
+const KNOWN_BY_CHAR: (number[] | undefined)[] = [];
+KNOWN.forEach((name, id) => { (KNOWN_BY_CHAR[name.charCodeAt(0)] ??= []).push(id); });
 
-/** The constant for the member name token at `p.i` (an opening quote) if it is a known one; advances past it. */
-function knownName(p: Cursor): string | null {
+/** The id of the known member name whose token is at `p.i` (an opening quote), advancing past it; else -1. */
+function knownName(p: Cursor): number {
   const t = p.text, i = p.i + 1;
-  const names = KNOWN_NAMES[t.charCodeAt(i)];
-  if (names === undefined) return null;
-  for (let n = 0; n < names.length; n++) {
-    const name = names[n]!, len = name.length;
+  const ids = KNOWN_BY_CHAR[t.charCodeAt(i)];
+  if (ids === undefined) return -1;
+  for (let n = 0; n < ids.length; n++) {
+    const name = KNOWN[ids[n]!]!, len = name.length;
     if (t.charCodeAt(i + len) !== QUOTE) continue;
     let k = 1;
     while (k < len && t.charCodeAt(i + k) === name.charCodeAt(k)) k++;
     if (k === len) {
       p.i = i + len + 1;
-      return name;
+      return ids[n]!;
     }
   }
-  return null;
+  return -1;
+}
+
+type Members = Record<string, JsonValue>;
+
+/** `o[KNOWN[id]]`, as a named property load. */
+function getKnown(o: Members, id: number): JsonValue | undefined {
+  switch (id) {
+    case 0: return o['alg'];
+    case 1: return o['kid'];
+    case 2: return o['typ'];
+    case 3: return o['iss'];
+    case 4: return o['jti'];
+    case 5: return o['iat'];
+    case 6: return o['nbf'];
+    case 7: return o['exp'];
+    case 8: return o['vct'];
+    case 9: return o['st'];
+    case 10: return o['sub'];
+    case 11: return o['name'];
+    default: return o['doc'];
+  }
+}
+
+/** `o[KNOWN[id]] = v`, as a named property store. */
+function setKnown(o: Members, id: number, v: JsonValue): void {
+  switch (id) {
+    case 0: o['alg'] = v; break;
+    case 1: o['kid'] = v; break;
+    case 2: o['typ'] = v; break;
+    case 3: o['iss'] = v; break;
+    case 4: o['jti'] = v; break;
+    case 5: o['iat'] = v; break;
+    case 6: o['nbf'] = v; break;
+    case 7: o['exp'] = v; break;
+    case 8: o['vct'] = v; break;
+    case 9: o['st'] = v; break;
+    case 10: o['sub'] = v; break;
+    case 11: o['name'] = v; break;
+    default: o['doc'] = v;
+  }
 }
 
 function object(p: Cursor, depth: number): JsonValue {
   p.i++;
   const t = p.text;
-  const out = Object.create(NO_MEMBERS) as Record<string, JsonValue>;
+  const out = Object.create(NO_MEMBERS) as Members;
   ws(p);
   if (t.charCodeAt(p.i) === RBRACE) { p.i++; return out; }
   for (;;) {
     ws(p);
     if (t.charCodeAt(p.i) !== QUOTE) throw new JsonError(false, 'expected member name');
-    const key = knownName(p) ?? string(p);
+    const id = knownName(p);
+    const key = id < 0 ? string(p) : '';
     // Nothing inherited and no undefined values: a defined entry is an own member.
-    if (out[key] !== undefined) throw new JsonError(true, 'duplicate member name');
+    if ((id < 0 ? out[key] : getKnown(out, id)) !== undefined) throw new JsonError(true, 'duplicate member name');
     ws(p);
     if (t.charCodeAt(p.i++) !== COLON) throw new JsonError(false, 'expected colon');
-    out[key] = value(p, depth + 1);
+    const v = value(p, depth + 1);
+    if (id < 0) out[key] = v;
+    else setKnown(out, id, v);
     ws(p);
     const d = t.charCodeAt(p.i++);
     if (d === RBRACE) return out;
