@@ -19,15 +19,20 @@ export function newNodeBackend(): CryptoBackend {
       const leaf = hash('sha256', leafInput, 'latin1');
       let r = leaf;
       for (let k = 0; k < count; k++) {
-        // sibling ‖ r or r ‖ sibling after the 0x01 prefix; the sibling is copied byte by byte (no subarray).
+        // sibling ‖ r or r ‖ sibling after the 0x01 prefix, both written byte by byte in one loop: the latin1
+        // digest string's code units are its bytes (Buffer#write costs more than the loop for 32 bytes).
         const s = at + 32 * k, left = sides[k] === 1;
-        const o = left ? 1 : 33;
-        for (let j = 0; j < 32; j++) work[o + j] = hashes[s + j]!;
-        work.write(r, left ? 33 : 1, 32, 'latin1');
+        const o = left ? 1 : 33, ro = left ? 33 : 1;
+        for (let j = 0; j < 32; j++) {
+          work[o + j] = hashes[s + j]!;
+          work[ro + j] = r.charCodeAt(j);
+        }
         r = hash('sha256', work, 'latin1');
       }
-      work.write(leaf, 1, 32, 'latin1');
-      work.write(r, 33, 32, 'latin1');
+      for (let j = 0; j < 32; j++) {
+        work[1 + j] = leaf.charCodeAt(j);
+        work[33 + j] = r.charCodeAt(j);
+      }
       return { leafHash: work.toString('hex', 1, 33), root: work.toString('hex', 33, 65) };
     },
     async importKey(_alg, jwk) {
