@@ -41,7 +41,9 @@ export function compactHeaderBytes(alg: string, kid: string): Uint8Array {
 const headerCache = new Map<string, Uint8Array>();
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 class Writer {
@@ -108,6 +110,12 @@ export function encodeCredentialText(t: CredentialText): Uint8Array {
   return w.done();
 }
 
+// The compact header of the previous frame: consecutive scans at a checkpoint nearly always name the same kid, and
+// comparing up to 64 bytes is cheaper than decoding the kid and looking the header up by a (alg, kid) string.
+let lastAlg: string | undefined;
+let lastKid: Uint8Array = new Uint8Array(0);
+let lastHeader: Uint8Array = new Uint8Array(0);
+
 /** Where decoding writes the credential text: header and payload bytes. */
 export interface CredentialTextTarget {
   header: Uint8Array;
@@ -125,9 +133,16 @@ export function readCredentialText(b: Uint8Array, t: CredentialTextTarget): stri
     const kidLen = i < end ? b[i++]! : null;
     const kidBytes = kidLen === null || kidLen > MAX_KID_BYTES || i + kidLen > end ? null : b.subarray(i, (i += kidLen));
     if (!alg || !kidBytes) return 'bad compact header';
-    let kid: string;
-    try { kid = decoder.decode(kidBytes); } catch { return 'kid is not UTF-8'; }
-    header = compactHeaderBytes(alg, kid);
+    if (alg === lastAlg && equal(kidBytes, lastKid)) {
+      header = lastHeader; // the same (alg, kid) as the previous frame: the same bytes compactHeaderBytes returns
+    } else {
+      let kid: string;
+      try { kid = decoder.decode(kidBytes); } catch { return 'kid is not UTF-8'; }
+      header = compactHeaderBytes(alg, kid);
+      lastAlg = alg;
+      lastKid = kidBytes.slice();
+      lastHeader = header;
+    }
   } else if (flags === 0) {
     const r = new Reader(b, i);
     const hLen = r.varint(MAX_HEADER_BYTES);
