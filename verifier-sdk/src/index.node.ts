@@ -18,43 +18,8 @@ export type { Verifier, VerifierOptions, VerifyOptions, VerificationResult, Disp
 
 const api = createVerifierApi(newNodeBackend());
 
-/**
- * Verifies a hutong QR text offline against a trust snapshot. Never throws for any QR input: every outcome is a
- * {@link VerificationResult} with one reason code (it throws {@link HutongSdkError} `INVALID_OPTIONS` only for
- * programming errors such as a missing `jurisdiction`). The compiled snapshot is cached per snapshot object.
- *
- * @example
- * ```ts
- * import { verify } from '@hutong/verifier-sdk';
- * const r = await verify(scannedText, { trust: snapshot, jurisdiction: 'MacauMSP' });
- * if (r.decision === 'ACCEPT') show(r.display?.maskedName, r.mappedStatus);
- * else show(r.reason); // e.g. 'CREDENTIAL_TOO_OLD'
- * ```
- */
+// The same three functions as index.ts, on the Node backend. Their documentation lives in index.ts, which is also
+// the type entry of both builds (package.json `types`).
 export const verify: (qr: string, options: import('./verifier.js').VerifyOptions) => Promise<import('./verifier.js').VerificationResult> = api.verify;
-
-/**
- * Compiles a trust snapshot once (lookup maps, public keys imported and cached per kid) for fast repeated
- * verification, e.g. at a checkpoint lane. Throws {@link HutongSdkError} `SNAPSHOT_INVALID` or `INVALID_OPTIONS`.
- *
- * @example
- * ```ts
- * import { newVerifier } from '@hutong/verifier-sdk';
- * const verifier = newVerifier({ trust: snapshot, jurisdiction: 'MacauMSP', maxSnapshotAgeSeconds: 3600 });
- * for await (const text of scanner) console.log((await verifier.verify(text)).reason);
- * ```
- */
 export const newVerifier: (options: import('./verifier.js').VerifierOptions) => import('./verifier.js').Verifier = api.newVerifier;
-
-/**
- * Decodes a QR text into its JWS parts, claims and inclusion proof without verifying anything. Throws
- * {@link HutongSdkError} with a `DECODE_*` code on any malformed input, and nothing else.
- *
- * @example
- * ```ts
- * import { decodeQr } from '@hutong/verifier-sdk';
- * const { header, claims, proof } = await decodeQr('HT1:...');
- * console.log(header.kid, claims.vct, proof.treeSize);
- * ```
- */
 export const decodeQr: (qr: string) => Promise<import('./qr-decoder.js').DecodedCredential> = api.decodeQr;
