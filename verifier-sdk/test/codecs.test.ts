@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { crc16 } from '../src/lib/crc16';
 import { base45Decode, base45Encode } from '../src/lib/base45';
 import { parseStrictJson, JsonError } from '../src/lib/strict-json';
+import { fromHex, toHex } from '../src/lib/hex';
+import { base64urlDecode } from '../src/lib/base64url';
 
 function crcBitwise(b: Uint8Array): number {
   let c = 0xffff;
@@ -79,4 +81,25 @@ test('strict JSON refuses duplicates (also spelled with escapes, also __proto__)
   expect(Object.keys(o)).toEqual(['__proto__', 'toString']);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   expect((parseStrictJson('{}') as Record<string, unknown>).hasOwnProperty).toBeUndefined();
+});
+
+test('hex: lower-case only, byte-exact against Buffer; anything else refused', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+      const hex = Buffer.from(bytes).toString('hex');
+      expect(fromHex(hex)).toEqual(new Uint8Array(bytes));
+      expect(toHex(bytes)).toBe(hex);
+    }),
+  );
+  for (const bad of ['A0', '0', 'zz', '0g', ' 00', '００', 'ab\u0100c']) expect(fromHex(bad)).toBeNull();
+});
+
+test('base64url decode: canonical unpadded strings decode as Buffer does; padding, foreign characters and non-zero trailing bits refused', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 96 }), (bytes) => {
+      const s = Buffer.from(bytes).toString('base64url');
+      expect(base64urlDecode(s)).toEqual(new Uint8Array(bytes));
+    }),
+  );
+  for (const bad of ['AA==', 'A', 'AB', 'A+B/', 'AAA\u00e9', 'AAAAA']) expect(base64urlDecode(bad)).toBeNull();
 });

@@ -52,13 +52,18 @@ export function base64urlInto(b: Uint8Array, out: Uint8Array, at: number): numbe
   return o;
 }
 
+// Char code → 6-bit value (-1 for anything outside the base64url alphabet).
+const VALUES = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
+
 /** Strict decoder: rejects padding, foreign characters and non-zero trailing bits (non-canonical encodings). */
 export function base64urlDecode(s: string): Uint8Array | null {
   if (s.length % 4 === 1) return null;
   const out = new Uint8Array(Math.floor((s.length * 3) / 4));
   let o = 0, acc = 0, bits = 0;
   for (let i = 0; i < s.length; i++) {
-    const v = ALPHABET.indexOf(s[i]!);
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? VALUES[c]! : -1;
     if (v < 0) return null;
     acc = ((acc << 6) | v) & 0xffffff;
     bits += 6;

@@ -7,10 +7,19 @@ export function toHex(bytes: Uint8Array): string {
   return s;
 }
 
+// Char code → nibble for lower-case hex only (-1 elsewhere): the ledger's form is the only accepted one.
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
+
 export function fromHex(hex: string): Uint8Array | null {
-  if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(hex)) return null;
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  if (hex.length % 2 !== 0) return null;
+  const out = new Uint8Array(hex.length >>> 1);
+  for (let i = 0, j = 0; i < out.length; i++, j += 2) {
+    const a = hex.charCodeAt(j), b = hex.charCodeAt(j + 1);
+    const hi = a < 128 ? NIBBLE[a]! : -1, lo = b < 128 ? NIBBLE[b]! : -1;
+    if ((hi | lo) < 0) return null;
+    out[i] = (hi << 4) | lo;
+  }
   return out;
 }
 
