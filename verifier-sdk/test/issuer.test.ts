@@ -1,6 +1,6 @@
 // The issuing library through its public entry point: signing, pseudonyms, batching and anchoring.
 import {
-  newBatcher, newCredentialSigner, generateSigningKey, normaliseLowS, pseudonym, normaliseId, maskName, documentHint,
+  impliedRoot, newBatcher, newCredentialSigner, generateSigningKey, normaliseLowS, pseudonym, normaliseId, maskName, documentHint,
   leafHashOf, merkleRoot, inclusionProof, HutongSdkError, type AnchorFn,
 } from '@hutong/verifier-sdk/issuer';
 import { decodeQr } from '@hutong/verifier-sdk';
@@ -107,6 +107,16 @@ describe('batcher', () => {
       const settled = await Promise.allSettled([0, 1].map(() => failing.add(signer.sign(input))));
       expect(settled.map((x) => x.status)).toEqual(['rejected', 'rejected']);
       expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'ANCHOR_FAILED' });
+    }
+  });
+  test('impliedRoot recomputes the batch root from each decoded proof; a wrong shape gives undefined', async () => {
+    const b = newBatcher({ issuerId: 'gd-hcc', kid: 'k1', maxLeaves: 5, maxDelayMs: 60_000, anchor: okAnchor });
+    const out = await Promise.all([0, 1, 2, 3, 4].map(() => b.add(signer.sign(input))));
+    for (const c of out) {
+      const { jws, proof } = await decodeQr(c.qr);
+      expect(impliedRoot(jws, proof)).toBe(c.root);
+      expect(impliedRoot(jws, { ...proof, leafIndex: proof.treeSize })).toBeUndefined();
+      expect(impliedRoot(jws, { ...proof, path: proof.path.slice(1) })).toBeUndefined();
     }
   });
   test('options are validated', () => {

@@ -5,11 +5,10 @@
  */
 import type { Anchor, HistoryEntry, Page, Revocation } from '@hutong/chaincode/domain';
 import { decodeQr } from '@hutong/verifier-sdk';
-import { leafHashOf } from '@hutong/verifier-sdk/issuer';
+import { impliedRoot, leafHashOf } from '@hutong/verifier-sdk/issuer';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { BlockSummary, Ledger } from '../ledger/ledger.js';
 import { LedgerError } from '../ledger/ledger.js';
-import { impliedRoot } from './inclusion-root.js';
 
 export interface LeafStatus {
   leafHash: string;
@@ -46,7 +45,7 @@ export function newAuditService(options: Readonly<{ ledger: Ledger; deadlineMs: 
       }
       const issuerId = typeof cred.claims['iss'] === 'string' ? cred.claims['iss'] : '';
       const leafHash = leafHashOf(cred.jws);
-      const root = impliedRoot(cred) ?? null;
+      const root = impliedRoot(cred.jws, cred.proof) ?? null;
       const proofValid = root !== null && root.startsWith(cred.rootTag);
       const out: LeafStatus = { leafHash, issuerId, root, proofValid, anchored: false, revoked: false };
       if (proofValid && root) {

@@ -7,7 +7,7 @@ import { newVerifier, type Verifier, type VerificationResult } from '@hutong/ver
 import type { TrustCache } from '../cache/trust-cache.js';
 import type { GatewayMetrics } from '../http/metrics.js';
 import type { CryptoPool, TrustState } from '../workers/crypto-pool.js';
-import { impliedRoot } from './inclusion-root.js';
+import { impliedRoot } from '@hutong/verifier-sdk/issuer';
 
 export interface GatewayVerification extends VerificationResult {
   verifiedAt: string;
@@ -67,7 +67,7 @@ export function newVerificationService(
     const iss = cred.claims['iss'];
     if (typeof iss !== 'string') return false;
     if (reason === 'ROOT_NOT_ANCHORED') {
-      const root = impliedRoot(cred);
+      const root = impliedRoot(cred.jws, cred.proof);
       return root !== undefined && (await cache.fetchAnchor(root));
     }
     return cache.fetchIssuer(iss);

@@ -8,7 +8,7 @@ export {
   type CredentialSigner, type CredentialInput, type PrivateJwk,
 } from './credential-signer.js';
 export { pseudonym, normaliseId, maskName, documentHint } from './pseudonym.js';
-export { leafHashOf, merkleRoot, inclusionProof, type HexInclusionProof } from './merkle-batch.js';
+export { leafHashOf, merkleRoot, inclusionProof, impliedRoot, type HexInclusionProof } from './merkle-batch.js';
 export { encodeQr } from './qr-encoder.js';
 export {
   newBatcher, encodeQrsInProcess, type Batcher, type BatcherOptions, type AnchorFn, type AnchorReceipt, type IssuedCredential, type QrEncoder,

@@ -4,7 +4,7 @@ import { HutongSdkError } from '../errors.js';
 import { Buffer } from 'node:buffer';
 import { toHex } from '../lib/hex.js';
 import { leafInput } from '../lib/leaf-input.js';
-import { auditPath, treeLevels } from '../lib/merkle.js';
+import { auditPath, proofSteps, treeLevels } from '../lib/merkle.js';
 import { splitJws } from './credential-signer.js';
 
 const sha256 = (d: Uint8Array): Uint8Array => hash('sha256', d, 'buffer');
@@ -82,4 +82,22 @@ export function inclusionProof(leafHashes: readonly string[], leafIndex: number)
   const leaves = leafBytes(leafHashes);
   if (!Number.isSafeInteger(leafIndex) || leafIndex < 0 || leafIndex >= leaves.length) throw new HutongSdkError('INVALID_CLAIMS', 'leafIndex out of range');
   return { leafIndex, treeSize: leaves.length, path: auditPath(treeLevels(leaves, hashNodeSync), leafIndex).map(toHex) };
+}
+
+/**
+ * The Merkle root (hex) that a credential's inclusion proof implies (RFC 9162 §2.1.3.2), or `undefined` when the proof
+ * has the wrong shape. For looking a root up on the ledger; whether to trust it is `verify`'s decision.
+ *
+ * @example
+ * ```ts
+ * const { jws, proof } = await decodeQr(qr);
+ * const root = impliedRoot(jws, proof); // then: GetAnchor { root }
+ * ```
+ */
+export function impliedRoot(jws: string, proof: Readonly<{ leafIndex: number; treeSize: number; path: readonly Uint8Array[] }>): string | undefined {
+  const steps = proofSteps(proof.leafIndex, proof.treeSize, proof.path);
+  if (!steps) return undefined;
+  let r = leafHashBytes(jws);
+  for (const { sibling, siblingOnLeft } of steps) r = siblingOnLeft ? hashNodeSync(sibling, r) : hashNodeSync(r, sibling);
+  return toHex(r);
 }
