@@ -13,6 +13,7 @@ const dist = join(here, '..', '..', 'verifier-sdk', 'dist');
 const issuer = await import(join(dist, 'issuer', 'index.js'));
 const sdk = await import(join(dist, 'index.node.js'));
 const { encodeCredentialText } = await import(join(dist, 'lib', 'envelope.js'));
+const { QR_DICTIONARY } = await import(join(dist, 'lib', 'qr-dictionary.js'));
 
 const b64u = (b) => Buffer.from(b).toString('base64url');
 const seed = Buffer.alloc(32, 0x11); // TEST KEY ONLY
@@ -39,7 +40,7 @@ const root = issuer.merkleRoot(leaves);
 const proof = issuer.inclusionProof(leaves, 2);
 const qr = issuer.encodeQr({ jws, root, proof });
 const text = encodeCredentialText({ header: Buffer.from(header), payload: Buffer.from(payload) });
-const deflated = deflateRawSync(text, { level: 9 });
+const deflated = deflateRawSync(text, { level: 9, dictionary: QR_DICTIONARY });
 const frame = Buffer.from(sdk && (await import(join(dist, 'lib', 'base45.js'))).base45Decode(qr, 4));
 
 const trust = {

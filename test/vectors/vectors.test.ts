@@ -51,3 +51,14 @@ test('the worked example of docs/protocol.md decodes to its parts and verifies',
     expect(await fn(ex.qr, { trust: ex.trust, jurisdiction: 'MacauMSP', now: new Date(ex.now) })).toEqual(ex.result);
   }
 });
+
+test('the preset dictionary printed in docs/protocol.md §5.2.1 is the one the SDK uses, with the SHA-256 given there', async () => {
+  const { QR_DICTIONARY, QR_DICTIONARY_TEXT } = await import('../../verifier-sdk/src/lib/qr-dictionary');
+  const { createHash } = await import('node:crypto');
+  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'protocol.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('#### 5.2.1 Preset dictionary'));
+  const block = /```\n([\s\S]*?)\n```/.exec(section)![1]!;
+  expect(block.replace(/\n/g, '')).toBe(QR_DICTIONARY_TEXT);
+  expect(QR_DICTIONARY.length).toBe(291);
+  expect(section).toContain(`SHA-256 \`${createHash('sha256').update(QR_DICTIONARY).digest('hex')}\``);
+});

@@ -1,13 +1,13 @@
-// QR text → credential parts: prefix, Base45, CRC-16, raw DEFLATE, envelope, strict JSON (docs/protocol.md §QR).
+// QR text → credential parts: prefix, Base45, CRC-16, raw DEFLATE (preset dictionary), envelope, strict JSON (docs/protocol.md §QR).
 import { HutongSdkError } from './errors.js';
 import type { DecodeReasonCode } from './reason-codes.js';
 import type { CryptoBackend } from './lib/crypto-backend.js';
 import { base45Decode } from './lib/base45.js';
 import { toHex } from './lib/hex.js';
-import { crc16 } from './lib/crc16.js';
-import { readCredentialText, readProofSection, Reader } from './lib/envelope.js';
+import { readCredentialText, readProofSection, Reader, type CredentialTextTarget } from './lib/envelope.js';
 import { LEAF_PREFIX, leafInputOf } from './lib/leaf-input.js';
 import { inflateRawView } from './lib/inflate.js';
+import { QR_DICTIONARY } from './lib/qr-dictionary.js';
 import { JsonError, parseStrictJson, type JsonValue } from './lib/strict-json.js';
 import { MAX_COMPRESSED_BYTES, MAX_INFLATED_BYTES, MAX_QR_CHARS, QR_PREFIX, ROOT_TAG_BYTES } from './lib/limits.js';
 
@@ -82,6 +82,8 @@ const EMPTY = new Uint8Array(0);
 export class Frame {
   /** The Base45-decoded frame; signature, root tag and audit path point into it. */
   raw: Uint8Array = EMPTY;
+  /** CRC-16 of the frame bytes before the checksum, computed while decoding Base45. */
+  crc = -1;
   signature: Uint8Array = EMPTY;
   treeSize = 0;
   leafIndex = 0;
@@ -90,7 +92,7 @@ export class Frame {
   /** Offset in `raw` of the audit path, `pathLength` hashes of 32 bytes, leaf to root. */
   pathAt = 0;
   pathLength = 0;
-  headerObject: Record<string, JsonValue> = {};
+  headerObject: Readonly<Record<string, JsonValue>> = {};
   claims: Record<string, JsonValue> = {};
   /** 0x00 ‖ leaf domain ‖ `b64u(header).b64u(payload)` (docs/protocol.md §4.1). */
   leafInput: Uint8Array = EMPTY;
@@ -103,12 +105,12 @@ export function decodeFrame(backend: CryptoBackend, qr: unknown): Frame {
   if (typeof qr !== 'string') fail('DECODE_PREFIX', 'not a string');
   if (qr.length > MAX_QR_CHARS) fail('DECODE_TOO_LARGE', `longer than ${MAX_QR_CHARS} characters`);
   if (!qr.startsWith(QR_PREFIX)) fail('DECODE_PREFIX', `missing ${QR_PREFIX} prefix`);
-  const raw = base45Decode(qr, QR_PREFIX.length);
+  const f = new Frame();
+  const raw = base45Decode(qr, QR_PREFIX.length, f); // also computes the CRC into f.crc
   if (raw === null || raw.length < 3) fail('DECODE_BASE45', 'invalid Base45');
   if (raw.length > MAX_COMPRESSED_BYTES) fail('DECODE_TOO_LARGE', 'compressed envelope too large');
   const end = raw.length - 2;
-  if (crc16(raw, end) !== ((raw[end]! << 8) | raw[end + 1]!)) fail('DECODE_CHECKSUM', 'CRC-16 mismatch');
-  const f = new Frame();
+  if (f.crc !== ((raw[end]! << 8) | raw[end + 1]!)) fail('DECODE_CHECKSUM', 'CRC-16 mismatch');
   f.raw = raw;
   const reader = new Reader(raw, 0, end);
   const deflatedLen = reader.varint(end);
@@ -118,13 +120,14 @@ export function decodeFrame(backend: CryptoBackend, qr: unknown): Frame {
   if (proofError !== null) fail('DECODE_ENVELOPE', proofError);
   // Every backend inflates with lib/inflate.ts; the view into its scratch is consumed before this function returns
   // (JSON parsed into strings, leaf input copied), so no copy of the inflated bytes is made.
-  const inflated = inflateRawView(deflated, MAX_INFLATED_BYTES);
+  const inflated = inflateRawView(deflated, MAX_INFLATED_BYTES, QR_DICTIONARY);
   if (inflated === 'too-large') fail('DECODE_TOO_LARGE', `inflates past ${MAX_INFLATED_BYTES} bytes`);
   if (inflated === 'invalid') fail('DECODE_INFLATE', 'invalid DEFLATE stream');
-  const text = { header: EMPTY, payload: EMPTY };
+  const text: CredentialTextTarget = { header: EMPTY, payload: EMPTY, compact: null };
   const textError = readCredentialText(inflated, text);
   if (textError !== null) fail('DECODE_ENVELOPE', textError);
-  f.headerObject = jsonObject(text.header, 'header');
+  // A compact header's bytes are JSON.stringify({ alg, kid, typ }), so its parsed form is known without parsing.
+  f.headerObject = text.compact ?? jsonObject(text.header, 'header');
   f.claims = jsonObject(text.payload, 'payload');
   f.leafInput = leafInputOf(text.header, text.payload);
   f.signingInput = f.leafInput.subarray(LEAF_PREFIX.length);

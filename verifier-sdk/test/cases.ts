@@ -1,8 +1,9 @@
 // One builder for every verification outcome; used live by verify.test.ts and frozen into test/vectors/*.json.
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync, type ZlibOptions } from 'node:zlib';
 import { encodeQr, inclusionProof, leafHashOf, merkleRoot } from '@hutong/verifier-sdk/issuer';
 import type { ReasonCode, TrustSnapshot } from '@hutong/verifier-sdk';
-import { base45Encode } from '../src/lib/base45';
+import { base45Decode, base45Encode } from '../src/lib/base45';
+import { QR_DICTIONARY } from '../src/lib/qr-dictionary';
 import { crc16 } from '../src/lib/crc16';
 import { encodeVarint } from '../src/lib/envelope';
 import { newScenario, NOW, ISSUER_ID } from './fixtures';
@@ -29,6 +30,15 @@ export function frame(deflated: Uint8Array, rest: Uint8Array = MINIMAL_PROOF): s
   b[b.length - 2] = crc >> 8;
   b[b.length - 1] = crc & 0xff;
   return `HT1:${base45Encode(b)}`;
+}
+
+/** The same credential and proof with the credential text re-compressed with other zlib options. */
+export function recompress(qr: string, options: ZlibOptions): string {
+  const b = base45Decode(qr, 4)!;
+  let n = 0, shift = 0, i = 0;
+  for (;;) { const x = b[i++]!; n += (x & 0x7f) * 2 ** shift; shift += 7; if ((x & 0x80) === 0) break; }
+  const text = inflateRawSync(b.subarray(i, i + n), { dictionary: QR_DICTIONARY });
+  return frame(deflateRawSync(text, { level: 9, ...options }), b.subarray(i + n, b.length - 2));
 }
 
 export async function buildCases(): Promise<{ base: TrustSnapshot; cases: VectorCase[] }> {
@@ -58,6 +68,9 @@ export async function buildCases(): Promise<{ base: TrustSnapshot; cases: Vector
   const mid = 4 + 300;
   add('one character changed', valid!.qr.slice(0, mid) + (valid!.qr[mid] === '0' ? '1' : '0') + valid!.qr.slice(mid + 1), 'DECODE_CHECKSUM');
   add('not a DEFLATE stream', frame(Uint8Array.from([0xff, 0xff, 0xff, 0xff])), 'DECODE_INFLATE');
+  add('valid, its credential text compressed without the preset dictionary', recompress(valid!.qr, {}), 'ACCEPTED');
+  const farHistory = Buffer.concat([Buffer.from('{"iss":"'.repeat(8)), Buffer.alloc(QR_DICTIONARY.length)]);
+  add('DEFLATE match reaching before the start of the dictionary', frame(deflateRawSync(Buffer.from('{"iss":"'.repeat(4)), { level: 9, dictionary: farHistory })), 'DECODE_INFLATE');
   add('decompression bomb (1 MiB of zeros)', frame(deflateRawSync(new Uint8Array(1 << 20), { level: 9 })), 'DECODE_TOO_LARGE');
   add('proof section truncated', frame(deflateRawSync(Buffer.from('\u0000\u0002{}{}')), new Uint8Array(10)), 'DECODE_ENVELOPE');
   add('payload is not JSON', crafted(esHeader, 'not json'), 'DECODE_JSON');

@@ -49,6 +49,18 @@ test('Base45 decode = RFC 9285 arithmetic for any text (alphabet, near-alphabet,
   }));
 });
 
+test('Base45 decode with a CRC sink: the CRC-16 of all decoded bytes but the last two, in the same pass', () => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 700 }), fc.boolean(), (b, prefixed) => {
+    const text = base45Encode(b);
+    const sink = { crc: 12345 };
+    const out = prefixed ? base45Decode(`HT1:${text}`, 4, sink) : base45Decode(text, 0, sink);
+    expect(out).toEqual(b);
+    expect(sink.crc).toBe(b.length < 2 ? -1 : crcBitwise(b.subarray(0, b.length - 2)));
+  }), { numRuns: 700 });
+  const sink = { crc: 7 };
+  expect(base45Decode('GGW', 0, sink)).toBeNull(); // 'GGW' = 65536 + … overflows
+});
+
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
 
 test('strict JSON = JSON.parse on valid JSON without duplicates (numbers, escapes, nesting ≤ 8, whitespace)', () => {

@@ -3,7 +3,8 @@
 // difference: zlib ignores bytes after the final block, the SDK refuses them (the oracle counts them as a refusal).
 import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
-import { inflateRaw, inflateRawInto, INFLATE_INVALID, INFLATE_TOO_LARGE } from '../src/lib/inflate';
+import { inflateRaw, inflateRawInto, inflateRawView, INFLATE_INVALID, INFLATE_TOO_LARGE } from '../src/lib/inflate';
+import { QR_DICTIONARY, QR_DICTIONARY_TEXT } from '../src/lib/qr-dictionary';
 
 const BIG = 1 << 22; // no cap in play for the oracle comparisons (inputs here inflate to far less)
 
@@ -109,5 +110,72 @@ describe('output cap', () => {
     const a = inflateRaw(deflateRawSync(Buffer.from('first')), 4096) as Uint8Array;
     inflateRaw(deflateRawSync(Buffer.from('second call')), 4096);
     expect(Buffer.from(a).toString()).toBe('first');
+  });
+});
+
+describe('preset dictionary (the QR format preloads the window with QR_DICTIONARY)', () => {
+  const zlibWithDictionary = (d: Uint8Array, dictionary: Uint8Array): string => {
+    try {
+      const { buffer, engine } = inflateRawSync(d, { info: true, dictionary }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      return engine.bytesWritten === d.length ? buffer.toString('hex') : 'invalid';
+    } catch {
+      return 'invalid';
+    }
+  };
+  const viaView = (d: Uint8Array, dictionary: Uint8Array, cap = 4096): string => {
+    const r = inflateRawView(d, cap, dictionary);
+    return typeof r === 'string' ? r : Buffer.from(r).toString('hex');
+  };
+  const dictionaries = fc.oneof(fc.constant(QR_DICTIONARY), fc.uint8Array({ minLength: 1, maxLength: 600 }), textLike.map((b) => b.subarray(0, 800)));
+
+  test('streams compressed with a dictionary inflate to the input, as zlib does; a wrong or missing dictionary does not', () => {
+    fc.assert(fc.property(input, dictionaries, fc.integer({ min: 1, max: 9 }), fc.constantFrom(...STRATEGIES), (data, dictionary, level, strategy) => {
+      const d = deflateRawSync(data, { level, strategy, dictionary });
+      const want = Buffer.from(data).toString('hex');
+      expect(zlibWithDictionary(d, dictionary)).toBe(want);
+      expect(inflateRaw(d, BIG, dictionary) as Uint8Array).toEqual(new Uint8Array(data));
+      if (data.length <= 4096) expect(viaView(d, dictionary)).toBe(want);
+      // Without the dictionary: zlib and the SDK agree (a match into the missing history is refused by both).
+      expect(sdk(d)).toBe(zlibOracle(d));
+    }), { numRuns: 300 });
+  });
+
+  test('damaged streams with a dictionary: the same decision and bytes as zlib', () => {
+    fc.assert(fc.property(textLike, fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), (data, where) => {
+      const d = Buffer.from(deflateRawSync(data, { level: 9, dictionary: QR_DICTIONARY }));
+      for (const w of where) d[Math.floor(w / 8) % d.length]! ^= 1 << (w % 8);
+      const mine = inflateRaw(d, BIG, QR_DICTIONARY);
+      expect(typeof mine === 'string' ? mine : Buffer.from(mine).toString('hex')).toBe(zlibWithDictionary(d, QR_DICTIONARY));
+    }), { numRuns: 1000 });
+  });
+
+  test('a stream that never reaches into the dictionary decodes the same with or without it', () => {
+    fc.assert(fc.property(input, (data) => {
+      const d = deflateRawSync(data, { level: 9 });
+      expect(inflateRaw(d, BIG, QR_DICTIONARY)).toEqual(inflateRaw(d, BIG));
+    }), { numRuns: 200 });
+  });
+
+  test('a match reaching before the start of the dictionary is invalid; the cap counts output only', () => {
+    const history = Buffer.concat([Buffer.from('X'.repeat(64)), Buffer.alloc(400)]);
+    const far = deflateRawSync(Buffer.from('X'.repeat(40)), { level: 9, dictionary: history }); // distance > 400
+    expect(zlibWithDictionary(far, history)).toBe(Buffer.from('X'.repeat(40)).toString('hex'));
+    expect(inflateRaw(far, BIG, history.subarray(64))).toBe('invalid');
+    expect(viaView(far, history.subarray(64))).toBe('invalid');
+    const d = deflateRawSync(Buffer.from(QR_DICTIONARY_TEXT), { level: 9, dictionary: QR_DICTIONARY });
+    expect(d.length).toBeLessThanOrEqual(10); // two long matches into the history (a match is at most 258 bytes)
+    expect(viaView(d, QR_DICTIONARY, QR_DICTIONARY.length)).toBe(Buffer.from(QR_DICTIONARY).toString('hex'));
+    expect(viaView(d, QR_DICTIONARY, QR_DICTIONARY.length - 1)).toBe('too-large');
+    expect(inflateRaw(d, QR_DICTIONARY.length - 1, QR_DICTIONARY)).toBe('too-large');
+    expect(() => inflateRaw(d, 10, new Uint8Array(32 * 1024 + 1))).toThrow(RangeError);
+  });
+
+  test('the view keeps the dictionary intact across calls with other dictionaries or none', () => {
+    const a = deflateRawSync(Buffer.from('{"iss":"gd-health-code","jti":"x"}'), { dictionary: QR_DICTIONARY });
+    const want = Buffer.from('{"iss":"gd-health-code","jti":"x"}').toString('hex');
+    expect(viaView(a, QR_DICTIONARY)).toBe(want);
+    expect(viaView(deflateRawSync(Buffer.from('zzzz'.repeat(200))), new Uint8Array(0))).toBe(Buffer.from('zzzz'.repeat(200)).toString('hex'));
+    expect(viaView(deflateRawSync(Buffer.from('abc'), { dictionary: Buffer.from('q'.repeat(500)) }), Buffer.from('q'.repeat(500)))).toBe(Buffer.from('abc').toString('hex'));
+    expect(viaView(a, QR_DICTIONARY)).toBe(want);
   });
 });

@@ -1,8 +1,10 @@
-import { newVerifier, verify, REASON_CODES } from '@hutong/verifier-sdk';
+import { decodeQr, newVerifier, verify, REASON_CODES } from '@hutong/verifier-sdk';
 import { createVerifierApi } from '../src/verifier';
 import { newNodeBackend } from '../src/lib/node-backend';
 import { newWebBackend } from '../src/lib/web-backend';
 import { buildCases } from './cases';
+import { newScenario, NOW } from './fixtures';
+import { anchorAndEncode, baseClaims, signRaw } from './craft';
 
 const backends = { web: createVerifierApi(newWebBackend()), 'web+noble': createVerifierApi(newWebBackend({ ed25519: 'noble' })), node: createVerifierApi(newNodeBackend()) };
 
@@ -55,4 +57,20 @@ describe('verify: every outcome has its reason code (same on every backend)', ()
     const r = await verify(c.qr, { trust: built.base, jurisdiction: 'MacauMSP', now: new Date(Date.parse(c.now) + 3600_000 - 30_000) });
     expect(r.reason).toBe('ACCEPTED');
   });
+});
+
+test('decoded headers: compact headers (parsed form reused per kid, frozen) and literal headers interleave correctly', async () => {
+  const s = newScenario();
+  const [es] = await s.issue('ES256', 1);
+  const [ed] = await s.issue('EdDSA', 1);
+  // A literal header: the same members in another order cannot use the compact form.
+  const literal = anchorAndEncode(s.trust, signRaw({ typ: 'hutong-vc+jws;v=1', alg: 'ES256', kid: s.keys.ES256.kid }, baseClaims(), s.keys.ES256.privateJwk), s.keys.ES256.kid).qr;
+  const headerOf = (jws: string): unknown => JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString());
+  for (const qr of [es!.qr, literal, ed!.qr, es!.qr, ed!.qr, literal, ed!.qr]) {
+    const d = await decodeQr(qr);
+    expect(d.header).toEqual(headerOf(d.jws));
+    expect(Object.keys(d.header)).toEqual(Object.keys(headerOf(d.jws) as object));
+    if (qr !== literal) expect(Object.isFrozen(d.header)).toBe(true);
+    expect((await verify(qr, { trust: s.snapshot(), jurisdiction: 'MacauMSP', now: NOW })).reason).toBe('ACCEPTED');
+  }
 });

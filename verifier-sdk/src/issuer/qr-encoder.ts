@@ -1,10 +1,11 @@
-// Credential + proof → QR text: DEFLATE(credential text) ‖ proof section ‖ CRC-16, Base45, prefix (docs/protocol.md §QR).
+// Credential + proof → QR text: DEFLATE(credential text, preset dictionary) ‖ proof section ‖ CRC-16, Base45, prefix (docs/protocol.md §QR).
 import { deflateRawSync } from 'node:zlib';
 import { HutongSdkError } from '../errors.js';
 import { base45Encode } from '../lib/base45.js';
 import { crc16 } from '../lib/crc16.js';
 import { encodeCredentialText, encodeProofSection, encodeVarint, SIGNATURE_BYTES } from '../lib/envelope.js';
 import { fromHex } from '../lib/hex.js';
+import { QR_DICTIONARY } from '../lib/qr-dictionary.js';
 import { MAX_PROOF_HASHES, MAX_QR_CHARS, QR_PREFIX, ROOT_TAG_BYTES } from '../lib/limits.js';
 import { splitJws } from './credential-signer.js';
 import type { HexInclusionProof } from './merkle-batch.js';
@@ -25,7 +26,7 @@ export function encodeQr(input: Readonly<{ jws: string; root: string; proof: Hex
     throw new HutongSdkError('INVALID_CLAIMS', 'root and proof hashes are 64 lower-case hex characters');
   }
   if (signature.length !== SIGNATURE_BYTES) throw new HutongSdkError('INVALID_CLAIMS', 'signature must be 64 bytes');
-  const deflated = deflateRawSync(encodeCredentialText({ header, payload }), { level: 9 });
+  const deflated = deflateRawSync(encodeCredentialText({ header, payload }), { level: 9, dictionary: QR_DICTIONARY });
   const proofSection = encodeProofSection({
     signature, treeSize: input.proof.treeSize, leafIndex: input.proof.leafIndex,
     rootTag: root.subarray(0, ROOT_TAG_BYTES), path: path as Uint8Array[],

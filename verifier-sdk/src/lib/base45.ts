@@ -1,5 +1,6 @@
 // Base45, RFC 9285 §4: 2 bytes → 3 characters (little-endian digits), a trailing byte → 2 characters.
 import { pooledBytes } from './pool.js';
+import { CRC16_INIT, crc16Pair, crc16Update } from './crc16.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 // Byte → digit, -1 = not in the alphabet.
@@ -25,17 +26,40 @@ export function base45Encode(bytes: Uint8Array): string {
   return out;
 }
 
-/** Returns null on any invalid input (bad length, character outside the alphabet, group value overflow). */
-export function base45Decode(text: string, start = 0): Uint8Array | null {
+/** Where `base45Decode` leaves the CRC-16 of the decoded bytes but the last two (-1 if there are fewer than 2). */
+export interface CrcSink {
+  crc: number;
+}
+
+/**
+ * Returns null on any invalid input (bad length, character outside the alphabet, group value overflow). With a
+ * `sink`, also computes the CRC-16/CCITT-FALSE of all decoded bytes but the last two (a QR frame's checksum covers
+ * everything before it) in the same pass, while the bytes are in registers.
+ */
+export function base45Decode(text: string, start = 0, sink?: CrcSink): Uint8Array | null {
   const len = text.length - start;
   if (len % 3 === 1 || len < 0) return null;
   const t = text.length * 3 <= SCRATCH.length ? SCRATCH : new Uint8Array(text.length * 3); // longer: not kept
   const { written } = encoder.encodeInto(text, t);
   if (written !== text.length) return null; // a character outside ASCII
   const end = text.length;
-  const out = pooledBytes(Math.floor(len / 3) * 2 + (len % 3 === 2 ? 1 : 0));
+  const outLen = Math.floor(len / 3) * 2 + (len % 3 === 2 ? 1 : 0);
+  const out = pooledBytes(outLen);
   let o = 0;
   let i = start;
+  // Groups whose two bytes both precede the checksum (outLen − 2) feed the CRC as they are decoded.
+  const crcGroupsEnd = sink ? start + 3 * Math.max(0, Math.floor((outLen - 2) / 2)) : start;
+  let crc = CRC16_INIT;
+  for (; i < crcGroupsEnd; i += 3) {
+    const c = DIGIT[t[i]!]!, d = DIGIT[t[i + 1]!]!, e = DIGIT[t[i + 2]!]!;
+    if ((c | d | e) < 0) return null;
+    const n = c + d * 45 + e * 2025;
+    if (n > 0xffff) return null;
+    const hi = n >> 8, lo = n & 0xff;
+    out[o++] = hi;
+    out[o++] = lo;
+    crc = crc16Pair(crc, hi, lo);
+  }
   for (; i + 2 < end; i += 3) {
     const c = DIGIT[t[i]!]!, d = DIGIT[t[i + 1]!]!, e = DIGIT[t[i + 2]!]!;
     if ((c | d | e) < 0) return null;
@@ -51,5 +75,7 @@ export function base45Decode(text: string, start = 0): Uint8Array | null {
     if (n > 0xff) return null;
     out[o] = n;
   }
+  // At most one byte (odd length) lies between the CRC-fed pairs and the checksum.
+  if (sink) sink.crc = outLen < 2 ? -1 : crc16Update(crc, out, (2 * (crcGroupsEnd - start)) / 3, outLen - 2);
   return out;
 }

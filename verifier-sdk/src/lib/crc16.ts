@@ -12,13 +12,22 @@ for (let n = 0; n < 256; n++) {
 const TABLE2 = new Uint16Array(256);
 for (let n = 0; n < 256; n++) TABLE2[n] = ((TABLE[n]! & 0xff) << 8) ^ TABLE[TABLE[n]! >> 8]!;
 
+export const CRC16_INIT = 0xffff;
+
 export function crc16(bytes: Uint8Array, end = bytes.length): number {
-  let crc = 0xffff;
-  let i = 0;
-  for (; i + 1 < end; i += 2) {
-    const x = crc ^ ((bytes[i]! << 8) | bytes[i + 1]!);
-    crc = TABLE2[x >> 8]! ^ TABLE[x & 0xff]!;
-  }
+  return crc16Update(CRC16_INIT, bytes, 0, end);
+}
+
+/** Continues `crc` over `bytes[from…end)`. */
+export function crc16Update(crc: number, bytes: Uint8Array, from: number, end: number): number {
+  let i = from;
+  for (; i + 1 < end; i += 2) crc = crc16Pair(crc, bytes[i]!, bytes[i + 1]!);
   if (i < end) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ bytes[i]!) & 0xff]!;
   return crc;
+}
+
+/** Continues `crc` over the two bytes `a`, `b` (one table step each, merged). */
+export function crc16Pair(crc: number, a: number, b: number): number {
+  const x = crc ^ ((a << 8) | b);
+  return TABLE2[x >> 8]! ^ TABLE[x & 0xff]!;
 }

@@ -115,11 +115,17 @@ export function encodeCredentialText(t: CredentialText): Uint8Array {
 let lastAlg: string | undefined;
 let lastKid: Uint8Array = new Uint8Array(0);
 let lastHeader: Uint8Array = new Uint8Array(0);
+let lastHeaderObject: CompactHeader | null = null;
+
+/** The parsed form of a compact header: what parsing its bytes as JSON gives, frozen (it is shared). */
+export type CompactHeader = Readonly<{ alg: string; kid: string; typ: string }>;
 
 /** Where decoding writes the credential text: header and payload bytes. */
 export interface CredentialTextTarget {
   header: Uint8Array;
   payload: Uint8Array;
+  /** For a compact header, its parsed form (no need to parse `header`); null for a literal header. */
+  compact: CompactHeader | null;
 }
 
 /** Reads the header and payload bytes into `t`; returns null or a description of the first defect. */
@@ -133,22 +139,23 @@ export function readCredentialText(b: Uint8Array, t: CredentialTextTarget): stri
     const kidLen = i < end ? b[i++]! : null;
     const kidBytes = kidLen === null || kidLen > MAX_KID_BYTES || i + kidLen > end ? null : b.subarray(i, (i += kidLen));
     if (!alg || !kidBytes) return 'bad compact header';
-    if (alg === lastAlg && equal(kidBytes, lastKid)) {
-      header = lastHeader; // the same (alg, kid) as the previous frame: the same bytes compactHeaderBytes returns
-    } else {
+    if (alg !== lastAlg || !equal(kidBytes, lastKid)) {
       let kid: string;
       try { kid = decoder.decode(kidBytes); } catch { return 'kid is not UTF-8'; }
-      header = compactHeaderBytes(alg, kid);
+      lastHeader = compactHeaderBytes(alg, kid);
+      lastHeaderObject = Object.freeze({ alg, kid, typ: CREDENTIAL_TYP });
       lastAlg = alg;
       lastKid = kidBytes.slice();
-      lastHeader = header;
-    }
+    } // else: the same (alg, kid) as the previous frame, so the same bytes compactHeaderBytes returns
+    header = lastHeader;
+    t.compact = lastHeaderObject;
   } else if (flags === 0) {
     const r = new Reader(b, i);
     const hLen = r.varint(MAX_HEADER_BYTES);
     header = hLen === null ? null : r.take(hLen);
     if (!header) return 'bad header length';
     i = r.i;
+    t.compact = null;
   } else {
     return 'unknown flags';
   }

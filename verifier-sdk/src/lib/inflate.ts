@@ -134,7 +134,17 @@ const usedLen = new Uint16Array(286);
 const usedDist = new Uint16Array(30);
 /** Output scratch for the common cap (MAX_INFLATED_BYTES); results are copied out before returning. */
 const SCRATCH_BYTES = MAX_INFLATED_BYTES;
-const scratch = new Uint8Array(SCRATCH_BYTES);
+/** The largest preset dictionary: the DEFLATE window (RFC 1951 §2: distances reach at most 32,768 bytes back). */
+export const MAX_DICTIONARY_BYTES = 32 * 1024;
+/** Room for the largest preset dictionary (the window's history) in front of the output. */
+const scratch = new Uint8Array(MAX_DICTIONARY_BYTES + SCRATCH_BYTES);
+const EMPTY = new Uint8Array(0);
+
+/** The shared scratch with `dictionary` as its history (copied every call: a caller may change its array). */
+function scratchWith(dictionary: Uint8Array): Uint8Array {
+  scratch.set(dictionary);
+  return scratch;
+}
 
 // Bit reading: the input is copied into a zero-padded buffer and read at a bit position `p` (LSB first), 32 bits at
 // a time, so no bit-buffer state is kept between calls and no read needs a bounds check. Past the end zero bits
@@ -263,13 +273,22 @@ function singleOneBitCode(h: Huffman): boolean {
  */
 export function inflateRawInto(data: Uint8Array, out: Uint8Array, cap = out.length): number {
   if (!(cap >= 0 && cap <= out.length)) throw new RangeError('cap exceeds the output buffer');
+  return inflateAt(data, out, 0, cap);
+}
+
+/**
+ * The decoder. `out[0…base)` is the window's history before the stream starts (a preset dictionary, RFC 1950
+ * §2.2 FDICT, as zlib's inflateSetDictionary): matches may reach into it, and output is written from `base` up to
+ * `cap` (exclusive, an index into `out`). Returns the output length (not counting `base`) or INFLATE_INVALID / INFLATE_TOO_LARGE.
+ */
+function inflateAt(data: Uint8Array, out: Uint8Array, base: number, cap: number): number {
   const n = data.length;
   // Longer than any QR can carry: a padded copy of its own, not kept.
   const src = n <= MAX_COMPRESSED_BYTES ? inputScratch : new Uint8Array(n + PAD_BYTES);
   src.set(data);
   src.fill(0, n, n + PAD_BYTES);
   const bitLen = n * 8;
-  let p = 0, o = 0, last: number;
+  let p = 0, o = base, last: number;
   do {
     const hdr = peek(src, p);
     p += 3;
@@ -339,32 +358,44 @@ export function inflateRawInto(data: Uint8Array, out: Uint8Array, cap = out.leng
     }
   } while (last === 0);
   // Anything after the final block's last byte is refused.
-  return (p + 7) >>> 3 === n ? o : INFLATE_INVALID;
+  return (p + 7) >>> 3 === n ? o - base : INFLATE_INVALID;
+}
+
+function checkDictionary(dictionary: Uint8Array): void {
+  if (dictionary.length > MAX_DICTIONARY_BYTES) throw new RangeError('a preset dictionary is at most 32 KiB');
 }
 
 /**
  * Raw DEFLATE with a hard output cap: a fresh copy of the output, 'too-large' when the output would pass
- * `maxOutput` (decoding stops there), 'invalid' for any malformed stream or bytes after the final block.
+ * `maxOutput` (decoding stops there), 'invalid' for any malformed stream or bytes after the final block. With a
+ * `dictionary`, the window starts out holding it (zlib's inflateSetDictionary on a raw stream): a stream that never
+ * reaches back into it decodes exactly as without one.
  */
-export function inflateRaw(data: Uint8Array, maxOutput: number): Uint8Array | 'too-large' | 'invalid' {
+export function inflateRaw(data: Uint8Array, maxOutput: number, dictionary: Uint8Array = EMPTY): Uint8Array | 'too-large' | 'invalid' {
+  if (!(maxOutput >= 0)) throw new RangeError('maxOutput must be a non-negative number');
+  checkDictionary(dictionary);
+  const base = dictionary.length;
   // The common cap decodes into the shared scratch (safe: decoding is synchronous, the result is copied out);
   // a larger cap gets a buffer of exactly that size, never more.
-  if (!(maxOutput >= 0)) throw new RangeError('maxOutput must be a non-negative number');
-  const out = maxOutput <= SCRATCH_BYTES ? scratch : new Uint8Array(maxOutput);
-  const n = inflateRawInto(data, out, Math.min(maxOutput, out.length));
+  const out = maxOutput <= SCRATCH_BYTES ? scratchWith(dictionary) : new Uint8Array(base + maxOutput);
+  if (out !== scratch) out.set(dictionary);
+  const n = inflateAt(data, out, base, base + maxOutput);
   if (n === INFLATE_INVALID) return 'invalid';
   if (n === INFLATE_TOO_LARGE) return 'too-large';
-  return out.slice(0, n);
+  return out.slice(base, base + n);
 }
 
 /**
  * As inflateRaw, but the bytes are a view of the shared scratch, valid only until the next call: for callers that
  * consume them synchronously (the frame decoder), saving a copy and an allocation per scan.
  */
-export function inflateRawView(data: Uint8Array, maxOutput: number): Uint8Array | 'too-large' | 'invalid' {
-  if (!(maxOutput >= 0 && maxOutput <= SCRATCH_BYTES)) return inflateRaw(data, maxOutput);
-  const n = inflateRawInto(data, scratch, maxOutput);
+export function inflateRawView(data: Uint8Array, maxOutput: number, dictionary: Uint8Array = EMPTY): Uint8Array | 'too-large' | 'invalid' {
+  if (!(maxOutput >= 0 && maxOutput <= SCRATCH_BYTES)) return inflateRaw(data, maxOutput, dictionary);
+  checkDictionary(dictionary);
+  const base = dictionary.length;
+  const out = scratchWith(dictionary);
+  const n = inflateAt(data, out, base, base + maxOutput);
   if (n === INFLATE_INVALID) return 'invalid';
   if (n === INFLATE_TOO_LARGE) return 'too-large';
-  return scratch.subarray(0, n);
+  return out.subarray(base, base + n);
 }

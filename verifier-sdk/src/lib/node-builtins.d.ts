@@ -22,7 +22,7 @@ declare module 'node:crypto' {
 
 declare module 'node:zlib' {
   export function inflateRawSync(data: Uint8Array, options: { maxOutputLength?: number; info: true }): { buffer: Uint8Array; engine: { bytesWritten: number } };
-  export function deflateRawSync(data: Uint8Array, options?: { level?: number }): Uint8Array;
+  export function deflateRawSync(data: Uint8Array, options?: { level?: number; dictionary?: Uint8Array }): Uint8Array;
 }
 
 declare module 'node:buffer' {
