@@ -129,7 +129,7 @@ export function decodeFrame(backend: CryptoBackend, qr: unknown): Frame {
   // A compact header's bytes are JSON.stringify({ alg, kid, typ }), so its parsed form is known without parsing.
   f.headerObject = text.compact ?? jsonObject(text.header, 'header');
   f.claims = jsonObject(text.payload, 'payload');
-  f.leafInput = leafInputOf(text.header, text.payload);
+  f.leafInput = leafInputOf(text.header, text.payload, text.compact !== null);
   f.signingInput = f.leafInput.subarray(LEAF_PREFIX.length);
   return f;
 }

@@ -1,11 +1,19 @@
 // Base45, RFC 9285 §4: 2 bytes → 3 characters (little-endian digits), a trailing byte → 2 characters.
 import { pooledBytes } from './pool.js';
-import { CRC16_INIT, crc16Pair, crc16Update } from './crc16.js';
+import { CRC16_INIT, crc16Update, crc16Word } from './crc16.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-// Byte → digit, -1 = not in the alphabet.
-const DIGIT = new Int16Array(256).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
+// Byte → its digit times 1, 45 and 45² (the three positions of a group); bytes outside the alphabet map to 65536,
+// so that one comparison per group (value ≤ 65535, or ≤ 255 for a final pair) refuses both a bad character and
+// an overflowing group.
+const BAD = 0x10000;
+const D0 = new Int32Array(256).fill(BAD), D1 = new Int32Array(256).fill(BAD), D2 = new Int32Array(256).fill(BAD);
+for (let i = 0; i < ALPHABET.length; i++) {
+  const c = ALPHABET.charCodeAt(i);
+  D0[c] = i;
+  D1[c] = i * 45;
+  D2[c] = i * 2025;
+}
 // The text's code units as bytes: TextEncoder.encodeInto is native and far faster than charCodeAt per character.
 // Shared scratch, used synchronously within one call. Anything outside ASCII encodes to 2+ bytes (≥ 0x80, never
 // a digit), and is caught by the length check below before the table is consulted.
@@ -51,27 +59,20 @@ export function base45Decode(text: string, start = 0, sink?: CrcSink): Uint8Arra
   const crcGroupsEnd = sink ? start + 3 * Math.max(0, Math.floor((outLen - 2) / 2)) : start;
   let crc = CRC16_INIT;
   for (; i < crcGroupsEnd; i += 3) {
-    const c = DIGIT[t[i]!]!, d = DIGIT[t[i + 1]!]!, e = DIGIT[t[i + 2]!]!;
-    if ((c | d | e) < 0) return null;
-    const n = c + d * 45 + e * 2025;
+    const n = D0[t[i]!]! + D1[t[i + 1]!]! + D2[t[i + 2]!]!;
     if (n > 0xffff) return null;
-    const hi = n >> 8, lo = n & 0xff;
-    out[o++] = hi;
-    out[o++] = lo;
-    crc = crc16Pair(crc, hi, lo);
+    out[o++] = n >> 8;
+    out[o++] = n & 0xff;
+    crc = crc16Word(crc, n);
   }
   for (; i + 2 < end; i += 3) {
-    const c = DIGIT[t[i]!]!, d = DIGIT[t[i + 1]!]!, e = DIGIT[t[i + 2]!]!;
-    if ((c | d | e) < 0) return null;
-    const n = c + d * 45 + e * 2025;
+    const n = D0[t[i]!]! + D1[t[i + 1]!]! + D2[t[i + 2]!]!;
     if (n > 0xffff) return null;
     out[o++] = n >> 8;
     out[o++] = n & 0xff;
   }
   if (i < end) {
-    const c = DIGIT[t[i]!]!, d = DIGIT[t[i + 1]!]!;
-    if ((c | d) < 0) return null;
-    const n = c + d * 45;
+    const n = D0[t[i]!]! + D1[t[i + 1]!]!;
     if (n > 0xff) return null;
     out[o] = n;
   }

@@ -21,13 +21,13 @@ export function crc16(bytes: Uint8Array, end = bytes.length): number {
 /** Continues `crc` over `bytes[from…end)`. */
 export function crc16Update(crc: number, bytes: Uint8Array, from: number, end: number): number {
   let i = from;
-  for (; i + 1 < end; i += 2) crc = crc16Pair(crc, bytes[i]!, bytes[i + 1]!);
+  for (; i + 1 < end; i += 2) crc = crc16Word(crc, (bytes[i]! << 8) | bytes[i + 1]!);
   if (i < end) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ bytes[i]!) & 0xff]!;
   return crc;
 }
 
-/** Continues `crc` over the two bytes `a`, `b` (one table step each, merged). */
-export function crc16Pair(crc: number, a: number, b: number): number {
-  const x = crc ^ ((a << 8) | b);
+/** Continues `crc` over two bytes given as one big-endian 16-bit word (one table step each, merged). */
+export function crc16Word(crc: number, word: number): number {
+  const x = crc ^ word;
   return TABLE2[x >> 8]! ^ TABLE[x & 0xff]!;
 }
