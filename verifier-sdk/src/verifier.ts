@@ -7,6 +7,7 @@ import { decodeFrame, decodeWith, type DecodedCredential, type Frame } from './q
 import { indexTrust, type IndexedAnchor, type IndexedTrust, type SnapshotIssuer, type TrustSnapshot } from './trust-snapshot.js';
 import { nodeInput, proofSidesInto } from './lib/merkle.js';
 import { toHex } from './lib/hex.js';
+import { poolMark, poolRelease } from './lib/pool.js';
 import { CREDENTIAL_TYP, MAX_PROOF_HASHES, ROOT_TAG_BYTES } from './lib/limits.js';
 
 /**
@@ -366,8 +367,14 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
           decision: 'REJECT', reason: 'SNAPSHOT_INVALID', snapshotAgeSeconds: Math.floor((nowMs - trust.generatedAtMs) / 1000),
         };
         if (!Number.isFinite(nowMs)) throw new HutongSdkError('INVALID_OPTIONS', 'now is not a valid Date');
+        const mark = poolMark();
         const reason = run(qr, nowMs, out);
-        if (typeof reason === 'string') return Promise.resolve(settle(out, reason));
+        if (typeof reason === 'string') {
+          // Finished without awaiting: the frame's pooled bytes (frame, leaf input) are referenced by nothing in
+          // the result (strings only), so the next scan may reuse them while they are still in cache.
+          poolRelease(mark);
+          return Promise.resolve(settle(out, reason));
+        }
         return reason.then((r) => settle(out, r));
       } catch (e) {
         return Promise.reject(e);

@@ -7,6 +7,7 @@ import { base45Decode, base45Encode } from '../src/lib/base45';
 import { parseStrictJson, JsonError } from '../src/lib/strict-json';
 import { fromHex, toHex } from '../src/lib/hex';
 import { base64urlDecode } from '../src/lib/base64url';
+import { pooledBytes, poolMark, poolRelease } from '../src/lib/pool';
 
 function crcBitwise(b: Uint8Array): number {
   let c = 0xffff;
@@ -114,4 +115,21 @@ test('base64url decode: canonical unpadded strings decode as Buffer does; paddin
     }),
   );
   for (const bad of ['AA==', 'A', 'AB', 'A+B/', 'AAA\u00e9', 'AAAAA']) expect(base64urlDecode(bad)).toBeNull();
+});
+
+test('pool: released bytes come back zeroed and are reused; a release after a new slab started is a no-op', () => {
+  const mark = poolMark();
+  const a = pooledBytes(100);
+  a.fill(0xee);
+  poolRelease(mark);
+  expect(a.every((b) => b === 0)).toBe(true); // the caller promised to keep no view: shown here only to test zeroing
+  const b = pooledBytes(100);
+  expect(b.byteOffset).toBe(a.byteOffset);
+  expect(b.buffer).toBe(a.buffer);
+  expect(b.every((x) => x === 0)).toBe(true);
+  const old = poolMark();
+  for (let k = 0; k < 20; k++) pooledBytes(4000); // crosses into a new slab
+  const c = pooledBytes(8);
+  poolRelease(old);
+  expect(pooledBytes(8).byteOffset).toBe(c.byteOffset + 8);
 });

@@ -5,6 +5,7 @@ import { newWebBackend } from '../src/lib/web-backend';
 import { buildCases } from './cases';
 import { newScenario, NOW } from './fixtures';
 import { anchorAndEncode, baseClaims, signRaw } from './craft';
+import { leafHashOf } from '@hutong/verifier-sdk/issuer';
 
 const backends = { web: createVerifierApi(newWebBackend()), 'web+noble': createVerifierApi(newWebBackend({ ed25519: 'noble' })), node: createVerifierApi(newNodeBackend()) };
 
@@ -72,5 +73,22 @@ test('decoded headers: compact headers (parsed form reused per kid, frozen) and 
     expect(Object.keys(d.header)).toEqual(Object.keys(headerOf(d.jws) as object));
     if (qr !== literal) expect(Object.isFrozen(d.header)).toBe(true);
     expect((await verify(qr, { trust: s.snapshot(), jurisdiction: 'MacauMSP', now: NOW })).reason).toBe('ACCEPTED');
+  }
+});
+
+test('interleaved verifications (sync node fast path, awaiting web path, first-use key import) keep their own bytes', async () => {
+  const s = newScenario();
+  const creds = [...await s.issue('ES256', 6), ...await s.issue('EdDSA', 6)];
+  const trust = s.snapshot();
+  const expected = creds.map((c) => leafHashOf(c.jws));
+  // Fresh verifiers: the first verification of each key awaits its import while others run synchronously.
+  const verifiers = [backends.node, backends.web, backends['web+noble']].map((api) => api.newVerifier({ trust, jurisdiction: 'MacauMSP' }));
+  const runs = [];
+  for (let round = 0; round < 3; round++) {
+    for (const [i, c] of creds.entries()) runs.push(verifiers[(i + round) % 3]!.verify(c.qr, { now: NOW }).then((r) => [i, r] as const));
+  }
+  for (const [i, r] of await Promise.all(runs)) {
+    expect(r.reason).toBe('ACCEPTED');
+    expect(r.evidence?.leafHash).toBe(expected[i]);
   }
 });
