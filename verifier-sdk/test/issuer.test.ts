@@ -1,7 +1,7 @@
 // The issuing library through its public entry point: signing, pseudonyms, batching and anchoring.
 import {
   impliedRoot, newBatcher, newCredentialSigner, generateSigningKey, normaliseLowS, pseudonym, normaliseId, maskName, documentHint,
-  leafHashOf, merkleRoot, inclusionProof, HutongSdkError, type AnchorFn,
+  leafHashOf, merkleRoot, inclusionProof, encodeQr, HutongSdkError, type AnchorFn,
 } from '@hutong/verifier-sdk/issuer';
 import { decodeQr } from '@hutong/verifier-sdk';
 import { highS } from './craft';
@@ -123,4 +123,25 @@ describe('batcher', () => {
     expect(() => newBatcher({ issuerId: 'a', kid: 'k', maxLeaves: 0, maxDelayMs: 1, anchor: okAnchor })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     expect(() => newBatcher({ issuerId: 'a', kid: 'k', maxLeaves: 1 << 20, maxDelayMs: 1, anchor: okAnchor })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
   });
+});
+
+test('QR budget: a health code with a 4,096-leaf proof fits in 1,000 characters; each doubling of the batch adds 48', () => {
+  for (const alg of ['ES256', 'EdDSA'] as const) {
+    const signer = newCredentialSigner({ issuerId: 'gd-health-code', kid: 'gd-hc-2026-1', alg, privateJwk: generateSigningKey(alg).privateJwk });
+    const lengths = new Set<number>();
+    for (let k = 0; k < 20; k++) {
+      const doc = `H${10_000_000 + k}`;
+      const jws = signer.sign({ vct: 'health-code', st: 'green', sub: pseudonym(new Uint8Array(32).fill(k), normaliseId('HRP', doc)), name: maskName('陈大明'), doc: documentHint('HRP', doc), validitySeconds: 86_400 });
+      const qrFor = (treeSize: number): string => encodeQr({ jws, root: 'ab'.repeat(32), proof: { leafIndex: treeSize - 1, treeSize, path: Array.from({ length: Math.log2(treeSize) }, (_, i) => (i % 256).toString(16).padStart(2, '0').repeat(32)) } });
+      const at4096 = qrFor(4096).length;
+      expect(at4096).toBeLessThanOrEqual(1000);
+      expect(qrFor(8192).length - at4096).toBe(48);
+      const to65536 = qrFor(65_536).length - at4096; // plus 2 bytes: tree size and leaf index need a third varint byte
+      expect(to65536).toBeGreaterThanOrEqual(4 * 48);
+      expect(to65536).toBeLessThanOrEqual(4 * 48 + 3);
+      lengths.add(at4096);
+    }
+    // Fixed-Huffman output (the preset dictionary makes zlib choose it) gives every base64url character 8 bits.
+    expect(lengths.size).toBeLessThanOrEqual(2);
+  }
 });
