@@ -103,7 +103,7 @@ const rawEd = rawItems(sample(ed), ed.publicJwk);
 const qrs = (c) => sample(c).map((x) => x.qr);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ROUNDS = 7;
-const SLICE = 64;
+const SLICE = 256;
 async function compare(qrList, raw, rawFn) {
   await rate((q) => verifierNode.verify(q, { now: NOW }), qrList);
   rateSync(rawFn, raw);
