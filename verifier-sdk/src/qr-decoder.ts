@@ -127,9 +127,9 @@ export function decodeFrame(backend: CryptoBackend, qr: unknown): Frame {
   const textError = readCredentialText(inflated, text);
   if (textError !== null) fail('DECODE_ENVELOPE', textError);
   // A compact header's bytes are JSON.stringify({ alg, kid, typ }), so its parsed form is known without parsing.
-  f.headerObject = text.compact ?? jsonObject(text.header, 'header');
+  f.headerObject = text.compact?.object ?? jsonObject(text.header, 'header');
   f.claims = jsonObject(text.payload, 'payload');
-  f.leafInput = leafInputOf(text.header, text.payload, text.compact !== null);
+  f.leafInput = leafInputOf(text.header, text.payload, text.compact?.leafStart);
   f.signingInput = f.leafInput.subarray(LEAF_PREFIX.length);
   return f;
 }

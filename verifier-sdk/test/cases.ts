@@ -5,7 +5,7 @@ import type { ReasonCode, TrustSnapshot } from '@hutong/verifier-sdk';
 import { base45Decode, base45Encode } from '../src/lib/base45';
 import { QR_DICTIONARY } from '../src/lib/qr-dictionary';
 import { crc16 } from '../src/lib/crc16';
-import { encodeVarint } from '../src/lib/envelope';
+import { encodeVarint, Reader } from '../src/lib/envelope';
 import { newScenario, NOW, ISSUER_ID } from './fixtures';
 import { anchorAndEncode, baseClaims, signRaw } from './craft';
 
@@ -35,10 +35,9 @@ export function frame(deflated: Uint8Array, rest: Uint8Array = MINIMAL_PROOF): s
 /** The same credential and proof with the credential text re-compressed with other zlib options. */
 export function recompress(qr: string, options: ZlibOptions): string {
   const b = base45Decode(qr, 4)!;
-  let n = 0, shift = 0, i = 0;
-  for (;;) { const x = b[i++]!; n += (x & 0x7f) * 2 ** shift; shift += 7; if ((x & 0x80) === 0) break; }
-  const text = inflateRawSync(b.subarray(i, i + n), { dictionary: QR_DICTIONARY });
-  return frame(deflateRawSync(text, { level: 9, ...options }), b.subarray(i + n, b.length - 2));
+  const r = new Reader(b, 0, b.length - 2);
+  const text = inflateRawSync(r.take(r.varint(b.length)!)!, { dictionary: QR_DICTIONARY });
+  return frame(deflateRawSync(text, { level: 9, ...options }), b.subarray(r.i, b.length - 2));
 }
 
 export async function buildCases(): Promise<{ base: TrustSnapshot; cases: VectorCase[] }> {

@@ -3,6 +3,7 @@
 import {
   CREDENTIAL_TYP, MAX_HEADER_BYTES, MAX_KID_BYTES, MAX_PAYLOAD_BYTES, MAX_PROOF_HASHES, MAX_TREE_SIZE, ROOT_TAG_BYTES,
 } from './limits.js';
+import { leafInputStart } from './leaf-input.js';
 
 export const SIGNATURE_BYTES = 64;
 const FLAG_COMPACT_HEADER = 0x01;
@@ -115,16 +116,21 @@ export function encodeCredentialText(t: CredentialText): Uint8Array {
 let lastAlg: string | undefined;
 let lastKid: Uint8Array = new Uint8Array(0);
 let lastHeader: Uint8Array = new Uint8Array(0);
-let lastHeaderObject: CompactHeader | null = null;
+let lastCompact: CompactHeader | null = null;
 
-/** The parsed form of a compact header: what parsing its bytes as JSON gives, frozen (it is shared). */
-export type CompactHeader = Readonly<{ alg: string; kid: string; typ: string }>;
+/** What a compact header gives without further work; shared by every frame with the same (alg, kid). */
+export interface CompactHeader {
+  /** The parsed form: what parsing the header bytes as JSON gives, frozen. */
+  readonly object: Readonly<{ alg: string; kid: string; typ: string }>;
+  /** `leafInputStart(header bytes)`: the leaf input up to the payload. */
+  readonly leafStart: Uint8Array;
+}
 
 /** Where decoding writes the credential text: header and payload bytes. */
 export interface CredentialTextTarget {
   header: Uint8Array;
   payload: Uint8Array;
-  /** For a compact header, its parsed form (no need to parse `header`); null for a literal header. */
+  /** For a compact header, its parsed form and leaf-input start (no need to parse or encode `header`). */
   compact: CompactHeader | null;
 }
 
@@ -143,12 +149,12 @@ export function readCredentialText(b: Uint8Array, t: CredentialTextTarget): stri
       let kid: string;
       try { kid = decoder.decode(kidBytes); } catch { return 'kid is not UTF-8'; }
       lastHeader = compactHeaderBytes(alg, kid);
-      lastHeaderObject = Object.freeze({ alg, kid, typ: CREDENTIAL_TYP });
+      lastCompact = { object: Object.freeze({ alg, kid, typ: CREDENTIAL_TYP }), leafStart: leafInputStart(lastHeader) };
       lastAlg = alg;
       lastKid = kidBytes.slice();
     } // else: the same (alg, kid) as the previous frame, so the same bytes compactHeaderBytes returns
     header = lastHeader;
-    t.compact = lastHeaderObject;
+    t.compact = lastCompact;
   } else if (flags === 0) {
     const r = new Reader(b, i);
     const hLen = r.varint(MAX_HEADER_BYTES);

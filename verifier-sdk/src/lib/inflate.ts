@@ -140,12 +140,6 @@ export const MAX_DICTIONARY_BYTES = 32 * 1024;
 const scratch = new Uint8Array(MAX_DICTIONARY_BYTES + SCRATCH_BYTES);
 const EMPTY = new Uint8Array(0);
 
-/** The shared scratch with `dictionary` as its history (copied every call: a caller may change its array). */
-function scratchWith(dictionary: Uint8Array): Uint8Array {
-  scratch.set(dictionary);
-  return scratch;
-}
-
 // Bit reading: the input is copied into a zero-padded buffer and read at a bit position `p` (LSB first), 32 bits at
 // a time, so no bit-buffer state is kept between calls and no read needs a bounds check. Past the end zero bits
 // are read; `p > bitLen` detects consuming any of them. Every loop that reads checks `p` at least every PAD_BYTES
@@ -366,6 +360,20 @@ function checkDictionary(dictionary: Uint8Array): void {
 }
 
 /**
+ * Inflates into `out` with `dictionary` as the window's history (copied in every call: a caller may change its
+ * array), at most `maxOutput` bytes: a view of `out` or the outcome.
+ */
+function inflateAfter(dictionary: Uint8Array, data: Uint8Array, out: Uint8Array, maxOutput: number): Uint8Array | 'too-large' | 'invalid' {
+  checkDictionary(dictionary);
+  const base = dictionary.length;
+  out.set(dictionary);
+  const n = inflateAt(data, out, base, base + maxOutput);
+  if (n === INFLATE_INVALID) return 'invalid';
+  if (n === INFLATE_TOO_LARGE) return 'too-large';
+  return out.subarray(base, base + n);
+}
+
+/**
  * Raw DEFLATE with a hard output cap: a fresh copy of the output, 'too-large' when the output would pass
  * `maxOutput` (decoding stops there), 'invalid' for any malformed stream or bytes after the final block. With a
  * `dictionary`, the window starts out holding it (zlib's inflateSetDictionary on a raw stream): a stream that never
@@ -373,16 +381,15 @@ function checkDictionary(dictionary: Uint8Array): void {
  */
 export function inflateRaw(data: Uint8Array, maxOutput: number, dictionary: Uint8Array = EMPTY): Uint8Array | 'too-large' | 'invalid' {
   if (!(maxOutput >= 0)) throw new RangeError('maxOutput must be a non-negative number');
-  checkDictionary(dictionary);
-  const base = dictionary.length;
   // The common cap decodes into the shared scratch (safe: decoding is synchronous, the result is copied out);
   // a larger cap gets a buffer of exactly that size, never more.
-  const out = maxOutput <= SCRATCH_BYTES ? scratchWith(dictionary) : new Uint8Array(base + maxOutput);
-  if (out !== scratch) out.set(dictionary);
-  const n = inflateAt(data, out, base, base + maxOutput);
-  if (n === INFLATE_INVALID) return 'invalid';
-  if (n === INFLATE_TOO_LARGE) return 'too-large';
-  return out.slice(base, base + n);
+  let out = scratch;
+  if (maxOutput > SCRATCH_BYTES) {
+    checkDictionary(dictionary); // before sizing a buffer by it
+    out = new Uint8Array(dictionary.length + maxOutput);
+  }
+  const r = inflateAfter(dictionary, data, out, maxOutput);
+  return typeof r === 'string' ? r : r.slice();
 }
 
 /**
@@ -391,11 +398,5 @@ export function inflateRaw(data: Uint8Array, maxOutput: number, dictionary: Uint
  */
 export function inflateRawView(data: Uint8Array, maxOutput: number, dictionary: Uint8Array = EMPTY): Uint8Array | 'too-large' | 'invalid' {
   if (!(maxOutput >= 0 && maxOutput <= SCRATCH_BYTES)) return inflateRaw(data, maxOutput, dictionary);
-  checkDictionary(dictionary);
-  const base = dictionary.length;
-  const out = scratchWith(dictionary);
-  const n = inflateAt(data, out, base, base + maxOutput);
-  if (n === INFLATE_INVALID) return 'invalid';
-  if (n === INFLATE_TOO_LARGE) return 'too-large';
-  return out.subarray(base, base + n);
+  return inflateAfter(dictionary, data, scratch, maxOutput);
 }

@@ -16,34 +16,23 @@ export function leafInput(signingInput: string): Uint8Array {
   return buf;
 }
 
-// The leaf input's start, 0x00 ‖ leaf domain ‖ b64u(header) ‖ '.', for the last compact header seen: consecutive
-// scans at a checkpoint nearly always carry the same header, whose bytes never change (envelope.ts hands out one
-// array per (alg, kid)), so only the payload needs encoding.
-let stableHeader: Uint8Array | null = null;
-let stableStart: Uint8Array = new Uint8Array(0);
+/** The start of the leaf input for a header: 0x00 ‖ leaf domain ‖ `b64u(header)` ‖ '.'. */
+export function leafInputStart(header: Uint8Array): Uint8Array {
+  const buf = new Uint8Array(LEAF_PREFIX.length + base64urlLength(header.length) + 1);
+  buf.set(LEAF_PREFIX, 0);
+  buf[base64urlInto(header, buf, LEAF_PREFIX.length)] = 0x2e; // '.'
+  return buf;
+}
 
 /**
  * The same leaf input built straight from the header and payload bytes: their base64url ASCII is written into the
  * buffer, so the signing input `b64u(header).b64u(payload)` is `result.subarray(LEAF_PREFIX.length)` and no string
- * is built on the verification path. `headerIsStable`: the header array is never modified (a compact header), so its
- * encoding may be reused when the same array comes again.
+ * is built on the verification path. `start`: `leafInputStart(header)`, passed when the caller already has it (a
+ * compact header's is computed once per kid).
  */
-export function leafInputOf(header: Uint8Array, payload: Uint8Array, headerIsStable = false): Uint8Array {
-  const h = base64urlLength(header.length);
-  const buf = pooledBytes(LEAF_PREFIX.length + h + 1 + base64urlLength(payload.length));
-  let o: number;
-  if (headerIsStable && header === stableHeader) {
-    buf.set(stableStart, 0);
-    o = stableStart.length;
-  } else {
-    buf.set(LEAF_PREFIX, 0);
-    o = base64urlInto(header, buf, LEAF_PREFIX.length);
-    buf[o++] = 0x2e; // '.'
-    if (headerIsStable) {
-      stableHeader = header;
-      stableStart = buf.slice(0, o);
-    }
-  }
-  base64urlInto(payload, buf, o);
+export function leafInputOf(header: Uint8Array, payload: Uint8Array, start: Uint8Array = leafInputStart(header)): Uint8Array {
+  const buf = pooledBytes(start.length + base64urlLength(payload.length));
+  buf.set(start, 0);
+  base64urlInto(payload, buf, start.length);
   return buf;
 }
