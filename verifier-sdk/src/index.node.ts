@@ -7,14 +7,7 @@
 import { createVerifierApi } from './verifier.js';
 import { newNodeBackend } from './lib/node-backend.js';
 
-export { HutongSdkError, type HutongSdkErrorCode } from './errors.js';
-export { REASON_CODES, type ReasonCode, type DecodeReasonCode } from './reason-codes.js';
-export type {
-  TrustSnapshot, SnapshotIssuer, SnapshotKey, SnapshotPolicy, SnapshotAnchor, SnapshotRevocation, PublicJwk, CredentialAlg,
-} from './trust-snapshot.js';
-export type { DecodedCredential, InclusionProof } from './qr-decoder.js';
-export { openSignedSnapshot, SNAPSHOT_JWS_TYP } from './signed-snapshot.js';
-export type { Verifier, VerifierOptions, VerifyOptions, VerificationResult, DisplayData, Evidence } from './verifier.js';
+export * from './public-exports.js';
 
 const api = createVerifierApi(newNodeBackend());
 

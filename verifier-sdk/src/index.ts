@@ -1,20 +1,13 @@
 /**
  * hutong verifier SDK — trust snapshot in, decision out. This entry point is the browser / default build
  * (WebCrypto, @noble/curves, a built-in raw DEFLATE decoder); Node resolves the `node` export condition to `index.node.js`,
- * which exports the same API on node:crypto and zlib. See docs/protocol.md for the formats and the check order.
+ * which exports the same API on node:crypto. See docs/protocol.md for the formats and the check order.
  * @packageDocumentation
  */
 import { createVerifierApi } from './verifier.js';
 import { newWebBackend } from './lib/web-backend.js';
 
-export { HutongSdkError, type HutongSdkErrorCode } from './errors.js';
-export { REASON_CODES, type ReasonCode, type DecodeReasonCode } from './reason-codes.js';
-export type {
-  TrustSnapshot, SnapshotIssuer, SnapshotKey, SnapshotPolicy, SnapshotAnchor, SnapshotRevocation, PublicJwk, CredentialAlg,
-} from './trust-snapshot.js';
-export type { DecodedCredential, InclusionProof } from './qr-decoder.js';
-export { openSignedSnapshot, SNAPSHOT_JWS_TYP } from './signed-snapshot.js';
-export type { Verifier, VerifierOptions, VerifyOptions, VerificationResult, DisplayData, Evidence } from './verifier.js';
+export * from './public-exports.js';
 
 const api = createVerifierApi(newWebBackend());
 

@@ -22,7 +22,8 @@ export interface StoredWrite {
   value: Buffer | null;
 }
 
-export interface StoredTransaction {
+/** What a stored transaction and its listing row share. */
+interface TransactionHead {
   txIndex: number;
   txId: string;
   txName: string;
@@ -30,6 +31,9 @@ export interface StoredTransaction {
   creatorRole: string;
   endorsedBy: string[];
   timestamp: string;
+}
+
+export interface StoredTransaction extends TransactionHead {
   envelope: Buffer;
   event: { name: string; payload: Buffer } | null;
   writes: StoredWrite[];
@@ -44,22 +48,10 @@ export interface StoredBlock {
   transactions: StoredTransaction[];
 }
 
-export interface BlockRow {
-  number: number;
-  previousHash: string;
-  dataHash: string;
-  hash: string;
-}
+export type BlockRow = Omit<StoredBlock, 'transactions'>;
 
-export interface TransactionRow {
+export interface TransactionRow extends TransactionHead {
   blockNumber: number;
-  txIndex: number;
-  txId: string;
-  txName: string;
-  creatorMsp: string;
-  creatorRole: string;
-  endorsedBy: string[];
-  timestamp: string;
   validationCode: string;
 }
 

@@ -1,0 +1,10 @@
+// What both entry points (index.ts for browsers and by default, index.node.ts under the `node` condition) export
+// besides their three backend-bound functions: errors, reason codes, the snapshot and result types, snapshot opening.
+export { HutongSdkError, type HutongSdkErrorCode } from './errors.js';
+export { REASON_CODES, type ReasonCode, type DecodeReasonCode } from './reason-codes.js';
+export type {
+  TrustSnapshot, SnapshotIssuer, SnapshotKey, SnapshotPolicy, SnapshotAnchor, SnapshotRevocation, PublicJwk, CredentialAlg,
+} from './trust-snapshot.js';
+export type { DecodedCredential, InclusionProof } from './qr-decoder.js';
+export { openSignedSnapshot, SNAPSHOT_JWS_TYP } from './signed-snapshot.js';
+export type { Verifier, VerifierOptions, VerifyOptions, VerificationResult, DisplayData, Evidence } from './verifier.js';
