@@ -17,6 +17,7 @@ import { newEmbeddedLedger } from '../src/ledger/embedded/index';
 import type { EmbeddedLedgerBackend } from '../src/ledger/embedded/index';
 import { toLedgerError } from '../src/ledger/embedded/embedded-ledger';
 import { ChainStore } from '../src/ledger/embedded/chain-store';
+import type { StoredBlock } from '../src/ledger/embedded/chain-store';
 import { BlockOverlay, TxSimulation } from '../src/ledger/embedded/simulation';
 
 const GD = 'GuangdongMSP';
@@ -371,7 +372,8 @@ describe('embedded ledger: composite keys and pagination', () => {
         const store = new ChainStore(':memory:');
         try {
           const model = new Map<string, string | null>();
-          const committed = ops.filter((o) => o.layer === 'committed' && !o.del);
+          // A write set holds each key once (as TxSimulation builds it), so committed keys are deduplicated here.
+          const committedKeys = [...new Set(ops.filter((o) => o.layer === 'committed' && !o.del).map((o) => compositeKey(o.key[0], o.key[1])))];
           store.commit({
             number: 1,
             previousHash: store.tipHash,
@@ -381,11 +383,11 @@ describe('embedded ledger: composite keys and pagination', () => {
               {
                 txIndex: 0, txId: 't', txName: 'X', creatorMsp: GD, creatorRole: 'admin', endorsedBy: [], timestamp: iso(0),
                 envelope: Buffer.from('{}'), event: null, keyEndorsements: [],
-                writes: committed.map((o) => ({ key: Buffer.from(compositeKey(o.key[0], o.key[1])), value: Buffer.from('c') })),
+                writes: committedKeys.map((k) => ({ key: Buffer.from(k), value: Buffer.from('c') })),
               },
             ],
           });
-          for (const o of committed) model.set(compositeKey(o.key[0], o.key[1]), 'c');
+          for (const k of committedKeys) model.set(k, 'c');
           const overlay = new BlockOverlay();
           const earlier = new TxSimulation(store, overlay);
           for (const o of ops.filter((x) => x.layer === 'block')) {
@@ -431,6 +433,24 @@ describe('embedded ledger: composite keys and pagination', () => {
     const sim = new TxSimulation(store, undefined);
     await expect(sim.getByPartialCompositeKey('issuer', [], 10, compositeKey('anchor', ['x']))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(sim.getByPartialCompositeKey('issuer', [], 0, '')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    store.close();
+  });
+
+  it('refuses a block whose transaction writes one key twice, and writes nothing of it', () => {
+    const store = new ChainStore(':memory:');
+    const tip = store.tipHash;
+    const key = Buffer.from(compositeKey('t', ['a']));
+    const block = (writes: Array<{ key: Buffer; value: Buffer }>): StoredBlock => ({
+      number: 1, previousHash: tip, dataHash: '0'.repeat(64), hash: '1'.repeat(64),
+      transactions: [{
+        txIndex: 0, txId: 'dup', txName: 'X', creatorMsp: GD, creatorRole: 'admin', endorsedBy: [], timestamp: iso(0),
+        envelope: Buffer.from('{}'), event: null, keyEndorsements: [], writes,
+      }],
+    });
+    expect(() => store.commit(block([{ key, value: Buffer.from('1') }, { key, value: Buffer.from('2') }]))).toThrow(/writes the same key twice/);
+    expect(store.tipHash).toBe(tip);
+    store.commit(block([{ key, value: Buffer.from('1') }]));
+    expect(store.tipHash).toBe('1'.repeat(64));
     store.close();
   });
 });

@@ -212,6 +212,11 @@ export class ChainStore {
     if (block.number !== expectedNumber || block.previousHash !== expectedPrevious) {
       throw new Error(`block ${block.number} does not extend the chain tip ${tip?.number ?? -1}: another writer?`);
     }
+    for (const tx of block.transactions) {
+      // A write set holds each key once (the simulation keeps the last write); a duplicate is a caller bug.
+      const keys = new Set(tx.writes.map((w) => Buffer.from(w.key).toString('hex')));
+      if (keys.size !== tx.writes.length) throw new Error(`transaction ${tx.txId} writes the same key twice: not a valid write set`);
+    }
     const s = this.stmt;
     s.insertBlock.run(block.number, block.previousHash, block.dataHash, block.hash, block.transactions.length);
     for (const tx of block.transactions) {
