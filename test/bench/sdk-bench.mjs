@@ -80,9 +80,17 @@ const sample = (c) => c.creds.filter((_, i) => i % 16 === 0); // 256 distinct cr
 
 const verifierNode = sdkNode.newVerifier({ trust, jurisdiction: 'MacauMSP' });
 const verifierWeb = sdkWeb.newVerifier({ trust, jurisdiction: 'MacauMSP' });
+// The Node build folds proofs in the optional native addon when it is built (verifier-sdk/native); the same
+// verifier without it is measured too, so the table shows what an install without a C toolchain gets.
+const { newVerifierWith } = await import(join(dist, 'verifier.js'));
+const { newNodeBackend, nativeFoldStatus } = await import(join(dist, 'lib', 'node-backend.js'));
+const nativeFold = nativeFoldStatus().loaded;
+const verifierPure = newVerifierWith(newNodeBackend({ nativeFold: false }), { trust, jurisdiction: 'MacauMSP' });
 for (const c of [...sample(es), ...sample(ed)]) {
-  const r = await verifierNode.verify(c.qr, { now: NOW });
-  if (r.decision !== 'ACCEPT') throw new Error(`bench credential rejected: ${r.reason}`);
+  for (const v of [verifierNode, verifierPure]) {
+    const r = await v.verify(c.qr, { now: NOW });
+    if (r.decision !== 'ACCEPT') throw new Error(`bench credential rejected: ${r.reason}`);
+  }
 }
 
 // Raw node:crypto on the same credentials: KeyObject imported once, P1363 signature, nothing else.
@@ -104,8 +112,8 @@ const qrs = (c) => sample(c).map((x) => x.qr);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ROUNDS = 7;
 const SLICE = 256;
-async function compare(qrList, raw, rawFn) {
-  await rate((q) => verifierNode.verify(q, { now: NOW }), qrList);
+async function compare(qrList, raw, rawFn, verifier = verifierNode) {
+  await rate((q) => verifier.verify(q, { now: NOW }), qrList);
   rateSync(rawFn, raw);
   const sdk = [], base = [], ratio = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -115,7 +123,7 @@ async function compare(qrList, raw, rawFn) {
       for (let i = 0; i < SLICE; i++) rawFn(raw[(k + i) % raw.length]);
       tRaw += performance.now() - t;
       t = performance.now();
-      for (let i = 0; i < SLICE; i++) await verifierNode.verify(qrList[(k + i) % qrList.length], { now: NOW });
+      for (let i = 0; i < SLICE; i++) await verifier.verify(qrList[(k + i) % qrList.length], { now: NOW });
       tSdk += performance.now() - t;
       n += SLICE;
       k += SLICE;
@@ -127,6 +135,7 @@ async function compare(qrList, raw, rawFn) {
 }
 const esCmp = await compare(qrs(es), rawEs, (x) => cryptoVerify('sha256', x.data, { key: x.key, dsaEncoding: 'ieee-p1363' }, x.sig));
 const edCmp = await compare(qrs(ed), rawEd, (x) => cryptoVerify(null, x.data, x.key, x.sig));
+const esPureCmp = nativeFold ? await compare(qrs(es), rawEs, (x) => cryptoVerify('sha256', x.data, { key: x.key, dsaEncoding: 'ieee-p1363' }, x.sig), verifierPure) : esCmp;
 const [rawEsRate, sdkEsRate, rawEdRate, sdkEdRate] = [esCmp.raw, esCmp.sdk, edCmp.raw, edCmp.sdk];
 const webEsRate = await rate((q) => verifierWeb.verify(q, { now: NOW }), qrs(es));
 const webEdRate = await rate((q) => verifierWeb.verify(q, { now: NOW }), qrs(ed));
@@ -154,8 +163,10 @@ const bundleGz = gzipSync(bundle.outputFiles[0].contents, { level: 9 }).length;
 const qr4096 = sizes.find((s) => s.batch === 4096).qrChars;
 const results = {
   node: process.version, benchMs: BENCH_MS, rounds: ROUNDS, note: `rates and ratios: medians of ${ROUNDS} rounds, each interleaving SDK and raw in slices of ${SLICE}`,
+  nativeFold,
   verifyPerSecond: {
     sdkNodeES256: Math.round(sdkEsRate), rawNodeCryptoES256: Math.round(rawEsRate), ratioES256: +esCmp.ratio.toFixed(3), ratioES256Rounds: esCmp.ratios,
+    sdkNodeES256NodeCryptoFold: Math.round(esPureCmp.sdk), rawNodeCryptoES256ForIt: Math.round(esPureCmp.raw), ratioES256NodeCryptoFold: +esPureCmp.ratio.toFixed(3), ratioES256NodeCryptoFoldRounds: esPureCmp.ratios,
     sdkNodeEdDSA: Math.round(sdkEdRate), rawNodeCryptoEdDSA: Math.round(rawEdRate), ratioEdDSA: +edCmp.ratio.toFixed(3), ratioEdDSARounds: edCmp.ratios,
     sdkWebES256: Math.round(webEsRate), sdkWebEdDSA: Math.round(webEdRate),
   },
@@ -171,9 +182,10 @@ const results = {
 };
 
 console.table({
-  'SDK verify ES256 (node)': { value: results.verifyPerSecond.sdkNodeES256, unit: 'verify/s' },
+  'SDK verify ES256 (node)': { value: results.verifyPerSecond.sdkNodeES256, unit: `verify/s (proof fold: ${nativeFold ? 'native addon' : 'node:crypto, addon not built'})` },
   'raw node:crypto ES256': { value: results.verifyPerSecond.rawNodeCryptoES256, unit: 'verify/s' },
   'ratio ES256 (target ≥ 0.75)': { value: results.verifyPerSecond.ratioES256, unit: `${results.targets.verifyRatioAtLeast075 ? 'met' : 'NOT met'} (rounds ${esCmp.ratios.join(' ')})` },
+  ...(nativeFold ? { 'ratio ES256, fold by node:crypto': { value: results.verifyPerSecond.ratioES256NodeCryptoFold, unit: `without the addon (rounds ${esPureCmp.ratios.join(' ')})` } } : {}),
   'SDK verify EdDSA (node)': { value: results.verifyPerSecond.sdkNodeEdDSA, unit: 'verify/s' },
   'raw node:crypto EdDSA': { value: results.verifyPerSecond.rawNodeCryptoEdDSA, unit: 'verify/s' },
   'ratio EdDSA': { value: results.verifyPerSecond.ratioEdDSA, unit: '' },

@@ -1,21 +1,41 @@
 // Node fast path: node:crypto verify with IEEE P1363 signatures and cached KeyObjects, one-shot SHA-256, and the
 // shared pure-TypeScript raw DEFLATE decoder (lib/inflate.ts: capped before every write, refuses trailing bytes).
 // zlib.inflateRawSync was a third of decode time: a new stream object and a 16 KB chunk per call.
+// The proof fold runs in the optional native addon (native/merkle-fold.c) when it is built: one call instead of one
+// node:crypto call per hash (docs/sdk-performance.md).
 import { createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
 import { Buffer } from 'node:buffer';
+import native from '../../native/index.cjs';
 import { inflateRaw } from './inflate.js';
 import type { CryptoBackend } from './crypto-backend.js';
 
-export function newNodeBackend(): CryptoBackend {
+/** Options of {@link newNodeBackend}. */
+export interface NodeBackendOptions {
+  /** Use the native fold when it is built (default true); false folds with node:crypto. */
+  nativeFold?: boolean;
+}
+
+/** Whether the native fold is built and loaded in this process (and why not, when it failed to load). */
+export function nativeFoldStatus(): { loaded: boolean; loadError: string | null } {
+  return { loaded: native.fold !== null, loadError: native.loadError };
+}
+
+export function newNodeBackend(options: NodeBackendOptions = {}): CryptoBackend {
   const sha256 = (data: Uint8Array): Uint8Array => hash('sha256', data, 'buffer');
+  const nativeFold = options.nativeFold === false ? null : native.fold;
+  const folded = Buffer.alloc(64);
   // One scratch buffer 0x01 ‖ L ‖ R, digests kept as latin1 strings: node:crypto returns a string about twice as
   // fast as a Buffer, and writing it back into the scratch buffer allocates nothing.
   const work = Buffer.alloc(65);
   work[0] = 0x01;
   return {
-    name: 'node',
+    name: nativeFold ? 'node+native-fold' : 'node',
     sha256,
     foldProof(leafInput, hashes, at, sides, count) {
+      if (nativeFold !== null) {
+        nativeFold(leafInput, hashes, at, sides, count, folded);
+        return { leafHash: folded.toString('hex', 0, 32), root: folded.toString('hex', 32, 64) };
+      }
       const leaf = hash('sha256', leafInput, 'latin1');
       let r = leaf;
       for (let k = 0; k < count; k++) {
