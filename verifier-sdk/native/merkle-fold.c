@@ -69,9 +69,9 @@ static napi_value fold(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "pathAt, count or out out of range");
     return NULL;
   }
-  uint8_t node[65], r[32];
-  sha256(leaf, leafLen, r);
-  memcpy(out, r, 32);
+  uint8_t node[65], leafHash[32], r[32];
+  sha256(leaf, leafLen, leafHash);
+  memcpy(r, leafHash, 32);
   node[0] = 0x01;
   for (size_t k = 0; k < count; k++) {
     const uint8_t *sibling = path + at + 32 * k;
@@ -79,6 +79,8 @@ static napi_value fold(napi_env env, napi_callback_info info) {
     else { memcpy(node + 1, r, 32); memcpy(node + 33, sibling, 32); }
     sha256(node, 65, r);
   }
+  /* Written last: `out` may share memory with the inputs. */
+  memcpy(out, leafHash, 32);
   memcpy(out + 32, r, 32);
   return NULL;
 }

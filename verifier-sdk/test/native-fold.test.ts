@@ -77,4 +77,10 @@ maybe('native fold refuses arguments out of shape with TypeError / RangeError, a
   }
   fold(leaf, path, 128, sides, 0, out); // an empty path at the very end is in range
   expect(Buffer.from(out.subarray(32)).equals(sha(leaf))).toBe(true);
+  // `out` over the path itself: the inputs are read before anything is written.
+  const pure = newNodeBackend({ nativeFold: false });
+  const frame = new Uint8Array(32 * 4).map((_, k) => k);
+  const expected = pure.foldProof!(leaf, frame, 0, sides, 4);
+  fold(leaf, frame, 0, sides, 4, frame.subarray(0, 64));
+  expect({ leafHash: Buffer.from(frame.subarray(0, 32)).toString('hex'), root: Buffer.from(frame.subarray(32, 64)).toString('hex') }).toEqual(expected);
 });
