@@ -7,7 +7,7 @@ import { newScenario, NOW } from './fixtures';
 import { anchorAndEncode, baseClaims, signRaw } from './craft';
 import { leafHashOf } from '@hutong/verifier-sdk/issuer';
 
-const backends = { web: createVerifierApi(newWebBackend()), 'web+noble': createVerifierApi(newWebBackend({ ed25519: 'noble' })), node: createVerifierApi(newNodeBackend()) };
+const backends = { web: createVerifierApi(newWebBackend()), 'web+noble': createVerifierApi(newWebBackend({ ed25519: 'noble' })), node: createVerifierApi(newNodeBackend()), 'node (node:crypto fold)': createVerifierApi(newNodeBackend({ nativeFold: false })) };
 
 describe('verify: every outcome has its reason code (same on every backend)', () => {
   let built: Awaited<ReturnType<typeof buildCases>>;
