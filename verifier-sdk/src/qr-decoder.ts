@@ -101,7 +101,7 @@ export class Frame {
 }
 
 /** Decodes a QR text, synchronously; throws HutongSdkError with a DECODE_* code (checks in protocol order). */
-export function decodeFrame(backend: CryptoBackend, qr: unknown): Frame {
+export function decodeFrame(qr: unknown): Frame {
   if (typeof qr !== 'string') fail('DECODE_PREFIX', 'not a string');
   if (qr.length > MAX_QR_CHARS) fail('DECODE_TOO_LARGE', `longer than ${MAX_QR_CHARS} characters`);
   if (!qr.startsWith(QR_PREFIX)) fail('DECODE_PREFIX', `missing ${QR_PREFIX} prefix`);
@@ -118,7 +118,7 @@ export function decodeFrame(backend: CryptoBackend, qr: unknown): Frame {
   if (!deflated) fail('DECODE_ENVELOPE', 'bad compressed length');
   const proofError = readProofSection(reader, f);
   if (proofError !== null) fail('DECODE_ENVELOPE', proofError);
-  // Every backend inflates with lib/inflate.ts; the view into its scratch is consumed before this function returns
+  // The view into the inflater's scratch is consumed before this function returns
   // (JSON parsed into strings, leaf input copied), so no copy of the inflated bytes is made.
   const inflated = inflateRawView(deflated, MAX_INFLATED_BYTES, QR_DICTIONARY);
   if (inflated === 'too-large') fail('DECODE_TOO_LARGE', `inflates past ${MAX_INFLATED_BYTES} bytes`);
@@ -150,5 +150,5 @@ export function toDecodedCredential(backend: CryptoBackend, f: Frame): DecodedCr
 }
 
 export async function decodeWith(backend: CryptoBackend, qr: unknown): Promise<DecodedCredential> {
-  return toDecodedCredential(backend, decodeFrame(backend, qr));
+  return toDecodedCredential(backend, decodeFrame(qr));
 }

@@ -218,7 +218,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
 
     let f: Frame;
     try {
-      f = decodeFrame(backend, qr);
+      f = decodeFrame(qr);
     } catch (e) {
       if (e instanceof HutongSdkError && e.code.startsWith('DECODE_')) return e.code as ReasonCode;
       throw e;

@@ -23,8 +23,8 @@ export type CredentialAlg = 'ES256' | 'EdDSA';
 
 /**
  * The primitives verification needs. Two implementations give identical answers on identical inputs: node:crypto
- * (Node fast path) and WebCrypto + @noble/curves (browsers); both inflate with lib/inflate.ts. Methods may be
- * synchronous.
+ * (Node fast path) and WebCrypto + @noble/curves (browsers). Decoding (Base45, DEFLATE, JSON) is not a backend's
+ * business: every build decodes with the same lib/ code. Methods may be synchronous.
  */
 export interface CryptoBackend {
   readonly name: string;
@@ -39,10 +39,5 @@ export interface CryptoBackend {
   importKey(alg: CredentialAlg, jwk: PublicJwk): Promise<unknown>;
   /** Raw signature check: ES256 takes r‖s (IEEE P1363, 64 bytes), EdDSA the 64-byte RFC 8032 signature. */
   verify(alg: CredentialAlg, key: unknown, signature: Uint8Array, data: Uint8Array): boolean | Promise<boolean>;
-  /**
-   * Raw DEFLATE (RFC 1951), synchronous. Returns 'too-large' past maxOutput (without inflating further), 'invalid'
-   * for a malformed stream or bytes after the final block.
-   */
-  inflateRaw(data: Uint8Array, maxOutput: number): Uint8Array | 'too-large' | 'invalid';
   base64url(data: Uint8Array): string;
 }

@@ -1,12 +1,9 @@
-// Node fast path: node:crypto verify with IEEE P1363 signatures and cached KeyObjects, one-shot SHA-256, and the
-// shared pure-TypeScript raw DEFLATE decoder (lib/inflate.ts: capped before every write, refuses trailing bytes).
-// zlib.inflateRawSync was a third of decode time: a new stream object and a 16 KB chunk per call.
+// Node fast path: node:crypto verify with IEEE P1363 signatures and cached KeyObjects, one-shot SHA-256.
 // The proof fold runs in the optional native addon (native/merkle-fold.c) when it is built: one call instead of one
 // node:crypto call per hash (docs/sdk-performance.md).
 import { createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import native from '../../native/index.cjs';
-import { inflateRaw } from './inflate.js';
 import type { CryptoBackend } from './crypto-backend.js';
 
 /** Options of {@link newNodeBackend}. */
@@ -68,7 +65,6 @@ export function newNodeBackend(options: NodeBackendOptions = {}): CryptoBackend 
         return false;
       }
     },
-    inflateRaw,
     base64url(data) {
       return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64url');
     },

@@ -1,10 +1,9 @@
 // Browser backend: WebCrypto for SHA-256, ECDSA P-256 and (where present) Ed25519; @noble/curves for Ed25519
-// where WebCrypto lacks it; the shared synchronous raw DEFLATE decoder (lib/inflate.ts). DecompressionStream was
-// async and slow (two stream round trips per scan, one of them to detect trailing bytes, which browsers treat
-// differently).
+// where WebCrypto lacks it. (QR frames inflate with lib/inflate.ts in every build, not DecompressionStream: that was
+// async and slow — two stream round trips per scan, one of them to detect trailing bytes, which browsers treat
+// differently.)
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { base64urlDecode, base64urlEncode } from './base64url.js';
-import { inflateRaw } from './inflate.js';
 import { sha256Into } from './sha256.js';
 import { toHex } from './hex.js';
 import type { CredentialAlg, CryptoBackend, PublicJwk } from './crypto-backend.js';
@@ -57,30 +56,26 @@ export function newWebBackend(options: WebBackendOptions = {}): CryptoBackend {
       }
       return subtle().verify({ name: 'Ed25519' }, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
     },
-    inflateRaw,
     base64url: base64urlEncode,
   };
 }
 
 // The proof fold in plain TypeScript SHA-256 (lib/sha256.ts): thirteen awaited subtle.digest calls cost far more
-// than the hashing. Scratch 0x01 ‖ L ‖ R plus the leaf hash; used synchronously.
+// than the hashing. Scratch 0x01 ‖ L ‖ R plus the leaf hash; used synchronously. The running hash r is always
+// written to (and left in) work[1…33); when the sibling goes on the left, r moves to the right half first.
 const work = new Uint8Array(65);
 const leaf = new Uint8Array(32);
 
 function foldProofSync(leafInput: Uint8Array, hashes: Uint8Array, at: number, sides: Uint8Array, count: number): { leafHash: string; root: string } {
   sha256Into(leafInput, 0, leafInput.length, leaf, 0);
   work[0] = 0x01;
-  // r lives in the half it will occupy next; the sibling goes in the other half.
-  let rAt = 1;
   work.set(leaf, 1);
   for (let k = 0; k < count; k++) {
     const left = sides[k] === 1;
-    const want = left ? 33 : 1;
-    if (rAt !== want) work.copyWithin(want, rAt, rAt + 32);
+    if (left) work.copyWithin(33, 1, 33);
     const s = at + 32 * k, o = left ? 1 : 33;
     for (let j = 0; j < 32; j++) work[o + j] = hashes[s + j]!;
     sha256Into(work, 0, 65, work, 1);
-    rAt = 1;
   }
-  return { leafHash: toHex(leaf), root: toHex(work.subarray(rAt, rAt + 32)) };
+  return { leafHash: toHex(leaf), root: toHex(work.subarray(1, 33)) };
 }
