@@ -151,29 +151,23 @@ export interface IndexedPolicy {
 export interface IndexedTrust {
   generatedAtMs: number;
   issuers: Map<string, SnapshotIssuer>;
-  /** `${issuerId}\u0000${kid}` → key. */
-  keys: Map<string, IndexedKey>;
   /** root (hex) → anchors with that root, earliest first. */
   anchors: Map<string, IndexedAnchor[]>;
-  /** `${issuerId}\u0000${leafHash}`. */
-  revocations: Set<string>;
-  /** `${recognisingMsp}\u0000${issuerId}\u0000${credentialType}` → highest-version policy. */
-  policies: Map<string, IndexedPolicy>;
-  /** `${recognisingMsp}\u0000${issuerId}`: the MSP has some policy for the issuer. */
-  policyIssuers: Set<string>;
-  /** The same entries as `keys`, nested: issuerId → kid → key (no key string is built per verification). */
+  /** issuerId → kid → key (nested, so no key string is built per verification). */
   keysByIssuer: Map<string, Map<string, IndexedKey>>;
-  /** The same entries as `revocations`, nested: issuerId → leaf hashes. */
+  /** issuerId → revoked leaf hashes. */
   revokedByIssuer: Map<string, Set<string>>;
-  /** The same entries as `policies`, nested: recognisingMsp → issuerId → credentialType → highest-version policy. */
+  /** recognisingMsp → issuerId → credentialType → highest-version policy. */
   policiesByMsp: Map<string, Map<string, Map<string, IndexedPolicy>>>;
 }
 
-function nested<V>(m: Map<string, Map<string, V>>, k: string): Map<string, V> {
-  let inner = m.get(k);
-  if (!inner) m.set(k, (inner = new Map()));
-  return inner;
+/** `m.get(k)`, created with `make()` first if absent. */
+function entry<V>(m: Map<string, V>, k: string, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
 }
+const newMap = <V>(): Map<string, V> => new Map();
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -202,8 +196,7 @@ export function indexTrust(trust: TrustSnapshot): IndexedTrust {
   if (typeof trust !== 'object' || trust === null || trust.version !== 1) invalid('version must be 1');
   const out: IndexedTrust = {
     generatedAtMs: time(trust.generatedAt, 'generatedAt'),
-    issuers: new Map(), keys: new Map(), anchors: new Map(), revocations: new Set(), policies: new Map(), policyIssuers: new Set(),
-    keysByIssuer: new Map(), revokedByIssuer: new Map(), policiesByMsp: new Map(),
+    issuers: new Map(), anchors: new Map(), keysByIssuer: new Map(), revokedByIssuer: new Map(), policiesByMsp: new Map(),
   };
   for (const i of list<SnapshotIssuer>(trust.issuers, 'issuers')) {
     out.issuers.set(str(i?.id, 'issuer.id'), i);
@@ -213,47 +206,41 @@ export function indexTrust(trust: TrustSnapshot): IndexedTrust {
     if (k?.state !== 'active' && k?.state !== 'revoked') continue;
     if (k.alg !== 'ES256' && k.alg !== 'EdDSA') invalid('key.alg');
     if (typeof k.jwk !== 'object' || k.jwk === null) invalid('key.jwk');
-    const entry: IndexedKey = {
+    const key: IndexedKey = {
       record: k,
       validFromMs: time(k.validFrom, 'key.validFrom'),
       validUntilMs: time(k.validUntil, 'key.validUntil'),
     };
-    if (k.revokedAt !== undefined) entry.revokedAtMs = time(k.revokedAt, 'key.revokedAt');
-    else if (k.state === 'revoked') entry.revokedAtMs = -Infinity;
-    out.keys.set(`${str(k.issuerId, 'key.issuerId')}\u0000${str(k.kid, 'key.kid')}`, entry);
-    nested(out.keysByIssuer, k.issuerId).set(k.kid, entry);
+    if (k.revokedAt !== undefined) key.revokedAtMs = time(k.revokedAt, 'key.revokedAt');
+    else if (k.state === 'revoked') key.revokedAtMs = -Infinity;
+    entry(out.keysByIssuer, str(k.issuerId, 'key.issuerId'), newMap<IndexedKey>).set(str(k.kid, 'key.kid'), key);
   }
   for (const a of list<SnapshotAnchor>(trust.anchors, 'anchors')) {
     if (!HEX64.test(a?.root)) invalid('anchor.root: not 64 lower-case hex');
     if (!Number.isSafeInteger(a.leafCount) || a.leafCount < 1) invalid('anchor.leafCount');
-    const entry: IndexedAnchor = { record: a, anchoredAtMs: time(a.anchoredAt, 'anchor.anchoredAt') };
+    const anchor: IndexedAnchor = { record: a, anchoredAtMs: time(a.anchoredAt, 'anchor.anchoredAt') };
     const same = out.anchors.get(a.root);
-    if (same) { same.push(entry); same.sort((x, y) => x.anchoredAtMs - y.anchoredAtMs); }
-    else out.anchors.set(a.root, [entry]);
+    if (same) { same.push(anchor); same.sort((x, y) => x.anchoredAtMs - y.anchoredAtMs); }
+    else out.anchors.set(a.root, [anchor]);
   }
   for (const r of list<SnapshotRevocation>(trust.revocations, 'revocations')) {
     if (!HEX64.test(r?.leafHash)) invalid('revocation.leafHash: not 64 lower-case hex');
-    out.revocations.add(`${str(r.issuerId, 'revocation.issuerId')}\u0000${r.leafHash}`);
-    let revoked = out.revokedByIssuer.get(r.issuerId);
-    if (!revoked) out.revokedByIssuer.set(r.issuerId, (revoked = new Set()));
-    revoked.add(r.leafHash);
+    entry(out.revokedByIssuer, str(r.issuerId, 'revocation.issuerId'), () => new Set<string>()).add(r.leafHash);
   }
   for (const p of list<SnapshotPolicy>(trust.policies, 'policies')) {
-    const key = `${str(p?.recognisingMsp, 'policy.recognisingMsp')}\u0000${str(p.issuerId, 'policy.issuerId')}\u0000${str(p.credentialType, 'policy.credentialType')}`;
+    const msp = str(p?.recognisingMsp, 'policy.recognisingMsp'), issuerId = str(p.issuerId, 'policy.issuerId');
+    const credentialType = str(p.credentialType, 'policy.credentialType');
     if (typeof p.statusMapping !== 'object' || p.statusMapping === null) invalid('policy.statusMapping');
     list(p.acceptedStatuses, 'policy.acceptedStatuses');
     if (typeof p.maxAgeSeconds !== 'number' || !(p.maxAgeSeconds >= 0)) invalid('policy.maxAgeSeconds');
-    const entry: IndexedPolicy = {
+    const policy: IndexedPolicy = {
       record: p,
       validFromMs: time(p.validFrom, 'policy.validFrom'),
       validUntilMs: p.validUntil === undefined ? Infinity : time(p.validUntil, 'policy.validUntil'),
     };
-    const prev = out.policies.get(key);
-    if (!prev || prev.record.version < p.version) out.policies.set(key, entry);
-    const byType = nested(nested(out.policiesByMsp, p.recognisingMsp), p.issuerId);
-    const prevNested = byType.get(p.credentialType);
-    if (!prevNested || prevNested.record.version < p.version) byType.set(p.credentialType, entry);
-    out.policyIssuers.add(`${p.recognisingMsp}\u0000${p.issuerId}`);
+    const byType = entry(entry(out.policiesByMsp, msp, newMap<Map<string, IndexedPolicy>>), issuerId, newMap<IndexedPolicy>);
+    const prev = byType.get(credentialType);
+    if (!prev || prev.record.version < p.version) byType.set(credentialType, policy);
   }
   return out;
 }
