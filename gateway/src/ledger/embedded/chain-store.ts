@@ -212,11 +212,6 @@ export class ChainStore {
     if (block.number !== expectedNumber || block.previousHash !== expectedPrevious) {
       throw new Error(`block ${block.number} does not extend the chain tip ${tip?.number ?? -1}: another writer?`);
     }
-    for (const tx of block.transactions) {
-      // A write set holds each key once (the simulation keeps the last write); a duplicate is a caller bug.
-      const keys = new Set(tx.writes.map((w) => Buffer.from(w.key).toString('hex')));
-      if (keys.size !== tx.writes.length) throw new Error(`transaction ${tx.txId} writes the same key twice: not a valid write set`);
-    }
     const s = this.stmt;
     s.insertBlock.run(block.number, block.previousHash, block.dataHash, block.hash, block.transactions.length);
     for (const tx of block.transactions) {
@@ -236,7 +231,14 @@ export class ChainStore {
       for (const w of tx.writes) {
         if (w.value === null) s.del.run(w.key);
         else s.put.run(w.key, w.value);
-        s.insertHistory.run(w.key, block.number, tx.txIndex, tx.txId, tx.timestamp, w.value === null ? 1 : 0, w.value);
+        try {
+          s.insertHistory.run(w.key, block.number, tx.txIndex, tx.txId, tx.timestamp, w.value === null ? 1 : 0, w.value);
+        } catch (e) {
+          // history's primary key (key, block, tx) is "one write per key per transaction": a write set holds each
+          // key once (the simulation keeps the last write), so a duplicate is a caller bug. The block rolls back.
+          if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new Error(`transaction ${tx.txId} writes the same key twice: not a valid write set`, { cause: e });
+          throw e;
+        }
       }
       for (const e of tx.keyEndorsements) s.putEndorsement.run(e.key, JSON.stringify(e.mspIds));
     }
