@@ -13,12 +13,14 @@ const source = join(here, 'merkle-fold.c');
 const target = join(here, 'build', 'merkle-fold.node');
 const say = (msg) => console.log(`verifier-sdk native fold: ${msg}`);
 
-const includeDir = process.env.NODE_INCLUDE_DIR ?? join(dirname(process.execPath), '..', 'include', 'node');
+const require = createRequire(import.meta.url);
+const { nodeIncludeDir, hasAddonHeaders } = require('./toolchain.cjs');
+const includeDir = nodeIncludeDir();
 const upToDate = existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs && statSync(target).mtimeMs >= statSync(fileURLToPath(import.meta.url)).mtimeMs;
 
 if (upToDate && !process.argv.includes('--force')) {
   process.exit(0);
-} else if (!existsSync(join(includeDir, 'node_api.h')) || !existsSync(join(includeDir, 'openssl', 'sha.h'))) {
+} else if (!hasAddonHeaders(includeDir)) {
   say(`not built: no Node addon headers in ${includeDir} (set NODE_INCLUDE_DIR); node:crypto folds instead`);
 } else {
   mkdirSync(dirname(target), { recursive: true });
@@ -26,7 +28,7 @@ if (upToDate && !process.argv.includes('--force')) {
   try {
     execFileSync(process.env.CC ?? 'cc', ['-O2', '-std=c11', '-Wall', '-Wextra', '-Werror', '-fPIC', '-shared', '-fvisibility=hidden', '-I', includeDir, '-o', tmp, source], { stdio: ['ignore', 'inherit', 'inherit'] });
     // Load it before installing it: the OpenSSL symbols resolve only against the running node.
-    const { fold } = createRequire(import.meta.url)(tmp);
+    const { fold } = require(tmp);
     if (typeof fold !== 'function') throw new Error('the built module exports no fold function');
     renameSync(tmp, target);
     say(`built ${target}`);

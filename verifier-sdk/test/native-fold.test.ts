@@ -3,13 +3,12 @@
 // and the node:crypto fold through the RFC 9162 oracle on real trees.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import native from '../native/index.cjs';
+import { hasAddonHeaders, nodeIncludeDir } from '../native/toolchain.cjs';
 import { nativeFoldStatus, newNodeBackend } from '../src/lib/node-backend';
 
-const headers = process.env.NODE_INCLUDE_DIR ?? join(dirname(process.execPath), '..', 'include', 'node');
+const headers = nodeIncludeDir();
 const compiler = (() => {
   try {
     execFileSync(process.env.CC ?? 'cc', ['--version'], { stdio: 'ignore' });
@@ -18,7 +17,7 @@ const compiler = (() => {
     return false;
   }
 })();
-const buildable = compiler && existsSync(join(headers, 'node_api.h')) && existsSync(join(headers, 'openssl', 'sha.h'));
+const buildable = compiler && hasAddonHeaders(headers);
 const wanted = buildable && process.env.HUTONG_NATIVE !== '0';
 const sha = (d: Uint8Array): Buffer => createHash('sha256').update(d).digest();
 
