@@ -3,7 +3,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/chaincode', '<rootDir>/verifier-sdk', '<rootDir>/gateway', '<rootDir>/network', '<rootDir>/test'],
+  roots: ['<rootDir>/chaincode', '<rootDir>/verifier-sdk', '<rootDir>/ledger', '<rootDir>/gateway', '<rootDir>/network', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/[^/]+/dist/'],
@@ -26,6 +26,10 @@ module.exports = {
     '^@hutong/chaincode/domain$': '<rootDir>/chaincode/src/domain/index.ts',
     '^@hutong/verifier-sdk$': '<rootDir>/verifier-sdk/src/index.ts',
     '^@hutong/verifier-sdk/(.*)$': '<rootDir>/verifier-sdk/src/$1/index.ts',
+    '^@hutong/ledger$': '<rootDir>/ledger/src/index.ts',
+    '^@hutong/ledger/embedded$': '<rootDir>/ledger/src/embedded/index.ts',
+    '^@hutong/ledger/fabric$': '<rootDir>/ledger/src/fabric/index.ts',
+    '^@hutong/network$': '<rootDir>/network/src/index.ts',
     '^@hutong/gateway$': '<rootDir>/gateway/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

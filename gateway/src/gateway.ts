@@ -13,9 +13,8 @@ import { newTrustCacheStore } from './cache/trust-cache-store.js';
 import { resolveIssuerSecrets, type GatewayConfig } from './config/config.js';
 import { createRequestListener } from './http/app.js';
 import { newGatewayMetrics } from './http/metrics.js';
-import { openLedgerBackend } from './ledger/open-ledger-backend.js';
-import type { CommitEvidence, Ledger, LedgerBackend } from './ledger/ledger.js';
-import { withUnavailableFlag } from './ledger/unavailable-ledger.js';
+import { openLedgerBackend } from './config/open-ledger-backend.js';
+import type { CommitEvidence, LedgerBackend } from '@hutong/ledger';
 import { newLogger, type Logger } from './logging/logger.js';
 import { newOutbox, type Outbox } from './outbox/outbox.js';
 import { newAuditService } from './services/audit-service.js';
@@ -56,10 +55,8 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
   const backend = options.backend ?? openLedgerBackend(config.ledger);
   const closers: Array<() => Promise<void> | void> = [];
   try {
-    const fault = config.ledger.kind === 'embedded' ? config.ledger.unavailableWhileFileExists : undefined;
-    const wrap = (l: Ledger): Ledger => (fault ? withUnavailableFlag(l, fault) : l);
-    const clientLedger = wrap(await backend.connect({ mspId: config.org.mspId, role: 'client' }));
-    const adminLedger = wrap(await backend.connect({ mspId: config.org.mspId, role: 'admin' }));
+    const clientLedger = await backend.connect({ mspId: config.org.mspId, role: 'client' });
+    const adminLedger = await backend.connect({ mspId: config.org.mspId, role: 'admin' });
     closers.push(() => clientLedger.close(), () => adminLedger.close());
     if (ownBackend) closers.push(() => backend.close());
 

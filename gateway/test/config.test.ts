@@ -4,7 +4,7 @@ import { parseConfig } from '../src/config/config';
 import { DEMO_CONSORTIUM, parseConsortium } from '../src/config/consortium';
 import { GATEWAY_ERROR_CODES, GatewayError } from '../src/errors/gateway-error';
 import { ERROR_STATUS } from '../src/http/error-status';
-import { openLedgerBackend } from '../src/ledger/open-ledger-backend';
+import { openLedgerBackend } from '../src/config/open-ledger-backend';
 
 const valid = {
   org: { name: 'guangdong', mspId: 'GuangdongMSP', jurisdiction: 'guangdong', displayName: 'Guangdong' },
@@ -17,6 +17,10 @@ test('a valid configuration gets its defaults (loopback, batching, outbox)', () 
   const config = parseConfig(valid);
   expect(config.http).toEqual(expect.objectContaining({ host: '127.0.0.1', port: 0 }));
   expect(config.issuance).toEqual({ maxLeaves: 4096, maxDelayMs: 25, commitWaitMs: 10_000 });
+});
+
+test('the ledger configuration has no fault switch: test-only fault injection lives in test code', () => {
+  expect(() => parseConfig({ ...valid, ledger: { ...valid.ledger, unavailableWhileFileExists: '/tmp/flag' } })).toThrow(GatewayError);
 });
 
 test('an invalid configuration fails with CONFIG_INVALID naming each bad path', () => {

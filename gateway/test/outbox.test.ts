@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { newOutbox } from '../src/outbox/outbox';
-import { LedgerError, type Ledger } from '../src/ledger/ledger';
+import { LedgerError, type Ledger } from '@hutong/ledger';
 
 const logger = pino({ level: 'silent' });
 let dir: string;

@@ -1,6 +1,7 @@
 /**
  * The ledger as the gateway (and the conformance suite) sees it. Two implementations: the embedded dev ledger
- * (`embedded/`, SQLite, same domain core in-process) and, once the Fabric network of issue 3 can be built here, a Fabric adapter (@hyperledger/fabric-gateway 1.11).
+ * (`@hutong/ledger/embedded`, SQLite, same domain core in-process) and, once the Fabric network of issue 3 can be
+ * built here, a Fabric adapter (@hyperledger/fabric-gateway 1.11).
  * Every transaction takes one JSON argument and returns JSON; the chaincode's error codes survive the trip.
  */
 import type { ChaincodeErrorCode, TxName } from '@hutong/chaincode/domain';
@@ -26,18 +27,31 @@ export interface SubmitResult<T> {
   evidence: CommitEvidence;
 }
 
-/** Position of the last event applied; events strictly after it are delivered on resume. */
+/**
+ * How far a reader of chaincode events got, in the terms of fabric-gateway's `Checkpointer` (block number plus
+ * transaction id; no position inside the block, which a Fabric client never sees).
+ *
+ * - `{ blockNumber, transactionId }`: every event up to and including the event of transaction `transactionId` in
+ *   block `blockNumber` was applied. Resuming delivers the events after that transaction in the same block, then
+ *   those of later blocks. A `transactionId` that is not a transaction of block `blockNumber` is an error
+ *   (`INVALID_ARGUMENT`), never silently "from the start of the block".
+ * - `{ blockNumber }`: every event of the blocks before `blockNumber` was applied; resuming starts with block
+ *   `blockNumber`, which need not exist yet.
+ *
+ * After applying an event `e`, the checkpoint is `{ blockNumber: e.blockNumber, transactionId: e.txId }`.
+ */
 export interface EventCheckpoint {
   blockNumber: number;
-  txIndex: number;
+  transactionId?: string;
 }
 
-/** A chaincode event of a committed, valid transaction. */
+/**
+ * A chaincode event of a committed, valid transaction: what Fabric's peers deliver (fabric-gateway's
+ * `ChaincodeEvent`). The transaction's time is in its block (`getTransaction`), not in the event.
+ */
 export interface LedgerEvent {
   blockNumber: number;
-  txIndex: number;
   txId: string;
-  timestamp: string;
   name: string;
   payload: unknown;
 }
@@ -71,7 +85,11 @@ export interface Ledger {
   readonly identity: LedgerIdentity;
   submit<T = unknown>(tx: TxName, input: unknown, options?: CallOptions): Promise<SubmitResult<T>>;
   evaluate<T = unknown>(tx: TxName, input: unknown, options?: CallOptions): Promise<T>;
-  /** Chaincode events after `after` (or from the first block), live until `signal` aborts. */
+  /**
+   * Chaincode events in chain order, strictly after the checkpoint `after` (from block 0 when undefined), stored
+   * ones first, then live ones until `signal` aborts. An invalid checkpoint fails the iteration with
+   * `INVALID_ARGUMENT`.
+   */
   events(after: EventCheckpoint | undefined, signal: AbortSignal): AsyncIterable<LedgerEvent>;
   /** Height of the chain (number of blocks). */
   height(): Promise<number>;
@@ -99,13 +117,24 @@ export type LedgerTransportCode =
 
 export type LedgerErrorCode = ChaincodeErrorCode | LedgerTransportCode;
 
+/** What a failure is about: the transaction, and for Fabric what each peer answered. */
+export interface LedgerErrorDetails {
+  txId?: string;
+  mspId?: string;
+  peer?: string;
+  /** Per-peer answers of a failed endorsement or evaluation (fabric-gateway's error details). */
+  peers?: ReadonlyArray<{ mspId: string; address: string; message: string }>;
+  /** The validation code of a transaction committed as invalid (`MVCC_READ_CONFLICT`, …). */
+  validationCode?: string;
+}
+
 /** Every ledger failure: a chaincode code carried through, or a transport code. */
 export class LedgerError extends Error {
   override readonly name = 'LedgerError';
   constructor(
     readonly code: LedgerErrorCode,
     message: string,
-    readonly details?: Readonly<{ txId?: string; mspId?: string; peer?: string }>,
+    readonly details?: Readonly<LedgerErrorDetails>,
     options?: { cause?: unknown },
   ) {
     super(message, options);

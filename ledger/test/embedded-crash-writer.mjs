@@ -2,7 +2,7 @@
 // then anchors forever with several submissions in flight, printing each txId only after its submit resolved.
 // The parent SIGKILLs it mid-stream. Pipes are synchronous on Linux, so a printed line was written before the kill.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { newEmbeddedLedger } from '../dist/ledger/embedded/index.js';
+import { newEmbeddedLedger } from '../dist/embedded/index.js';
 
 const path = process.argv[2];
 if (!path) throw new Error('usage: embedded-crash-writer.mjs <sqlite file>');

@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newEmbeddedLedger } from '../src/ledger/embedded/index';
+import { newEmbeddedLedger } from '../src/embedded/index';
 
 const WRITER = join(__dirname, 'embedded-crash-writer.mjs');
-const DIST = join(__dirname, '..', 'dist', 'ledger', 'embedded', 'index.js');
+const DIST = join(__dirname, '..', 'dist', 'embedded', 'index.js');
 
 /** Runs the writer until it has printed `commits` txIds after `ready`, then SIGKILLs it (by its PID). */
 function runAndKill(path: string, commits: number): Promise<{ txIds: string[]; signal: NodeJS.Signals | null }> {

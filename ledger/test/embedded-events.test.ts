@@ -1,15 +1,16 @@
 /**
- * Chaincode events with a resumable checkpoint: stored events first, then live ones, strictly after the checkpoint,
- * with no gap and no duplicate across aborts, close/reopen of the SQLite file and concurrent commits.
+ * Chaincode events with a resumable checkpoint (fabric-gateway's shape: block number, optionally the last applied
+ * transaction's id): stored events first, then live ones, strictly after the checkpoint, with no gap and no duplicate
+ * across aborts, close/reopen of the SQLite file and concurrent commits.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LedgerEventPayload } from '@hutong/chaincode/domain';
-import type { EventCheckpoint, Ledger, LedgerEvent } from '../src/ledger/ledger';
-import { newEmbeddedLedger } from '../src/ledger/embedded/index';
-import type { EmbeddedLedgerBackend } from '../src/ledger/embedded/index';
+import type { EventCheckpoint, Ledger, LedgerEvent } from '../src/index';
+import { newEmbeddedLedger } from '../src/embedded/index';
+import type { EmbeddedLedgerBackend } from '../src/embedded/index';
 
 const GD = 'GuangdongMSP';
 const MO = 'MacauMSP';
@@ -64,9 +65,17 @@ async function take(l: Ledger, after: EventCheckpoint | undefined, count: number
   return out;
 }
 
-const position = (e: LedgerEvent): EventCheckpoint => ({ blockNumber: e.blockNumber, txIndex: e.txIndex });
-const strictlyIncreasing = (events: LedgerEvent[]): boolean =>
-  events.every((e, i) => i === 0 || e.blockNumber > events[i - 1]!.blockNumber || (e.blockNumber === events[i - 1]!.blockNumber && e.txIndex > events[i - 1]!.txIndex));
+/** The checkpoint after applying `e`. */
+const checkpointAfter = (e: LedgerEvent): EventCheckpoint => ({ blockNumber: e.blockNumber, transactionId: e.txId });
+
+/** Whether the events are in strictly increasing chain position (block, position in block), read from the blocks. */
+async function inChainOrder(l: Ledger, events: LedgerEvent[]): Promise<boolean> {
+  const positions = await Promise.all(events.map(async (e) => {
+    const tx = await l.getTransaction(e.txId);
+    return tx.blockNumber === e.blockNumber ? [tx.blockNumber, tx.txIndex] as const : undefined;
+  }));
+  return positions.every((p, i) => p !== undefined && (i === 0 || p[0] > positions[i - 1]![0] || (p[0] === positions[i - 1]![0] && p[1] > positions[i - 1]![1])));
+}
 
 describe('embedded ledger: events', () => {
   it('delivers one event per committed transaction, in chain order, carrying the domain payload', async () => {
@@ -76,15 +85,16 @@ describe('embedded ledger: events', () => {
     txIds.push(...(await anchors(gd, issuerId, kid, 20)));
     const events = await take(gd, undefined, txIds.length, 2000);
     expect(events.map((e) => e.txId)).toEqual(txIds);
-    expect(strictlyIncreasing(events)).toBe(true);
+    expect(await inChainOrder(gd, events)).toBe(true);
     expect(events[0]!.name).toBe('InitLedger');
     for (const e of events) {
       const payload = e.payload as LedgerEventPayload;
-      expect(payload).toMatchObject({ tx: e.name, txId: e.txId, timestamp: e.timestamp });
-      expect((await gd.getTransaction(e.txId)).blockNumber).toBe(e.blockNumber);
+      const tx = await gd.getTransaction(e.txId);
+      expect(payload).toMatchObject({ tx: e.name, txId: e.txId, timestamp: tx.timestamp });
+      expect(tx.blockNumber).toBe(e.blockNumber);
     }
     // Strictly after the checkpoint: resuming at the last event yields nothing stored.
-    expect(await take(gd, position(events.at(-1)!), 1, 100)).toEqual([]);
+    expect(await take(gd, checkpointAfter(events.at(-1)!), 1, 100)).toEqual([]);
     await backend.close();
   });
 
@@ -97,7 +107,7 @@ describe('embedded ledger: events', () => {
 
     const received: LedgerEvent[] = [];
     received.push(...(await take(gd, undefined, 7)));
-    let checkpoint = position(received.at(-1)!);
+    let checkpoint = checkpointAfter(received.at(-1)!);
     await backend.close();
 
     backend = newEmbeddedLedger({ path, blockCutMs: 2 });
@@ -118,7 +128,7 @@ describe('embedded ledger: events', () => {
     await stream;
     clearTimeout(guard);
     expect(received.map((e) => e.txId)).toEqual(txIds);
-    checkpoint = position(received.at(-1)!);
+    checkpoint = checkpointAfter(received.at(-1)!);
     await backend.close();
 
     backend = newEmbeddedLedger({ path });
@@ -140,15 +150,59 @@ describe('embedded ledger: events', () => {
       for (let round = 0; round < 100 && got.length < 5 + 54; round++) {
         const batch = await take(gd, checkpoint, Math.min(5 + 54 - got.length, 1 + Math.floor(Math.random() * 8)), 3000);
         got.push(...batch);
-        if (batch.length > 0) checkpoint = position(batch.at(-1)!);
+        if (batch.length > 0) checkpoint = checkpointAfter(batch.at(-1)!);
       }
       return got;
     });
     await writer;
     for (const got of await Promise.all(readers)) {
       expect(got.map((e) => e.txId)).toEqual(txIds);
-      expect(strictlyIncreasing(got)).toBe(true);
+      expect(await inChainOrder(gd, got)).toBe(true);
     }
+    await backend.close();
+  });
+
+  it('resumes inside a block right after the named transaction, and from a bare block number at its first event', async () => {
+    const backend = newEmbeddedLedger({ path: ':memory:', blockCutMs: 5 });
+    const { issuerId, kid, txIds } = await bootstrap(backend);
+    const gd = await backend.connect({ mspId: GD, role: 'client' });
+    const batch = await anchors(gd, issuerId, kid, 6);
+    txIds.push(...batch);
+    const all = await take(gd, undefined, txIds.length, 2000);
+    expect(all.map((e) => e.txId)).toEqual(txIds);
+    const block = all.at(-1)!.blockNumber;
+    // Submitted in one turn of the event loop: one block of six, so five checkpoints fall inside it.
+    expect(all.filter((e) => e.blockNumber === block).map((e) => e.txId)).toEqual(batch);
+    for (const [i, e] of all.entries()) {
+      const rest = txIds.slice(i + 1);
+      const resumed = await take(gd, checkpointAfter(e), Math.max(rest.length, 1), rest.length > 0 ? 2000 : 100);
+      expect(resumed.map((r) => r.txId)).toEqual(rest);
+    }
+    expect((await take(gd, { blockNumber: block }, batch.length)).map((e) => e.txId)).toEqual(batch);
+    expect((await take(gd, { blockNumber: 0 }, txIds.length)).map((e) => e.txId)).toEqual(txIds);
+    // A block that is not there yet: its events arrive live.
+    const live = take(gd, { blockNumber: block + 1 }, 2, 3000);
+    const more = await anchors(gd, issuerId, kid, 2);
+    expect((await live).map((e) => e.txId)).toEqual(more);
+    await backend.close();
+  });
+
+  it('refuses a checkpoint naming a transaction its block does not hold, or a block number that is not one', async () => {
+    const backend = newEmbeddedLedger({ path: ':memory:' });
+    const { txIds } = await bootstrap(backend);
+    const gd = await backend.connect({ mspId: GD, role: 'client' });
+    const { blockNumber } = await gd.getTransaction(txIds[2]!);
+    for (const checkpoint of [
+      { blockNumber, transactionId: 'f'.repeat(64) }, // unknown transaction in a known block
+      { blockNumber, transactionId: txIds[1]! }, // a transaction of another block
+      { blockNumber: blockNumber + 10, transactionId: txIds[2]! }, // ... of a block not there yet
+      { blockNumber, transactionId: '' },
+      { blockNumber: -1 },
+      { blockNumber: 1.5 },
+    ]) {
+      await expect(take(gd, checkpoint, 1, 500)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+    expect((await take(gd, { blockNumber, transactionId: txIds[2]! }, 2)).map((e) => e.txId)).toEqual(txIds.slice(3));
     await backend.close();
   });
 
@@ -171,7 +225,8 @@ describe('embedded ledger: events', () => {
     setTimeout(() => void other.close(), 30);
     expect(await byConnectionClose).toBe(5);
 
-    const byBackendClose = drain(l.events({ blockNumber: 3, txIndex: 0 }, new AbortController().signal));
+    // Bootstrap committed one transaction per block (1 to 5): from block 4 on, two events.
+    const byBackendClose = drain(l.events({ blockNumber: 4 }, new AbortController().signal));
     setTimeout(() => void backend.close(), 30);
     expect(await byBackendClose).toBe(2);
 

@@ -1,22 +1,14 @@
 /**
  * One connection profile per organisation: what its gateway needs to reach the channel through its own peers.
- * The format (version 1) is the contract between this package and `@hutong/ledger`'s Fabric adapter, documented in
- * docs/network.md; paths are absolute so that the profile works from any directory.
+ * The format (version 1) is `@hutong/ledger`'s, whose Fabric adapter reads it (docs/network.md); paths are absolute
+ * so that the profile works from any directory.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ConnectionProfile } from '@hutong/ledger/fabric';
 import { tlsCaOf } from './admin-cli.js';
 import { CHAINCODE, CHANNEL, orgUser, type NetworkPlan, type OrgPlan } from './network-plan.js';
 
-export interface ConnectionProfile {
-  version: 1;
-  org: string;
-  mspId: string;
-  channel: string;
-  chaincode: string;
-  peers: Array<{ name: string; endpoint: string; tlsServerName: string; tlsCaCertPath: string }>;
-  identities: Record<'admin' | 'client', { certPath: string; keyPath: string }>;
-}
 
 export const profilePath = (plan: NetworkPlan, org: string): string => join(plan.dir, 'profiles', `${org}.json`);
 

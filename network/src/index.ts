@@ -6,7 +6,7 @@ export type { NetworkPlan, OrgPlan, PeerPlan, OrdererPlan, ChaincodeServerPlan, 
 export { searchFabricHome, findFabricHome, describeHome, defaultFabricHomeDir, FABRIC_VERSION } from './fabric-home.js';
 export type { FabricHome } from './fabric-home.js';
 export { profilePath } from './connection-profile.js';
-export type { ConnectionProfile } from './connection-profile.js';
+export type { ConnectionProfile } from '@hutong/ledger/fabric';
 export { isRunning, stopProcess, ProcessTable } from './processes.js';
 export type { ProcessRecord } from './processes.js';
 export { NetworkError } from './network-error.js';

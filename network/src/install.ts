@@ -43,7 +43,7 @@ export function install(options: Readonly<{ dir?: string; log?: (line: string) =
   }
   log(`fabric: asking the Go module proxy for ${FABRIC_MODULE}@${FABRIC_COMMIT} (v${FABRIC_VERSION})`);
   const download = spawnSync('go', ['mod', 'download', '-json', `${FABRIC_MODULE}@${FABRIC_COMMIT}`], { encoding: 'utf8', cwd: '/' });
-  let module: ModuleDownload = {};
+  let module: ModuleDownload;
   try {
     module = JSON.parse(download.stdout) as ModuleDownload;
   } catch {

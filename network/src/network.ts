@@ -176,7 +176,7 @@ async function startOrderers(home: FabricHome, plan: NetworkPlan, table: Process
     await ensureRunning(table, orderer.id, () => startDaemon({
       name: orderer.id, command: join(home.binDir, 'orderer'), args: [], cwd: orderer.homeDir,
       env: fabricEnv({ FABRIC_CFG_PATH: configDirOf(orderer), FABRIC_LOGGING_SPEC: 'warning' }), log: join(orderer.homeDir, 'orderer.log'),
-    }), () => healthz(orderer.operationsPort));
+    }), async () => (await healthz(orderer.operationsPort)) && (await listening(orderer.port)) && listening(orderer.adminPort));
   }));
   return plan.orderers.length;
 }
@@ -188,7 +188,7 @@ async function startPeers(home: FabricHome, plan: NetworkPlan, table: ProcessTab
     await ensureRunning(table, peer.id, () => startDaemon({
       name: peer.id, command: join(home.binDir, 'peer'), args: ['node', 'start'], cwd: peer.homeDir,
       env: fabricEnv({ FABRIC_CFG_PATH: configDirOf(peer), FABRIC_LOGGING_SPEC: 'warning:gossip=error' }), log: join(peer.homeDir, 'peer.log'),
-    }), () => healthz(peer.operationsPort));
+    }), async () => (await healthz(peer.operationsPort)) && listening(peer.port));
   }));
   return peers.length;
 }
@@ -270,8 +270,8 @@ export async function status(location: Readonly<NetworkLocation>): Promise<{ pla
     return { name, ...(r ? { pid: r.pid } : {}), running, healthy: running && (await healthy()), endpoint: `127.0.0.1:${endpoint}`, log };
   };
   const nodes = await Promise.all([
-    ...plan.orderers.map((o) => probe(o.id, o.port, () => healthz(o.operationsPort), join(o.homeDir, 'orderer.log'))),
-    ...plan.orgs.flatMap((org) => org.peers.map((p) => probe(p.id, p.port, () => healthz(p.operationsPort), join(p.homeDir, 'peer.log')))),
+    ...plan.orderers.map((o) => probe(o.id, o.port, async () => (await healthz(o.operationsPort)) && listening(o.port), join(o.homeDir, 'orderer.log'))),
+    ...plan.orgs.flatMap((org) => org.peers.map((p) => probe(p.id, p.port, async () => (await healthz(p.operationsPort)) && listening(p.port), join(p.homeDir, 'peer.log')))),
     ...plan.chaincodeServers.map((c) => probe(c.id, c.port, () => listening(c.port), join(c.homeDir, 'chaincode.log'))),
   ]);
   return { plan, nodes, complete: readState(location.dir)?.complete ?? false };

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newEmbeddedLedger } from '../../gateway/src/ledger/embedded';
+import { newEmbeddedLedger } from '@hutong/ledger/embedded';
 import { ledgerConformance } from './ledger-conformance';
 
 const dir = mkdtempSync(join(tmpdir(), 'hutong-conformance-'));

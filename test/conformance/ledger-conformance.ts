@@ -6,7 +6,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { CHAINCODE_ERROR_CODES, EVALUATE_TRANSACTIONS, SUBMIT_TRANSACTIONS } from '@hutong/chaincode/domain';
 import type { Anchor, Consortium, Issuer, IssuerKey, LedgerEventPayload, Page, RecognitionPolicy, Revocation, TxName } from '@hutong/chaincode/domain';
-import type { Ledger, LedgerBackend, LedgerEvent, LedgerIdentity } from '../../gateway/src/ledger/ledger';
+import type { EventCheckpoint, Ledger, LedgerBackend, LedgerEvent, LedgerIdentity } from '@hutong/ledger';
 
 export interface ConformanceTarget {
   name: string;
@@ -469,6 +469,64 @@ export function ledgerConformance(target: ConformanceTarget): void {
         const root = hex();
         await submit(gdClient(), 'AnchorBatch', { issuerId: id, kid, root, leafCount: 7 });
         expect((await evaluate<Anchor>(moClient(), 'GetAnchor', { root })).leafCount).toBe(7);
+      });
+    });
+
+    describe('event checkpoints', () => {
+      /** Events strictly after `after`, up to and including the first event for which `last` holds. */
+      async function eventsUntil(after: EventCheckpoint | undefined, last: (e: LedgerEvent) => boolean): Promise<LedgerEvent[]> {
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), 10_000);
+        const out: LedgerEvent[] = [];
+        try {
+          for await (const event of (await moClient()).events(after, controller.signal)) {
+            out.push(event);
+            if (last(event)) break;
+          }
+        } finally {
+          clearTimeout(timer);
+          controller.abort();
+        }
+        return out;
+      }
+      async function anchors(n: number): Promise<string[]> {
+        const { id, kid } = await activeIssuer('GD');
+        calledTx.add('AnchorBatch');
+        const l = await gdClient();
+        const results = await Promise.all(Array.from({ length: n }, () => l.submit('AnchorBatch', { issuerId: id, kid, root: hex(), leafCount: 1 })));
+        return results.map((r) => r.evidence.txId);
+      }
+
+      it('resume after { blockNumber, transactionId } or from { blockNumber }: no gap, no duplicate', async () => {
+        // Concurrent submissions, so that blocks can hold several transactions and a checkpoint can fall inside one.
+        const ours = new Set(await anchors(8));
+        const pending = new Set(ours);
+        // The chain order of concurrent submissions is the ledger's: take it from one full read.
+        const full = await eventsUntil(undefined, (e) => pending.delete(e.txId) && pending.size === 0);
+        // From the event just before the first of ours to the last of ours, in chain order.
+        const all = full.slice(full.findIndex((e) => ours.has(e.txId)) - 1);
+        expect(all.slice(1).map((e) => e.txId).sort()).toEqual([...ours].sort());
+        const lastTxId = all.at(-1)!.txId;
+        const through = (after: EventCheckpoint) => eventsUntil(after, (e) => e.txId === lastTxId);
+        for (const [i, e] of all.slice(0, -1).entries()) {
+          const resumed = await through({ blockNumber: e.blockNumber, transactionId: e.txId });
+          expect(resumed.map((r) => r.txId)).toEqual(all.slice(i + 1).map((r) => r.txId));
+        }
+        for (const blockNumber of new Set(all.slice(1).map((e) => e.blockNumber))) {
+          const fromBlock = await through({ blockNumber });
+          expect(fromBlock.map((r) => r.txId)).toEqual(full.filter((r) => r.blockNumber >= blockNumber).map((r) => r.txId));
+        }
+      });
+
+      it('refuses a transactionId that is not a transaction of the checkpoint’s block', async () => {
+        const [txId] = await anchors(1);
+        const l = await moClient();
+        const { blockNumber } = await l.getTransaction(txId!);
+        const read = async (after: EventCheckpoint): Promise<void> => {
+          for await (const _ of l.events(after, AbortSignal.timeout(5000))) break;
+        };
+        await expectCode(read({ blockNumber, transactionId: '0'.repeat(64) }), 'INVALID_ARGUMENT');
+        await expectCode(read({ blockNumber: blockNumber - 1, transactionId: txId! }), 'INVALID_ARGUMENT');
       });
     });
 

@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newEmbeddedLedger } from '../../gateway/src/ledger/embedded/index';
+import { newEmbeddedLedger } from '@hutong/ledger/embedded';
 import { pino } from 'pino';
 import { newTrustCache } from '../../gateway/src/cache/trust-cache';
 import { newTrustCacheStore } from '../../gateway/src/cache/trust-cache-store';
-import { LedgerError, type Ledger } from '../../gateway/src/ledger/ledger';
+import { LedgerError, type Ledger } from '@hutong/ledger';
 import { call, eventually, healthCode, startHarness } from './harness';
 
 test('a restarted gateway resumes after its checkpoint and catches up on what it missed', async () => {

@@ -1,8 +1,9 @@
 /**
  * When the ledger is unreachable, a revocation is still accepted (202, durable outbox) and a batch anchor is
  * queued; when the gateway process is then killed with SIGKILL and restarted with the ledger back, every accepted
- * write is committed, and Macau's checkpoint rejects the revoked credential. Runs the built `npm start` entry
- * (gateway/dist) as a child process; `npx tsc -b` first.
+ * write is committed, and Macau's checkpoint rejects the revoked credential. The child process
+ * (unavailable-ledger-consortium.mjs) runs the demo consortium on the built packages with the ledger behind a
+ * test-only fault switch (a flag file); `npx tsc -b` first.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { call, eventually, healthCode } from './harness';
 
-const START = resolve(__dirname, '../../gateway/dist/cli/start.js');
+const CHILD = join(__dirname, 'unavailable-ledger-consortium.mjs');
+const BUILT = resolve(__dirname, '../../gateway/dist/index.js');
 let home: string;
 let flag: string;
 let child: ChildProcess | undefined;
@@ -19,13 +21,12 @@ interface Runtime { gateways: Record<string, { url: string; tokens: Record<strin
 
 async function startChild(): Promise<Runtime> {
   rmSync(join(home, 'runtime.json'), { force: true });
-  child = spawn(process.execPath, [START], {
-    env: { ...process.env, HUTONG_HOME: home, HUTONG_EPHEMERAL_PORTS: '1', HUTONG_NO_SAMPLE: '1', HUTONG_UNAVAILABLE_FLAG: flag, HUTONG_COMMIT_WAIT_MS: '300', HUTONG_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  child = spawn(process.execPath, [CHILD, home, flag], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const deadline = Date.now() + 15_000;
   while (!existsSync(join(home, 'runtime.json'))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('the gateway child did not start');
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the gateway child did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return JSON.parse(readFileSync(join(home, 'runtime.json'), 'utf8')) as Runtime;
@@ -38,7 +39,7 @@ function exited(p: ChildProcess): Promise<{ code: number | null; signal: NodeJS.
 }
 
 beforeAll(() => {
-  if (!existsSync(START)) throw new Error(`${START} is missing: run \`npx tsc -b\` before this test`);
+  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npx tsc -b\` before this test`);
   home = mkdtempSync(join(tmpdir(), 'hutong-kill-'));
   flag = join(home, 'ledger-down');
 });

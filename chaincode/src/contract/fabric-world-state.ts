@@ -36,14 +36,18 @@ class FabricWorldState implements WorldState {
   }
 
   async getByPartialCompositeKey(objectType: string, attributes: string[], pageSize: number, bookmark: string): Promise<StatePage> {
-    const { iterator, metadata } = await this.ctx.stub.getStateByPartialCompositeKeyWithPagination(objectType, attributes, pageSize, bookmark);
+    const { iterator, metadata } = (await this.ctx.stub.getStateByPartialCompositeKeyWithPagination(objectType, attributes, pageSize, bookmark)) as {
+      iterator: Awaited<ReturnType<Context['stub']['getStateByPartialCompositeKeyWithPagination']>>['iterator'];
+      metadata?: { bookmark?: string };
+    };
     const entries: StatePage['entries'] = [];
     try {
       for (let r = await iterator.next(); !r.done; r = await iterator.next()) entries.push({ key: r.value.key, value: r.value.value });
     } finally {
       await iterator.close();
     }
-    return { entries, bookmark: metadata.bookmark ?? '' };
+    // fabric-shim leaves `metadata` out when the peer's QueryResponseMetadata encodes to nothing (an empty page).
+    return { entries, bookmark: metadata?.bookmark ?? '' };
   }
 
   async getHistory(key: string): Promise<KeyModification[]> {

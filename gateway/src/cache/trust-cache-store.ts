@@ -2,9 +2,15 @@
  * Persistence of the trust cache: every ledger record the cache holds plus the event checkpoint, in one SQLite file
  * in the gateway's data directory. Records and checkpoint are written in one transaction, so after a crash the
  * cache resumes exactly after the last event it applied.
+ *
+ * The checkpoint is stored as the ledger defines it: block number and, when set, transaction id. Files written
+ * before checkpoints took that shape hold (block number, transaction index) instead; an index cannot be turned into
+ * a transaction id without the ledger, so such a checkpoint is dropped on open and the cache replays every event
+ * from block 0 over its stored records. That converges on the same records: every event carries the full records
+ * it wrote, and a later event's record replaces an earlier one's.
  */
 import Database from 'better-sqlite3';
-import type { EventCheckpoint } from '../ledger/ledger.js';
+import type { EventCheckpoint } from '@hutong/ledger';
 
 export interface StoredRecord {
   type: string;
@@ -23,23 +29,27 @@ export function newTrustCacheStore(options: Readonly<{ path: string }>): TrustCa
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  const legacy = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('checkpoint') WHERE name = 'tx_index'").get();
   db.exec(`
+    ${legacy ? 'DROP TABLE checkpoint;' : ''}
     CREATE TABLE IF NOT EXISTS record (type TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (type, key));
-    CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), block_number INTEGER NOT NULL, tx_index INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), block_number INTEGER NOT NULL, transaction_id TEXT);
   `);
   const upsert = db.prepare('INSERT INTO record (type, key, value) VALUES (?, ?, ?) ON CONFLICT (type, key) DO UPDATE SET value = excluded.value');
   const setCheckpoint = db.prepare(
-    'INSERT INTO checkpoint (id, block_number, tx_index) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, tx_index = excluded.tx_index',
+    'INSERT INTO checkpoint (id, block_number, transaction_id) VALUES (1, ?, ?) ' +
+      'ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, transaction_id = excluded.transaction_id',
   );
   const save = db.transaction((records: readonly StoredRecord[], checkpoint: EventCheckpoint | undefined) => {
     for (const r of records) upsert.run(r.type, r.key, JSON.stringify(r.value));
-    if (checkpoint) setCheckpoint.run(checkpoint.blockNumber, checkpoint.txIndex);
+    if (checkpoint) setCheckpoint.run(checkpoint.blockNumber, checkpoint.transactionId ?? null);
   });
   return {
     load() {
       const rows = db.prepare('SELECT type, key, value FROM record').all() as Array<{ type: string; key: string; value: string }>;
-      const cp = db.prepare('SELECT block_number AS blockNumber, tx_index AS txIndex FROM checkpoint WHERE id = 1').get() as EventCheckpoint | undefined;
-      return { records: rows.map((r) => ({ type: r.type, key: r.key, value: JSON.parse(r.value) as unknown })), checkpoint: cp };
+      const cp = db.prepare<[], { block_number: number; transaction_id: string | null }>('SELECT block_number, transaction_id FROM checkpoint WHERE id = 1').get();
+      const checkpoint = cp && { blockNumber: cp.block_number, ...(cp.transaction_id !== null ? { transactionId: cp.transaction_id } : {}) };
+      return { records: rows.map((r) => ({ type: r.type, key: r.key, value: JSON.parse(r.value) as unknown })), checkpoint };
     },
     save: (records, checkpoint) => save(records, checkpoint),
     close: () => db.close(),

@@ -7,8 +7,8 @@
  */
 import type { Anchor, Consortium, Issuer, IssuerKey, LedgerEventPayload, RecognitionPolicy, Revocation } from '@hutong/chaincode/domain';
 import type { TrustSnapshot } from '@hutong/verifier-sdk';
-import type { EventCheckpoint, Ledger, LedgerEvent } from '../ledger/ledger.js';
-import { LedgerError } from '../ledger/ledger.js';
+import type { EventCheckpoint, Ledger, LedgerEvent } from '@hutong/ledger';
+import { LedgerError } from '@hutong/ledger';
 import type { Logger } from '../logging/logger.js';
 import type { GatewayMetrics } from '../http/metrics.js';
 import type { StoredRecord, TrustCacheStore } from './trust-cache-store.js';
@@ -122,7 +122,7 @@ export function newTrustCache(
       if (key === undefined) continue;
       records.push({ type: r.type, key, value: r.type === 'anchor' ? { ...value, blockNumber: event.blockNumber } : value });
     }
-    applyRecords(records, { blockNumber: event.blockNumber, txIndex: event.txIndex });
+    applyRecords(records, { blockNumber: event.blockNumber, transactionId: event.txId });
     syncedAtMs = Date.now();
     metrics?.cacheCheckpointBlock.set(event.blockNumber);
     if (height !== undefined && event.blockNumber + 1 > height) height = event.blockNumber + 1;

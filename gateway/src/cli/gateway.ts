@@ -14,7 +14,7 @@ import { bootstrapLedger } from '../consortium/bootstrap-ledger.js';
 import { issuerSecretFile } from '../consortium/start-consortium.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { newGateway } from '../gateway.js';
-import { openLedgerBackend } from '../ledger/open-ledger-backend.js';
+import { openLedgerBackend } from '../config/open-ledger-backend.js';
 
 interface Demo {
   consortium: ConsortiumConfig;

@@ -5,7 +5,6 @@
  *
  * Environment: HUTONG_HOME (default `.hutong`), HUTONG_CONSORTIUM (a consortium JSON file), HUTONG_EPHEMERAL_PORTS=1,
  * HUTONG_LOG_LEVEL (default `warn` here: the console is for people), HUTONG_NO_SAMPLE=1,
- * HUTONG_UNAVAILABLE_FLAG (fault injection for tests: the ledger is down while that file exists),
  * HUTONG_COMMIT_WAIT_MS (how long writes wait for their commit before answering 202 / 503),
  * HUTONG_MAX_LEAVES / HUTONG_MAX_DELAY_MS (issuance batching; the benchmark's one-transaction-per-credential run
  * sets HUTONG_MAX_LEAVES=1), HUTONG_WORKERS (crypto worker threads per gateway; default: the available cores, 0 = none).
@@ -39,7 +38,6 @@ async function main(): Promise<void> {
   const home = resolve(env['HUTONG_HOME'] ?? '.hutong');
   const consortium = loadConsortium(env);
   const t0 = Date.now();
-  const flag = env['HUTONG_UNAVAILABLE_FLAG'];
   const issuance: Record<string, number> = {};
   for (const [variable, key] of [['HUTONG_COMMIT_WAIT_MS', 'commitWaitMs'], ['HUTONG_MAX_LEAVES', 'maxLeaves'], ['HUTONG_MAX_DELAY_MS', 'maxDelayMs']] as const) {
     if (env[variable] !== undefined) issuance[key] = Number(env[variable]);
@@ -50,7 +48,6 @@ async function main(): Promise<void> {
     ephemeralPorts: env['HUTONG_EPHEMERAL_PORTS'] === '1',
     logLevel: (env['HUTONG_LOG_LEVEL'] as 'warn' | undefined) ?? 'warn',
     overrides: () => ({
-      ...(flag ? { ledger: { kind: 'embedded' as const, path: join(home, 'ledger.sqlite'), unavailableWhileFileExists: flag } } : {}),
       ...(Object.keys(issuance).length > 0 ? { issuance } : {}),
       ...(env['HUTONG_WORKERS'] !== undefined ? { workers: { size: Number(env['HUTONG_WORKERS']) } } : {}),
     }),

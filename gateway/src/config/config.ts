@@ -22,11 +22,6 @@ export const LedgerConfig = z.discriminatedUnion('kind', [
     kind: z.literal('embedded'),
     /** The embedded ledger's SQLite file; both orgs' gateways of a dev machine share one. */
     path: z.string().min(1),
-    /**
-     * Fault injection for durability tests only: while this file exists every ledger call fails with
-     * LEDGER_UNAVAILABLE, as when the peer or the other org is down.
-     */
-    unavailableWhileFileExists: z.string().min(1).optional(),
   }),
   z.strictObject({
     kind: z.literal('fabric'),

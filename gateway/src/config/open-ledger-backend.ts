@@ -1,8 +1,8 @@
-/** Chooses the ledger backend from configuration. */
-import type { GatewayConfig } from '../config/config.js';
+/** The composition root's choice of ledger: the backend the configuration names. */
+import type { LedgerBackend } from '@hutong/ledger';
+import { newEmbeddedLedger } from '@hutong/ledger/embedded';
 import { GatewayError } from '../errors/gateway-error.js';
-import { newEmbeddedLedger } from './embedded/index.js';
-import type { LedgerBackend } from './ledger.js';
+import type { GatewayConfig } from './config.js';
 
 export function openLedgerBackend(config: GatewayConfig['ledger']): LedgerBackend {
   if (config.kind === 'fabric') {

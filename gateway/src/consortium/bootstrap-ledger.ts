@@ -4,8 +4,8 @@
  */
 import type { Consortium, Issuer, IssuerKey, Page, PublicJwk, RecognitionPolicy } from '@hutong/chaincode/domain';
 import type { ConsortiumConfig } from '../config/consortium.js';
-import type { Ledger, LedgerBackend } from '../ledger/ledger.js';
-import { LedgerError } from '../ledger/ledger.js';
+import type { Ledger, LedgerBackend } from '@hutong/ledger';
+import { LedgerError } from '@hutong/ledger';
 
 export interface BootstrapReport {
   actions: string[];

@@ -9,12 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { DestinationStream } from 'pino';
 import type { PublicJwk } from '@hutong/chaincode/domain';
+import type { LedgerBackend } from '@hutong/ledger';
+import { newEmbeddedLedger } from '@hutong/ledger/embedded';
 import { generateSigningKey } from '@hutong/verifier-sdk/issuer';
 import { DEMO_TOKEN_ISSUER, gatewayAudience, newDemoTokenIssuer, type DemoTokenIssuer } from '../auth/demo-token-issuer.js';
 import { parseConfig, type GatewayConfigInput } from '../config/config.js';
 import type { ConsortiumConfig } from '../config/consortium.js';
 import { newGateway, type Gateway } from '../gateway.js';
-import { newEmbeddedLedger } from '../ledger/embedded/index.js';
 import { bootstrapLedger } from './bootstrap-ledger.js';
 
 export interface OrgTokens {
@@ -43,6 +44,8 @@ export interface ConsortiumOptions {
   overrides?: (org: string) => Partial<GatewayConfigInput>;
   logDestination?: DestinationStream;
   logLevel?: GatewayConfigInput['logLevel'];
+  /** Decorates the embedded ledger's backend before anyone uses it (tests: fault injection). It is closed through the decoration. */
+  wrapBackend?: (backend: LedgerBackend) => LedgerBackend;
 }
 
 /** The demo secret file of an issuer key under `home` (created on first use) and its public JWK. */
@@ -62,7 +65,8 @@ export async function startConsortium(options: Readonly<ConsortiumOptions>): Pro
   mkdirSync(home, { recursive: true });
   const { consortium } = options;
   const ledgerPath = join(home, 'ledger.sqlite');
-  const backend = newEmbeddedLedger({ path: ledgerPath });
+  const embedded = newEmbeddedLedger({ path: ledgerPath });
+  const backend = options.wrapBackend?.(embedded) ?? embedded;
   const gateways = new Map<string, Gateway>();
   try {
     const tokenIssuer = await newDemoTokenIssuer({ keyFile: join(home, 'secrets', 'demo-token-issuer.json') });

@@ -2,7 +2,7 @@
  * The gateway's own error codes (SCREAMING_SNAKE, one union) and its one error class. Ledger failures keep their
  * `LedgerErrorCode`; everything reaching an HTTP client is `{ code, message, details? }` (see http/error-status.ts).
  */
-import type { LedgerErrorCode } from '../ledger/ledger.js';
+import type { LedgerErrorCode } from '@hutong/ledger';
 
 export const GATEWAY_ERROR_CODES = [
   'REQUEST_INVALID',

@@ -5,7 +5,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { HutongSdkError } from '@hutong/verifier-sdk';
 import { GatewayError, type ErrorCode } from '../errors/gateway-error.js';
-import { LedgerError } from '../ledger/ledger.js';
+import { LedgerError } from '@hutong/ledger';
 import type { Logger } from '../logging/logger.js';
 import { ERROR_STATUS } from './error-status.js';
 

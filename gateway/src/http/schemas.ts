@@ -23,7 +23,7 @@ export const VerificationResultSchema = z.looseObject({
   evidence: z.looseObject({ root: z.string(), issuerId: z.string(), kid: z.string(), leafHash: z.string(), anchorTxId: z.string(), blockNumber: z.number().optional(), anchoredAt: z.string() }).optional(),
   snapshotAgeSeconds: z.number(),
   verifiedAt: z.string(),
-  trustCheckpoint: z.object({ blockNumber: z.number(), txIndex: z.number() }).nullable(),
+  trustCheckpoint: z.object({ blockNumber: z.number(), transactionId: z.string().optional() }).nullable(),
 }).meta({ id: 'VerificationResult' });
 
 export const VerifyRequest = z.strictObject({ qr: QrText });

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { SubmitTxName } from '@hutong/chaincode/domain';
-import type { CommitEvidence, Ledger } from '../ledger/ledger.js';
-import { LedgerError, type LedgerErrorCode } from '../ledger/ledger.js';
+import type { CommitEvidence, Ledger } from '@hutong/ledger';
+import { LedgerError, type LedgerErrorCode } from '@hutong/ledger';
 import type { Logger } from '../logging/logger.js';
 import type { GatewayMetrics } from '../http/metrics.js';
 

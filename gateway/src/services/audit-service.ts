@@ -7,8 +7,8 @@ import type { Anchor, HistoryEntry, Page, Revocation } from '@hutong/chaincode/d
 import { decodeQr } from '@hutong/verifier-sdk';
 import { impliedRoot, leafHashOf } from '@hutong/verifier-sdk/issuer';
 import { GatewayError } from '../errors/gateway-error.js';
-import type { BlockSummary, Ledger } from '../ledger/ledger.js';
-import { LedgerError } from '../ledger/ledger.js';
+import type { BlockSummary, Ledger } from '@hutong/ledger';
+import { LedgerError } from '@hutong/ledger';
 
 export interface LeafStatus {
   leafHash: string;

@@ -6,7 +6,7 @@
  */
 import type { SubmitTxName } from '@hutong/chaincode/domain';
 import type { TrustCache } from '../cache/trust-cache.js';
-import type { CommitEvidence, Ledger } from '../ledger/ledger.js';
+import type { CommitEvidence, Ledger } from '@hutong/ledger';
 import type { Logger } from '../logging/logger.js';
 
 export interface GovernanceService {

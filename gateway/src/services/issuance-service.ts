@@ -13,8 +13,8 @@ import {
 import type { TrustCache } from '../cache/trust-cache.js';
 import type { IssuerSecret } from '../config/config.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import type { CommitEvidence } from '../ledger/ledger.js';
-import { LedgerError, type LedgerErrorCode } from '../ledger/ledger.js';
+import type { CommitEvidence } from '@hutong/ledger';
+import { LedgerError, type LedgerErrorCode } from '@hutong/ledger';
 import type { GatewayMetrics } from '../http/metrics.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from '../outbox/outbox.js';

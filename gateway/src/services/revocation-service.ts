@@ -8,7 +8,7 @@ import { decodeQr } from '@hutong/verifier-sdk';
 import { leafHashOf } from '@hutong/verifier-sdk/issuer';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../logging/logger.js';
-import { LedgerError, type LedgerErrorCode } from '../ledger/ledger.js';
+import { LedgerError, type LedgerErrorCode } from '@hutong/ledger';
 import type { Outbox, OutboxEntry } from '../outbox/outbox.js';
 
 export interface RevocationRequest {

@@ -3,6 +3,7 @@
  * waits on the orderer: the compiled verifier is rebuilt only when the cache changed, and a cache miss (a root,
  * issuer or key the events have not delivered yet) costs one evaluate on the org's own peer, then a re-check.
  */
+import type { EventCheckpoint } from '@hutong/ledger';
 import { newVerifier, type Verifier, type VerificationResult } from '@hutong/verifier-sdk';
 import type { TrustCache } from '../cache/trust-cache.js';
 import type { GatewayMetrics } from '../http/metrics.js';
@@ -12,7 +13,7 @@ import { impliedRoot } from '@hutong/verifier-sdk/issuer';
 export interface GatewayVerification extends VerificationResult {
   verifiedAt: string;
   /** Ledger position of the trust state used: the last event applied to the cache. */
-  trustCheckpoint: { blockNumber: number; txIndex: number } | null;
+  trustCheckpoint: EventCheckpoint | null;
 }
 
 export interface VerificationService {
@@ -82,7 +83,7 @@ export function newVerificationService(
   function finish(result: VerificationResult): GatewayVerification {
     metrics?.verifications.inc({ reason: result.reason });
     const cp = cache.status().checkpoint;
-    return { ...result, verifiedAt: new Date().toISOString(), trustCheckpoint: cp ? { blockNumber: cp.blockNumber, txIndex: cp.txIndex } : null };
+    return { ...result, verifiedAt: new Date().toISOString(), trustCheckpoint: cp ? { ...cp } : null };
   }
 
   async function verifyOne(qr: string): Promise<GatewayVerification> {

@@ -289,10 +289,8 @@ class EmbeddedLedgerBackendImpl implements EmbeddedLedgerBackend {
 
   async *events(after: EventCheckpoint | undefined, signal: AbortSignal, connectionOpen: () => boolean): AsyncGenerator<LedgerEvent> {
     this.ensureOpen();
-    if (after !== undefined && (!Number.isSafeInteger(after.blockNumber) || !Number.isSafeInteger(after.txIndex))) {
-      throw new LedgerError('INVALID_ARGUMENT', '[INVALID_ARGUMENT] an event checkpoint needs integer blockNumber and txIndex');
-    }
-    let cursor = after ?? { blockNumber: -1, txIndex: -1 };
+    // Internally the cursor is (block, position in block), the order the store keeps; -1 is "before the block's first".
+    let cursor = after === undefined ? { blockNumber: 0, txIndex: -1 } : this.positionOf(after);
     const live = (): boolean => !signal.aborted && !this.closed && !this.closing && connectionOpen();
     while (live()) {
       let rows: EventRow[];
@@ -313,6 +311,26 @@ class EmbeddedLedgerBackendImpl implements EmbeddedLedgerBackend {
         yield toLedgerEvent(row);
       }
     }
+  }
+
+  /** Resolves a checkpoint to the store's (block, position in block) after which delivery starts. */
+  private positionOf(checkpoint: EventCheckpoint): { blockNumber: number; txIndex: number } {
+    const { blockNumber, transactionId } = checkpoint;
+    if (!Number.isSafeInteger(blockNumber) || blockNumber < 0) {
+      throw new LedgerError('INVALID_ARGUMENT', '[INVALID_ARGUMENT] an event checkpoint needs a block number (a non-negative integer)');
+    }
+    if (transactionId === undefined) return { blockNumber, txIndex: -1 };
+    let tx: TransactionRow | undefined;
+    try {
+      tx = typeof transactionId === 'string' ? this.store.transaction(transactionId) : undefined;
+    } catch (e) {
+      throw toLedgerError(e);
+    }
+    if (tx?.blockNumber !== blockNumber) {
+      // Not "from the start of the block": that would deliver again what the reader says it applied.
+      throw new LedgerError('INVALID_ARGUMENT', `[INVALID_ARGUMENT] event checkpoint: block ${blockNumber} has no transaction ${String(transactionId)}`);
+    }
+    return { blockNumber, txIndex: tx.txIndex };
   }
 
   private nextCommit(signal: AbortSignal): Promise<void> {
@@ -420,7 +438,7 @@ function toLedgerEvent(row: EventRow): LedgerEvent {
   } catch {
     payload = text;
   }
-  return { blockNumber: row.blockNumber, txIndex: row.txIndex, txId: row.txId, timestamp: row.timestamp, name: row.name, payload };
+  return { blockNumber: row.blockNumber, txId: row.txId, name: row.name, payload };
 }
 
 /** One identity's connection: every call carries that identity into `ctx.client`. */

@@ -1,0 +1,81 @@
+/**
+ * The trust cache's SQLite store keeps the ledger's checkpoint shape (block number, optional transaction id), and
+ * drops a checkpoint of the earlier (block number, transaction index) shape, after which the cache replays the
+ * chain from block 0 and ends with every record.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { pino } from 'pino';
+import { newEmbeddedLedger } from '@hutong/ledger/embedded';
+import { newTrustCache } from '../src/cache/trust-cache';
+import { newTrustCacheStore } from '../src/cache/trust-cache-store';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hutong-cache-store-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A store file as gateways wrote it before checkpoints named transactions. */
+function legacyStore(path: string, checkpoint: { blockNumber: number; txIndex: number }): void {
+  const db = new Database(path);
+  db.exec(`
+    CREATE TABLE record (type TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (type, key));
+    CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), block_number INTEGER NOT NULL, tx_index INTEGER NOT NULL);
+  `);
+  db.prepare("INSERT INTO record (type, key, value) VALUES ('issuer', 'gd-old', '{\"id\":\"gd-old\"}')").run();
+  db.prepare('INSERT INTO checkpoint (id, block_number, tx_index) VALUES (1, ?, ?)').run(checkpoint.blockNumber, checkpoint.txIndex);
+  db.close();
+}
+
+test('stores a checkpoint with and without a transaction id, across reopen', () => {
+  const path = join(dir, 'roundtrip.sqlite');
+  let store = newTrustCacheStore({ path });
+  expect(store.load().checkpoint).toBeUndefined();
+  store.save([{ type: 'issuer', key: 'a', value: { id: 'a' } }], { blockNumber: 7, transactionId: 'ab'.repeat(32) });
+  store.close();
+  store = newTrustCacheStore({ path });
+  expect(store.load()).toEqual({ records: [{ type: 'issuer', key: 'a', value: { id: 'a' } }], checkpoint: { blockNumber: 7, transactionId: 'ab'.repeat(32) } });
+  store.save([], { blockNumber: 9 });
+  expect(store.load().checkpoint).toEqual({ blockNumber: 9 });
+  store.save([], undefined); // records only (a cache-miss fill): the checkpoint stays
+  expect(store.load().checkpoint).toEqual({ blockNumber: 9 });
+  store.close();
+});
+
+test('drops a checkpoint of the old (block, transaction index) shape and keeps the records', () => {
+  const path = join(dir, 'legacy.sqlite');
+  legacyStore(path, { blockNumber: 3, txIndex: 0 });
+  let store = newTrustCacheStore({ path });
+  expect(store.load()).toEqual({ records: [{ type: 'issuer', key: 'gd-old', value: { id: 'gd-old' } }], checkpoint: undefined });
+  store.save([], { blockNumber: 4, transactionId: 'cd'.repeat(32) });
+  store.close();
+  store = newTrustCacheStore({ path }); // migrated once: the new checkpoint survives the next open
+  expect(store.load().checkpoint).toEqual({ blockNumber: 4, transactionId: 'cd'.repeat(32) });
+  store.close();
+});
+
+test('a trust cache over a migrated store replays from block 0 and catches up on every record', async () => {
+  const backend = newEmbeddedLedger({ path: ':memory:' });
+  const gd = await backend.connect({ mspId: 'GuangdongMSP', role: 'admin' });
+  const members = [{ mspId: 'GuangdongMSP', jurisdiction: 'guangdong' }, { mspId: 'MacauMSP', jurisdiction: 'macau' }];
+  await gd.submit('InitLedger', { members }); // block 1
+  await gd.submit('ProposeIssuer', { issuerId: 'gd-health', displayName: 'GD health', credentialTypes: ['health-code'] }); // block 2
+  const last = await gd.submit('ProposeIssuer', { issuerId: 'gd-transport', displayName: 'GD transport', credentialTypes: ['health-code'] }); // block 3
+  const path = join(dir, 'legacy-cache.sqlite');
+  // Had the old checkpoint been kept as "from block 3", the consortium and gd-health would never arrive.
+  legacyStore(path, { blockNumber: 3, txIndex: 0 });
+  const cache = newTrustCache({ ledger: await backend.connect({ mspId: 'MacauMSP', role: 'client' }), store: newTrustCacheStore({ path }), logger: pino({ level: 'silent' }), heightPollMs: 1000, maxLagBlocks: 5 });
+  await cache.start();
+  try {
+    await cache.waitUntil(() => cache.status().checkpoint?.transactionId === last.evidence.txId, 3000);
+    expect(cache.status().checkpoint).toEqual({ blockNumber: last.evidence.blockNumber, transactionId: last.evidence.txId });
+    expect(cache.consortium()?.members.map((m) => m.mspId)).toEqual(['GuangdongMSP', 'MacauMSP']);
+    expect(cache.issuers().map((i) => i.id).sort()).toEqual(['gd-health', 'gd-old', 'gd-transport']);
+  } finally {
+    await cache.close();
+    await backend.close();
+  }
+});
