@@ -35,4 +35,5 @@ module.exports = {
   },
   testTimeout: 30000,
   setupFiles: ['<rootDir>/jest.setup.cjs'],
+  globalSetup: '<rootDir>/jest.global-setup.cjs',
 };

@@ -52,7 +52,7 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
   const secrets = resolveIssuerSecrets(config);
   mkdirSync(config.dataDir, { recursive: true });
   const ownBackend = options.backend === undefined;
-  const backend = options.backend ?? openLedgerBackend(config.ledger);
+  const backend = options.backend ?? openLedgerBackend(config.ledger, config.org.mspId);
   const closers: Array<() => Promise<void> | void> = [];
   try {
     const clientLedger = await backend.connect({ mspId: config.org.mspId, role: 'client' });

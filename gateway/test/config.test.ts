@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 /** Configuration fails fast with every problem listed; every error code maps to an HTTP error status. */
 import { CHAINCODE_ERROR_CODES } from '@hutong/chaincode/domain';
 import { parseConfig } from '../src/config/config';
@@ -38,8 +41,22 @@ test('an invalid configuration fails with CONFIG_INVALID naming each bad path', 
   expect((error as GatewayError).message).toMatch(/surprise/);
 });
 
-test('--ledger fabric fails fast with a coded message pointing at issue 3', () => {
-  expect(() => openLedgerBackend({ kind: 'fabric' })).toThrow(expect.objectContaining({ code: 'LEDGER_KIND_UNSUPPORTED', message: expect.stringMatching(/issue 3/) }));
+test('a Fabric ledger needs a readable connection profile of the gateway’s own organisation', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hutong-profile-'));
+  try {
+    const missing = join(dir, 'missing.json');
+    expect(() => openLedgerBackend({ kind: 'fabric', connectionProfile: missing }, 'MacauMSP')).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(/missing\.json.*npm run network -- up/s) }));
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, JSON.stringify({ version: 1, org: 'macau' }));
+    expect(() => openLedgerBackend({ kind: 'fabric', connectionProfile: broken }, 'MacauMSP')).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(/mspId/) }));
+    const other = join(dir, 'guangdong.json');
+    const peer = { name: 'peer0.guangdong', endpoint: '127.0.0.1:7100', tlsServerName: 'localhost', tlsCaCertPath: '/x/ca.crt' };
+    const id = { certPath: '/x/cert.pem', keyPath: '/x/key' };
+    writeFileSync(other, JSON.stringify({ version: 1, org: 'guangdong', mspId: 'GuangdongMSP', channel: 'gba', chaincode: 'hutong', peers: [peer], identities: { admin: id, client: id } }));
+    expect(() => openLedgerBackend({ kind: 'fabric', connectionProfile: other }, 'MacauMSP')).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(/GuangdongMSP's, not MacauMSP's/) }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a consortium file naming an unknown org is refused', () => {

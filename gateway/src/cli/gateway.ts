@@ -1,5 +1,6 @@
 /**
- * `npm run gateway -- --org <name> --ledger embedded|fabric [--config file.json] [--port n]`: one organisation's
+ * `npm run gateway -- --org <name> --ledger embedded|fabric [--profile file.json] [--config file.json] [--port n]`: one
+ * organisation's
  * gateway. Without --config, the organisation comes from the consortium file (demo: guangdong, macau) and the demo
  * secrets under HUTONG_HOME (default `.hutong`). The embedded ledger delivers events in-process only, so two
  * organisations sharing one embedded ledger run together under `npm start`; this command is for one org at a time.
@@ -23,7 +24,7 @@ interface Demo {
 
 async function configFromArgs(): Promise<{ config: GatewayConfig; tokens?: Record<string, string>; demo?: Demo }> {
   const { values } = parseArgs({
-    options: { org: { type: 'string' }, ledger: { type: 'string', default: 'embedded' }, config: { type: 'string' }, port: { type: 'string' } },
+    options: { org: { type: 'string' }, ledger: { type: 'string', default: 'embedded' }, config: { type: 'string' }, port: { type: 'string' }, profile: { type: 'string' } },
     strict: true,
   });
   const file = values.config ?? process.env['HUTONG_CONFIG'];
@@ -40,7 +41,9 @@ async function configFromArgs(): Promise<{ config: GatewayConfig; tokens?: Recor
   const config = parseConfig({
     org: { name: org.name, mspId: org.mspId, jurisdiction: org.jurisdiction, displayName: org.displayName },
     http: { port: values.port !== undefined ? Number(values.port) : org.port },
-    ledger: values.ledger === 'fabric' ? { kind: 'fabric' } : { kind: 'embedded', path: join(home, 'ledger.sqlite') },
+    ledger: values.ledger === 'fabric'
+      ? { kind: 'fabric', connectionProfile: resolve(values.profile ?? join(home, 'fabric', 'profiles', `${org.name}.json`)) }
+      : { kind: 'embedded', path: join(home, 'ledger.sqlite') },
     dataDir: join(home, org.name),
     auth: { issuer: DEMO_TOKEN_ISSUER, audience, jwks: tokenIssuer.jwks },
     issuerSecrets: consortium.issuers
@@ -60,8 +63,9 @@ async function configFromArgs(): Promise<{ config: GatewayConfig; tokens?: Recor
 
 async function main(): Promise<void> {
   const { config, tokens, demo } = await configFromArgs();
-  const backend = openLedgerBackend(config.ledger); // fails fast for fabric (issue 3)
-  // The demo consortium on the embedded ledger: bring it to the configured state first (idempotent).
+  const backend = openLedgerBackend(config.ledger, config.org.mspId);
+  // The demo consortium on the embedded ledger: bring it to the configured state first (idempotent). On Fabric each
+  // organisation acts only for itself, so the consortium is governed through the gateways' admin routes instead.
   if (demo && backend.kind === 'embedded') await bootstrapLedger(backend, demo.consortium, demo.publicKeys);
   const gateway = await newGateway(config, { backend });
   console.error(`${config.org.displayName} gateway: ${gateway.url} (ledger: ${config.ledger.kind})`);

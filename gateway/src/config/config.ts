@@ -25,7 +25,8 @@ export const LedgerConfig = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('fabric'),
-    connectionProfile: z.string().min(1).optional(),
+    /** The organisation's connection profile (`npm run network -- up` writes `<network>/profiles/<org>.json`). */
+    connectionProfile: z.string().min(1),
   }),
 ]);
 

@@ -23,7 +23,6 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   OUTBOX_ENTRY_FAILED: 422,
   NOT_READY: 503,
   CONFIG_INVALID: 500,
-  LEDGER_KIND_UNSUPPORTED: 501,
   INTERNAL_ERROR: 500,
   // chaincode (carried through the ledger)
   INVALID_ARGUMENT: 400,
