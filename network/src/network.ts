@@ -8,11 +8,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setAnchorPeers } from './anchor-peers.js';
-import { approveAndCommit, initLedger, installPackages, packagesOf, queryConsortium } from './chaincode-lifecycle.js';
+import { approveAndCommit, initLedger, installPackages, packagesOf } from './chaincode-lifecycle.js';
 import { generateGenesisBlock } from './channel-genesis.js';
 import { joinOrderers, joinPeers } from './channel-membership.js';
 import { ordererTlsCa } from './admin-cli.js';
 import { writeConnectionProfiles } from './connection-profile.js';
+import { awaitEndorsers } from './endorsement-readiness.js';
 import { generateCrypto } from './crypto-material.js';
 import { describeHome, findFabricHome, type FabricHome } from './fabric-home.js';
 import { fabricEnv } from './fabric-tool.js';
@@ -119,14 +120,7 @@ export async function up(options: Readonly<UpOptions>): Promise<UpResult> {
   if (state?.complete) {
     const plan = existingPlan(options.dir);
     const restarted = await startProcesses(home, plan, paths, log);
-    await Promise.all(plan.orgs.map((org) => waitUntil(`chaincode through ${org.peers[0]!.id}`, async () => {
-      try {
-        await queryConsortium(home, org);
-        return true;
-      } catch {
-        return false;
-      }
-    }, { timeoutMs: 60_000, intervalMs: 500 })));
+    await awaitEndorsers(plan, 60_000);
     const seconds = (Date.now() - t0) / 1000;
     log(`network: ${plan.topology} network in ${plan.dir} ${restarted > 0 ? `restarted ${restarted} processes` : 'already running'} (${seconds.toFixed(2)} s)`);
     return { plan, reused: true, seconds, profiles: writeConnectionProfiles(plan) };
@@ -155,11 +149,8 @@ export async function up(options: Readonly<UpOptions>): Promise<UpResult> {
   await step('chaincode installed', () => installPackages(home, plan, packages), (n) => `${n} installs`);
   await step('chaincode servers started', () => startChaincodeServers(plan, table, paths, packages), (n) => `${n} listening`);
   await step('chaincode approved, committed', () => approveAndCommit(home, plan, packages), (r) => `${r.approved} approvals, MAJORITY`);
-  if (options.bare) {
-    await step('chaincode answering', () => Promise.all(plan.orgs.map((org) => queryConsortium(home, org))), () => 'ledger left uninitialised');
-  } else {
-    await step('first transaction', () => initLedger(home, plan), (done) => (done ? 'InitLedger committed' : 'already initialised'));
-  }
+  if (!options.bare) await step('first transaction', () => initLedger(home, plan), (done) => (done ? 'InitLedger committed' : 'already initialised'));
+  await step('endorsers discoverable', () => awaitEndorsers(plan), () => (options.bare ? 'ledger left uninitialised' : 'every org'));
   const profiles = writeConnectionProfiles(plan);
   writeState(plan.dir, { ...readState(plan.dir)!, complete: true });
   const seconds = (Date.now() - t0) / 1000;

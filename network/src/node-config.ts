@@ -50,6 +50,8 @@ export function writePeerConfig(home: FabricHome, peer: PeerPlan, builderDir: st
     ['chaincode.externalBuilders', [{ name: 'hutong-ccaas', path: builderDir, propagateEnvironment: [] }]],
     ['operations.listenAddress', `127.0.0.1:${peer.operationsPort}`],
     ['operations.tls.enabled', false],
+    // Prometheus metrics on the operations port (/metrics): gossip membership, endorsement and ledger figures.
+    ['metrics.provider', 'prometheus'],
   ]);
 }
 

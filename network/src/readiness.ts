@@ -51,3 +51,4 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, opt
     await sleep(options.intervalMs ?? 50);
   }
 }
+

@@ -4,6 +4,7 @@
 // PIDs it recorded), also on Ctrl-C. Without a Fabric home it prints one SKIPPED line and exits 0.
 // Writes bench-results/fabric.json and prints a table against the targets.
 //   node test/bench/fabric-bench.mjs [--quick]
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -44,6 +45,7 @@ const quiet = () => undefined;
 // ---- networks: own folder, own port block, always cleaned ----
 
 const live = new Set();
+let interrupted = false;
 async function cleanDir(dir) {
   try {
     await clean({ dir, repoRoot: ROOT, log: quiet });
@@ -55,14 +57,15 @@ async function cleanDir(dir) {
 // A Ctrl-C mid-run would otherwise leave daemons that are detached into their own sessions.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {
+    interrupted = true;
     console.error(`\nfabric-bench: ${signal}: stopping ${live.size} network(s)`);
     for (const dir of [...live]) await cleanDir(dir).catch((e) => console.error(`  ${dir}: ${e.message}`));
-    process.exit(130);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 }
 
-// Blocks of 200 from 30000 upward, then from 21000: the Fabric test suites start at 21000 + 200·k, so starting high
-// keeps a concurrent `npm test` out of the way.
+// Blocks of 200 in 21000–31999, like the Fabric test suites (which pick theirs by PID): a block a concurrent
+// `npm test` or another network holds is refused by `up` with PORT_IN_USE and skipped.
 const BASES = [...Array.from({ length: 10 }, (_, k) => 30_000 + 200 * k), ...Array.from({ length: 45 }, (_, k) => 21_000 + 200 * k)];
 let nextBase = 0;
 
@@ -75,7 +78,9 @@ async function startNetwork(label, options = {}) {
     const lines = [];
     try {
       const result = await up({ dir, repoRoot: ROOT, fabricHome: home.dir, basePort, log: (line) => lines.push(line), ...options });
-      return { dir, basePort, plan: result.plan, seconds: result.seconds, steps: parseSteps(lines), lines };
+      const net = { dir, basePort, plan: result.plan, seconds: result.seconds, steps: parseSteps(lines), lines };
+      net.gateway = await gatewayReady(net);
+      return net;
     } catch (e) {
       await cleanDir(dir).catch(() => undefined);
       if (e instanceof NetworkError && e.code === 'PORT_IN_USE') continue;
@@ -83,6 +88,41 @@ async function startNetwork(label, options = {}) {
     }
   }
   throw new Error('no free block of loopback ports between 21000 and 32000');
+}
+
+/**
+ * `up` is done when InitLedger committed through the peer CLI, which names both organisations' peers itself; a
+ * Fabric gateway client instead relies on its peer's discovery, which sees the other organisation only once gossip
+ * has met it through the anchor peers. Until then endorsement fails with LEDGER_UNAVAILABLE; this measures how
+ * long after `up` that lasts, with a throwaway cross-organisation write (ProposeIssuer needs both peers).
+ */
+async function gatewayReady(net) {
+  const { plan } = net;
+  const backend = newFabricLedger({ profiles: plan.orgs.map((o) => readConnectionProfile(profilePath(plan, o.name))) });
+  const start = performance.now();
+  const seen = {};
+  let attempts = 0;
+  try {
+    const admin = await backend.connect({ mspId: plan.orgs[0].mspId, role: 'admin' });
+    for (;;) {
+      attempts++;
+      try {
+        await admin.submit('ProposeIssuer', { issuerId: `probe-${randomBytes(4).toString('hex')}`, displayName: 'readiness probe', credentialTypes: ['health-code'] });
+        break;
+      } catch (e) {
+        const code = errorCode(e);
+        seen[code] = (seen[code] ?? 0) + 1;
+        if (code !== 'LEDGER_UNAVAILABLE' || performance.now() - start > 30_000) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await admin.close();
+  } finally {
+    await backend.close();
+  }
+  // The successful attempt's own submit time is included: "from `up` returning to a gateway write committed".
+  const afterUpSeconds = (performance.now() - start) / 1000;
+  return { afterUpSeconds, coldStartSeconds: net.seconds + afterUpSeconds, attempts, errorsWhileWaiting: seen };
 }
 
 // network.ts's step line: two spaces, the step name padded to 28 (longer names are not cut), a space, the detail,
@@ -117,6 +157,23 @@ function rssOf(plan) {
   }
   return { perProcessMiB: out, totalMiB: Math.round(total / 1024) };
 }
+
+// utime + stime of /proc/<pid>/stat, in clock ticks; fields counted after the command name, which may hold spaces.
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+function cpuSecondsOf(plan) {
+  const out = {};
+  for (const r of new ProcessTable(plan.dir).all()) {
+    try {
+      const stat = readFileSync(`/proc/${r.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[r.name] = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    } catch {
+      out[r.name] = NaN;
+    }
+  }
+  return out;
+}
+const cpuDelta = (before, after) => Object.fromEntries(Object.keys(after).map((k) => [k, round(after[k] - (before[k] ?? 0))]));
 
 // ---- measurements ----
 
@@ -192,6 +249,9 @@ async function measureLoad(net) {
     const latencies = [];
     const errors = {};
     const blocks = new Set();
+    // Where the machine's CPU went under load: each network process, and this process (the client).
+    const cpuBefore = cpuSecondsOf(plan);
+    const clientCpuBefore = process.cpuUsage();
     const start = performance.now();
     const deadline = start + LOAD_MS;
     async function submitter() {
@@ -209,10 +269,13 @@ async function measureLoad(net) {
     }
     await Promise.all(Array.from({ length: CONCURRENCY }, submitter));
     const seconds = (performance.now() - start) / 1000;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const cpuSeconds = { ...cpuDelta(cpuBefore, cpuSecondsOf(plan)), loadGenerator: round((clientCpu.user + clientCpu.system) / 1e6) };
     const l = stats(latencies);
     out.throughput = {
       concurrency: CONCURRENCY, seconds, committed: latencies.length, txPerSecond: latencies.length / seconds,
       p50: l.p50, p95: l.p95, max: l.max, errors, blocks: blocks.size, txPerBlock: latencies.length / Math.max(1, blocks.size),
+      cpuSeconds, cpuUtilisation: Object.values(cpuSeconds).reduce((a, b) => a + b, 0) / seconds / os.cpus().length,
     };
     out.rssAfterLoad = rssOf(plan);
     out.loadGeneratorRssMiB = Math.round(process.memoryUsage().rss / 1024 / 1024);
@@ -238,8 +301,8 @@ try {
   let kept;
   for (let i = 0; i < DEV_COLD_STARTS; i++) {
     const net = await startNetwork(`dev${i}`);
-    devRuns.push({ seconds: net.seconds, steps: net.steps, basePort: net.basePort });
-    console.log(`  dev cold start ${i + 1}/${DEV_COLD_STARTS}: ${net.seconds.toFixed(2)} s`);
+    devRuns.push({ seconds: net.seconds, steps: net.steps, basePort: net.basePort, gateway: net.gateway });
+    console.log(`  dev cold start ${i + 1}/${DEV_COLD_STARTS}: ${net.seconds.toFixed(2)} s; first gateway write committed ${net.gateway.afterUpSeconds.toFixed(2)} s later (${net.gateway.attempts} attempt(s))`);
     if (i === DEV_COLD_STARTS - 1) kept = net;
     else await cleanDir(net.dir);
   }
@@ -248,6 +311,8 @@ try {
   results.coldStartDev = {
     runs: devRuns.map((r) => r.seconds), min: byTime[0].seconds, median: median.seconds, max: byTime[byTime.length - 1].seconds,
     medianRunSteps: median.steps, allRuns: devRuns,
+    gatewayWriteAfterUp: stats(devRuns.map((r) => r.gateway.afterUpSeconds)),
+    coldStartToGatewayWrite: stats(devRuns.map((r) => r.gateway.coldStartSeconds)),
   };
 
   const loadStart = performance.now();
@@ -263,7 +328,7 @@ try {
   results.coldStartConsortium = {
     seconds: consortium.seconds, steps: consortium.steps, orderers: consortium.plan.orderers.length,
     peers: consortium.plan.orgs.reduce((n, o) => n + o.peers.length, 0), consensus: consortium.plan.consensus,
-    rssIdle: rssOf(consortium.plan),
+    rssIdle: rssOf(consortium.plan), gateway: consortium.gateway,
   };
   await cleanDir(consortium.dir);
   console.log(`  consortium cold start: ${consortium.seconds.toFixed(2)} s`);
@@ -273,7 +338,7 @@ try {
   if (elapsedS() + estimateS < BUDGET_S) {
     const net = await startNetwork('dev50', { batchTimeoutMs: 50 });
     try {
-      results.load50 = { coldStartSeconds: net.seconds, ...(await measureLoad(net)) };
+      results.load50 = { coldStartSeconds: net.seconds, gateway: net.gateway, ...(await measureLoad(net)) };
     } finally {
       await cleanDir(net.dir);
     }
@@ -282,9 +347,14 @@ try {
     results.load50 = { skipped: `would take ~${estimateS.toFixed(0)} s more, beyond the ${BUDGET_S} s budget (${elapsedS().toFixed(0)} s used)` };
     console.log(`  load, batch timeout 50 ms: skipped (${results.load50.skipped})`);
   }
+} catch (e) {
+  // The signal handler stopped the network under the run's feet; it reports and exits once it has cleaned up.
+  if (interrupted) await new Promise(() => undefined);
+  throw e;
 } finally {
   for (const dir of [...live]) await cleanDir(dir).catch((e) => console.error(`fabric-bench: cleaning ${dir}: ${e.message}`));
 }
+results.batchTimeoutsMs = [results.load200, results.load50].filter((l) => l && !l.skipped).map((l) => l.batchTimeoutMs);
 results.totalSeconds = elapsedS();
 
 // ---- report ----
@@ -296,13 +366,19 @@ row(`cold start dev, median of ${cd.runs.length}`, cd.median, 's', '≤ 8', cd.m
 row('cold start dev, min', cd.min, 's');
 row('cold start dev, max', cd.max, 's');
 for (const s of cd.medianRunSteps) row(`  ${s.step}`, s.seconds, 's');
+row('  outside the steps (home check, ports, profiles)', cd.median - cd.medianRunSteps.reduce((a, s) => a + s.seconds, 0), 's');
+row('cold start dev to first gateway write, median', cd.coldStartToGatewayWrite.p50, 's');
+row('  gateway write after `up` returned, median', cd.gatewayWriteAfterUp.p50, 's');
+row('  gateway write after `up` returned, max', cd.gatewayWriteAfterUp.max, 's');
 const cc = results.coldStartConsortium;
 row(`cold start consortium (${cc.orderers} ${cc.consensus} orderers, ${cc.peers} peers)`, cc.seconds, 's', '≤ 30', cc.seconds <= 30);
 for (const s of cc.steps) row(`  ${s.step}`, s.seconds, 's');
+row('cold start consortium to first gateway write', cc.gateway.coldStartSeconds, 's');
 for (const load of [results.load200, results.load50]) {
   if (!load || load.skipped) continue;
   const bt = `bt ${load.batchTimeoutMs} ms`;
   if (load.coldStartSeconds !== undefined) row(`cold start dev, ${bt}`, load.coldStartSeconds, 's');
+  if (load.gateway !== undefined) row(`  gateway write after \`up\` returned, ${bt}`, load.gateway.afterUpSeconds, 's');
   row(`submit sequential p50, ${bt}`, load.sequentialSubmit.p50, 'ms');
   row(`submit sequential p95, ${bt}`, load.sequentialSubmit.p95, 'ms');
   row(`submit sequential max, ${bt}`, load.sequentialSubmit.max, 'ms');
@@ -314,6 +390,8 @@ for (const load of [results.load200, results.load50]) {
   row(`  latency p50 under load, ${bt}`, t.p50, 'ms');
   row(`  latency p95 under load, ${bt}`, t.p95, 'ms');
   row(`  tx per block, ${bt}`, t.txPerBlock, '');
+  row(`  CPU busy under load (all cores), ${bt}`, t.cpuUtilisation * 100, '%');
+  for (const [name, cpu] of Object.entries(t.cpuSeconds).sort((a, b) => b[1] - a[1])) row(`    CPU ${name}`, (cpu / t.seconds) * 100, '%core');
   row(`  errors, ${bt}`, errorCount, '', 'none or few', errorCount <= Math.max(1, t.committed * 0.01));
   row(`RSS all processes idle, ${bt}`, load.rssIdle.totalMiB, 'MiB');
   row(`RSS all processes after load, ${bt}`, load.rssAfterLoad.totalMiB, 'MiB');
@@ -327,11 +405,12 @@ mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, 'fabric.json');
 writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
 
-const fmt = (v) => (typeof v !== 'number' ? String(v) : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
+// Unitless rows are counts unless they have a fraction (tx per block).
+const fmt = (v, unit) => (typeof v !== 'number' ? String(v) : v >= 100 || (unit === '' && Number.isInteger(v)) ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
 console.log(`\nhutong Fabric benchmark (Fabric ${home.version}, ${results.machine.cpus} CPUs, ${results.machine.node}${QUICK ? ', quick' : ''};`
   + ` loopback, load generator on the same machine; 1-min load average before: ${results.machine.loadAverage1mBefore})`);
 console.log(`${'measure'.padEnd(52)} ${'value'.padStart(10)} ${'unit'.padEnd(5)} ${'target'.padEnd(11)} met`);
-for (const r of rows) console.log(`${r.measure.padEnd(52)} ${fmt(r.value).padStart(10)} ${r.unit.padEnd(5)} ${r.target.padEnd(11)} ${r.met === null ? '' : r.met ? 'yes' : 'NO'}`);
+for (const r of rows) console.log(`${r.measure.padEnd(52)} ${fmt(r.value, r.unit).padStart(10)} ${r.unit.padEnd(5)} ${r.target.padEnd(11)} ${r.met === null ? '' : r.met ? 'yes' : 'NO'}`);
 for (const load of [results.load200, results.load50]) {
   if (load && !load.skipped && Object.keys(load.throughput.errors).length > 0) console.log(`errors under load, bt ${load.batchTimeoutMs} ms: ${JSON.stringify(load.throughput.errors)}`);
 }

@@ -1,10 +1,10 @@
 /**
- * `npm start` (its built entry): on a fresh home it bootstraps the ledger, prints both gateways with demo tokens,
+ * `npm start` (its built entry): on a fresh home it bootstraps the ledger, prints both gateways (tokens in runtime.json),
  * draws a sample QR and shows it ACCEPTED at the other side's gateway; Ctrl-C stops it cleanly; a second start
  * finds the ledger bootstrapped and works the same.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -31,7 +31,12 @@ test('npm start: fresh, sample verified across the border, clean Ctrl-C, idempot
     expect(first.output).toMatch(/ledger bootstrap: \d+ transactions/);
     expect(first.output).toMatch(/Guangdong \(GuangdongMSP\) {2}http:\/\/127\.0\.0\.1:\d+/);
     expect(first.output).toMatch(/Macau \(MacauMSP\) {2}http:\/\/127\.0\.0\.1:\d+/);
-    expect(first.output).toMatch(/checkpoint token: ey/);
+    // Tokens stay in runtime.json (mode 600): the output is what log collectors keep.
+    expect(first.output).not.toMatch(/ey[A-Za-z0-9_-]{10,}\.ey/);
+    expect(first.output).toContain(`demo bearer tokens (checkpoint, issuer, auditor, admin) per gateway: ${join(home, 'runtime.json')}`);
+    const runtime = JSON.parse(readFileSync(join(home, 'runtime.json'), 'utf8')) as { gateways: Record<string, { tokens: Record<string, string> }> };
+    expect(runtime.gateways['macau']?.tokens['checkpoint']).toMatch(/^ey/);
+    expect(statSync(join(home, 'runtime.json')).mode & 0o077).toBe(0);
     expect(first.output).toMatch(/QR \(\d+ characters\): HT1:/);
     expect(first.output).toContain('▄'); // the QR drawn in the terminal
     expect(first.output).toMatch(/Verified at Macau's gateway: ACCEPT \(ACCEPTED\)/);

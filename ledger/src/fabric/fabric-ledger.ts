@@ -11,10 +11,8 @@
  * gRPC reconnects by itself when a peer returns; an event stream that ends with its peer fails with
  * LEDGER_UNAVAILABLE and is reopened by its reader from its checkpoint.
  */
-import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import * as grpc from '@grpc/grpc-js';
-import { connect, signers, type Checkpoint, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import type * as grpc from '@grpc/grpc-js';
+import type { Checkpoint, Gateway, Network } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProtos } from '@hyperledger/fabric-protos';
 import type {
   BlockSummary,
@@ -31,6 +29,7 @@ import { LedgerError } from '../ledger.js';
 import { readBlock, readTransaction } from './block-reader.js';
 import type { ConnectionProfile } from './connection-profile.js';
 import { toLedgerError } from './fabric-errors.js';
+import { newGatewayConnection, newGrpcClient } from './gateway-connection.js';
 
 /** Per-phase deadlines in milliseconds. */
 export interface FabricDeadlines {
@@ -98,13 +97,7 @@ class FabricLedgerBackendImpl implements LedgerBackend {
   client(peer: ConnectionProfile['peers'][number]): grpc.Client {
     let client = this.clients.get(peer.endpoint);
     if (!client) {
-      const credentials = grpc.credentials.createSsl(readFileSync(peer.tlsCaCertPath));
-      client = new grpc.Client(peer.endpoint, credentials, {
-        'grpc.ssl_target_name_override': peer.tlsServerName,
-        'grpc.default_authority': peer.tlsServerName,
-        // Find a restarted peer quickly instead of backing off for up to two minutes.
-        'grpc.max_reconnect_backoff_ms': 2000,
-      });
+      client = newGrpcClient(peer);
       this.clients.set(peer.endpoint, client);
     }
     return client;
@@ -116,20 +109,7 @@ class FabricLedgerBackendImpl implements LedgerBackend {
     if (!profile || (identity.role !== 'admin' && identity.role !== 'client')) {
       throw new LedgerError('INVALID_ARGUMENT', `[INVALID_ARGUMENT] no connection profile for ${String(identity?.mspId)} (${String(identity?.role)}); known: ${[...this.profiles.keys()].join(', ')}`);
     }
-    const files = profile.identities[identity.role];
-    let credentials: Buffer;
-    let key: ReturnType<typeof createPrivateKey>;
-    try {
-      credentials = readFileSync(files.certPath);
-      key = createPrivateKey(readFileSync(files.keyPath));
-    } catch (e) {
-      throw new LedgerError('LEDGER_UNAVAILABLE', `cannot read the ${identity.role} identity of ${profile.mspId}: ${(e as Error).message}`, undefined, { cause: e });
-    }
-    const gateway = connect({
-      client: this.client(profile.peers[0]!),
-      identity: { mspId: profile.mspId, credentials },
-      signer: signers.newPrivateKeySigner(key),
-    });
+    const gateway = newGatewayConnection(profile, identity.role, this.client(profile.peers[0]!));
     return new FabricLedgerImpl(this, profile, { mspId: identity.mspId, role: identity.role }, gateway);
   }
 

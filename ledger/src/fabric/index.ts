@@ -2,4 +2,6 @@
 export { newFabricLedger, DEFAULT_DEADLINES } from './fabric-ledger.js';
 export type { FabricDeadlines, FabricLedgerOptions } from './fabric-ledger.js';
 export { ConnectionProfile, readConnectionProfile } from './connection-profile.js';
+export { newGatewayConnection, newGrpcClient } from './gateway-connection.js';
+export { toLedgerError } from './fabric-errors.js';
 export { blockHeaderHash, blockDataHash } from './block-reader.js';

@@ -1,0 +1,42 @@
+/**
+ * Ready for clients means a client's first transaction can be endorsed. fabric-gateway finds endorsers through
+ * discovery, which knows the other organisations' peers only once gossip has spread their membership and chaincode
+ * (a fraction of a second to a few seconds after the anchor peers are set); until then it fails with
+ * "no combination of peers". So `up` ends by endorsing — never submitting — a read through every organisation's peer
+ * until discovery finds every organisation's endorser.
+ */
+import { LedgerError } from '@hutong/ledger';
+import { newGatewayConnection, newGrpcClient, toLedgerError } from '@hutong/ledger/fabric';
+import { connectionProfile } from './connection-profile.js';
+import { NetworkError } from './network-error.js';
+import { CHAINCODE, CHANNEL, type NetworkPlan } from './network-plan.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function awaitEndorsers(plan: NetworkPlan, timeoutMs = 30_000): Promise<void> {
+  await Promise.all(plan.orgs.map(async (org) => {
+    const profile = connectionProfile(org);
+    const client = newGrpcClient(profile.peers[0]!);
+    const gateway = newGatewayConnection(profile, 'admin', client);
+    const deadline = Date.now() + timeoutMs;
+    let last: LedgerError | undefined;
+    try {
+      const contract = gateway.getNetwork(CHANNEL).getContract(CHAINCODE);
+      while (Date.now() < deadline) {
+        try {
+          await contract.newProposal('GetConsortium', { arguments: ['{}'] }).endorse({ deadline: new Date(Date.now() + 5000) });
+          return;
+        } catch (e) {
+          last = toLedgerError(e);
+          // A chaincode answer (e.g. NOT_INITIALISED from a bare network) means every endorser was found and ran it.
+          if (!last.code.startsWith('LEDGER_')) return;
+        }
+        await sleep(100);
+      }
+      throw new NetworkError('NOT_READY', `${org.mspId}'s peer cannot find endorsers for ${CHAINCODE} after ${timeoutMs} ms: ${last?.message ?? 'no answer'}`);
+    } finally {
+      gateway.close();
+      client.close();
+    }
+  }));
+}
