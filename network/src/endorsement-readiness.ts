@@ -2,8 +2,10 @@
  * Ready for clients means a client's first transaction can be endorsed. fabric-gateway finds endorsers through
  * discovery, which knows the other organisations' peers only once gossip has spread their membership and chaincode
  * (a fraction of a second to a few seconds after the anchor peers are set); until then it fails with
- * "no combination of peers". So `up` ends by endorsing — never submitting — a read through every organisation's peer
- * until discovery finds every organisation's endorser.
+ * "no combination of peers". So `up` ends by endorsing — never submitting — a read through every organisation's peer,
+ * addressed to every organisation, until each organisation's peer has answered: with a result, or (on a ledger not yet
+ * initialised) with the chaincode's own error. A chaincode error from the local peer alone proves nothing: the
+ * gateway stops at the first failing endorser.
  */
 import { LedgerError } from '@hutong/ledger';
 import { newGatewayConnection, newGrpcClient, toLedgerError } from '@hutong/ledger/fabric';
@@ -22,14 +24,15 @@ export async function awaitEndorsers(plan: NetworkPlan, timeoutMs = 30_000): Pro
     let last: LedgerError | undefined;
     try {
       const contract = gateway.getNetwork(CHANNEL).getContract(CHAINCODE);
+      const everyOrg = plan.orgs.map((o) => o.mspId);
       while (Date.now() < deadline) {
         try {
-          await contract.newProposal('GetConsortium', { arguments: ['{}'] }).endorse({ deadline: new Date(Date.now() + 5000) });
+          await contract.newProposal('GetConsortium', { arguments: ['{}'], endorsingOrganizations: everyOrg }).endorse({ deadline: new Date(Date.now() + 5000) });
           return;
         } catch (e) {
           last = toLedgerError(e);
-          // A chaincode answer (e.g. NOT_INITIALISED from a bare network) means every endorser was found and ran it.
-          if (!last.code.startsWith('LEDGER_')) return;
+          const answered = new Set((last.details?.peers ?? []).filter((p) => /\[[A-Z_]+\]/.test(p.message)).map((p) => p.mspId));
+          if (everyOrg.every((m) => answered.has(m))) return;
         }
         await sleep(100);
       }
