@@ -8,7 +8,7 @@ import { readCredentialText, readProofSection, Reader, type CredentialTextTarget
 import { LEAF_PREFIX, leafInputOf } from './lib/leaf-input.js';
 import { inflateRawView } from './lib/inflate.js';
 import { QR_DICTIONARY } from './lib/qr-dictionary.js';
-import { JsonError, parseStrictJson, type JsonValue } from './lib/strict-json.js';
+import { JsonError, parseStrictJson, type JsonShape, type JsonValue } from './lib/strict-json.js';
 import { MAX_COMPRESSED_BYTES, MAX_INFLATED_BYTES, MAX_QR_CHARS, QR_PREFIX, ROOT_TAG_BYTES } from './lib/limits.js';
 
 /**
@@ -52,9 +52,11 @@ function fail(code: DecodeReasonCode, message: string, cause?: unknown): never {
   throw new HutongSdkError(code, message, cause === undefined ? undefined : { cause });
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading byte-order mark stays in the text (as U+FEFF, which no JSON text may start with) instead of
+// being dropped silently: the signed bytes would then hold more than the JSON the verifier read.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function jsonObject(bytes: Uint8Array, what: string): Record<string, JsonValue> {
+function jsonObject(bytes: Uint8Array, what: string, shape?: JsonShape): Record<string, JsonValue> {
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -63,7 +65,7 @@ function jsonObject(bytes: Uint8Array, what: string): Record<string, JsonValue> 
   }
   let v: JsonValue;
   try {
-    v = parseStrictJson(text);
+    v = parseStrictJson(text, shape);
   } catch (e) {
     if (e instanceof JsonError && e.duplicateKey) fail('DECODE_DUPLICATE_KEY', `${what} has a duplicate member name`);
     fail('DECODE_JSON', `${what} is not JSON`, e);
@@ -79,7 +81,7 @@ const EMPTY = new Uint8Array(0);
  * bytes, and the leaf input (which contains the signing input) built straight from the header and payload bytes.
  * One object per decode (verifications may interleave across awaits, so nothing here is shared).
  */
-export class Frame {
+export class Frame implements JsonShape {
   /** The Base45-decoded frame; signature, root tag and audit path point into it. */
   raw: Uint8Array = EMPTY;
   /** CRC-16 of the frame bytes before the checksum, computed while decoding Base45. */
@@ -94,6 +96,8 @@ export class Frame {
   pathLength = 0;
   headerObject: Readonly<Record<string, JsonValue>> = {};
   claims: Record<string, JsonValue> = {};
+  /** Every claim is a string, number or boolean (docs/protocol.md §2.3), as the parser saw it. */
+  scalarMembers = false;
   /** 0x00 ‖ leaf domain ‖ `b64u(header).b64u(payload)` (docs/protocol.md §4.1). */
   leafInput: Uint8Array = EMPTY;
   /** The signing input: the tail of `leafInput`. */
@@ -128,7 +132,7 @@ export function decodeFrame(qr: unknown): Frame {
   if (textError !== null) fail('DECODE_ENVELOPE', textError);
   // A compact header's bytes are JSON.stringify({ alg, kid, typ }), so its parsed form is known without parsing.
   f.headerObject = text.compact?.object ?? jsonObject(text.header, 'header');
-  f.claims = jsonObject(text.payload, 'payload');
+  f.claims = jsonObject(text.payload, 'payload', f);
   f.leafInput = leafInputOf(text.header, text.payload, text.compact?.leafStart);
   f.signingInput = f.leafInput.subarray(LEAF_PREFIX.length);
   return f;

@@ -36,7 +36,7 @@ export async function openSignedSnapshot(jws: string, options: Readonly<{ jwks: 
   }
   let snapshot: unknown;
   try {
-    snapshot = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
+    snapshot = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(payload)); // a BOM is not JSON
   } catch (cause) {
     throw new HutongSdkError('SNAPSHOT_INVALID', 'the signed payload is not JSON', { cause });
   }

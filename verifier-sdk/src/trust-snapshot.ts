@@ -175,9 +175,14 @@ function invalid(what: string): never {
   throw new HutongSdkError('SNAPSHOT_INVALID', what);
 }
 
+/**
+ * A ledger time: exactly the form the ledger writes (`2026-11-26T07:00:02.000Z`, what toISOString gives). The
+ * round trip also refuses what Date.parse would accept and roll over — 30 February, 24:00 — or read in some other
+ * format ("Nov 26 2026", a local time without Z).
+ */
 function time(v: unknown, what: string): number {
   const ms = typeof v === 'string' ? Date.parse(v) : NaN;
-  if (!Number.isFinite(ms)) invalid(`${what}: not an ISO-8601 time`);
+  if (!Number.isFinite(ms) || new Date(ms).toISOString() !== v) invalid(`${what}: not an ISO-8601 UTC time of the ledger's form`);
   return ms;
 }
 

@@ -8,7 +8,7 @@ import { indexTrust, type IndexedAnchor, type IndexedTrust, type SnapshotIssuer,
 import { nodeInput, proofSidesInto } from './lib/merkle.js';
 import { toHex } from './lib/hex.js';
 import { poolMark, poolRelease } from './lib/pool.js';
-import { CREDENTIAL_TYP, MAX_PROOF_HASHES, ROOT_TAG_BYTES } from './lib/limits.js';
+import { CREDENTIAL_TYP, MAX_KID_BYTES, MAX_PROOF_HASHES, ROOT_TAG_BYTES } from './lib/limits.js';
 
 /**
  * Options fixed for the lifetime of a {@link Verifier}.
@@ -158,6 +158,19 @@ function claimString(c: Readonly<Record<string, unknown>>, k: string): string | 
   return typeof v === 'string' && v.length > 0 && v.length <= 256 ? v : null;
 }
 
+// A kid of at most 21 UTF-16 code units is at most 63 UTF-8 bytes (3 per unit; a surrogate pair is 4 for 2), so
+// only longer ones are counted. A literal header's kid has no other bound than the header's 256 bytes.
+const MAX_KID_CHARS_ALWAYS_SHORT = Math.floor(MAX_KID_BYTES / 3);
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? (i++, 4) : 3;
+  }
+  return n;
+}
+
 function claimTime(c: Readonly<Record<string, unknown>>, k: string): number | null {
   const v = c[k];
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
@@ -236,7 +249,8 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     const jti = c.jti, name = c.name, doc = c.doc;
     if (kid === null || iss === null || vct === null || st === null || sub === null || iat === null || nbf === null
       || exp === null || typeof jti !== 'string' || !JTI.test(jti)
-      || (name !== undefined && typeof name !== 'string') || (doc !== undefined && typeof doc !== 'string')) {
+      || (name !== undefined && typeof name !== 'string') || (doc !== undefined && typeof doc !== 'string')
+      || !f.scalarMembers || (kid.length > MAX_KID_CHARS_ALWAYS_SHORT && utf8Length(kid) > MAX_KID_BYTES)) {
       return 'CLAIMS_INVALID';
     }
 

@@ -40,6 +40,17 @@ export function recompress(qr: string, options: ZlibOptions): string {
   return frame(deflateRawSync(text, { level: 9, ...options }), b.subarray(r.i, b.length - 2));
 }
 
+/** The same QR with the compact header's kid replaced by other bytes (proof and signature unchanged). */
+export function withCompactKid(qr: string, kid: Uint8Array): string {
+  const b = base45Decode(qr, 4)!;
+  const r = new Reader(b, 0, b.length - 2);
+  const text = inflateRawSync(r.take(r.varint(b.length)!)!, { dictionary: QR_DICTIONARY });
+  if (text[0] !== 1) throw new Error('not a compact header');
+  const rest = text.subarray(3 + text[2]!);
+  const changed = Buffer.concat([text.subarray(0, 2), Buffer.from([kid.length]), kid, rest]);
+  return frame(deflateRawSync(changed, { level: 9, dictionary: QR_DICTIONARY }), b.subarray(r.i, b.length - 2));
+}
+
 export async function buildCases(): Promise<{ base: TrustSnapshot; cases: VectorCase[] }> {
   const s = newScenario();
   const es = s.keys.ES256, ed = s.keys.EdDSA;
@@ -79,6 +90,27 @@ export async function buildCases(): Promise<{ base: TrustSnapshot; cases: Vector
   add('header carries a jwk', crafted({ ...esHeader, jwk: s.trust.keys[0]!.jwk }, baseClaims()), 'HEADER_FORBIDDEN');
   for (const p of ['jku', 'x5u', 'x5c', 'crit']) add(`header carries ${p}`, crafted({ ...esHeader, [p]: p === 'crit' ? ['exp'] : 'https://evil.example/k' }, baseClaims()), 'HEADER_FORBIDDEN');
   add('typ is plain JWT', crafted({ ...esHeader, typ: 'JWT' }, baseClaims()), 'TYP_UNSUPPORTED');
+  // docs/protocol.md, rule by rule: UTF-8 JSON without a byte-order mark (§2.3), numbers a double can hold and
+  // strings with a UTF-8 form (§5.5), extra claims only strings, numbers and booleans (§2.3), kid ≤ 64 UTF-8 bytes
+  // (§2.1) and a header ≤ 256 bytes (§2.3, also when a compact header stands for it).
+  const claimsText = JSON.stringify(baseClaims());
+  add('payload starts with a byte-order mark', crafted(esHeader, `\ufeff${claimsText}`), 'DECODE_JSON');
+  add('literal header starts with a byte-order mark', crafted(`\ufeff${JSON.stringify(esHeader)}`, baseClaims()), 'DECODE_JSON');
+  add('compact kid bytes start with a byte-order mark', withCompactKid(valid!.qr, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(es.kid)])), 'KEY_UNKNOWN');
+  add('number beyond the range of a double (1e400)', crafted(esHeader, claimsText.replace('}', ',"dose":1e400}')), 'DECODE_JSON');
+  add('escape leaving a surrogate unpaired', crafted(esHeader, claimsText.replace('"name":"陈*明"', '"name":"\\ud800*明"')), 'DECODE_JSON');
+  add('escaped surrogate pair', crafted(esHeader, claimsText.replace('"name":"陈*明"', '"name":"\\ud83d\\ude00*明"')), 'ACCEPTED');
+  add('extra claims: a string, a number and a boolean', crafted(esHeader, baseClaims({ dose: 3, lot: 'AB-12', booster: true, ratio: -0.5 })), 'ACCEPTED');
+  add('extra claim is an object', crafted(esHeader, baseClaims({ dose: { n: 3 } })), 'CLAIMS_INVALID');
+  add('extra claim is an array', crafted(esHeader, baseClaims({ doses: [1, 2] })), 'CLAIMS_INVALID');
+  add('extra claim is null', crafted(esHeader, baseClaims({ dose: null })), 'CLAIMS_INVALID');
+  add('optional registered claim is null', crafted(esHeader, baseClaims({ doc: null })), 'CLAIMS_INVALID');
+  const longKid = `gd-${'k'.repeat(62)}`; // 65 bytes: only a literal header can carry it
+  add('literal header with a kid of 65 bytes', anchorAndEncode(s.trust, signRaw({ typ: 'hutong-vc+jws;v=1', alg: 'ES256', kid: longKid }, baseClaims(), es.privateJwk), longKid).qr, 'CLAIMS_INVALID', {
+    trust: (t) => { (t.keys as unknown[]).push({ ...t.keys[0]!, kid: longKid }); },
+  });
+  const escapedKid = '\u0001'.repeat(64); // 64 bytes, 384 bytes of JSON
+  add('compact kid standing for a header over 256 bytes', anchorAndEncode(s.trust, signRaw({ ...esHeader, kid: escapedKid }, baseClaims(), es.privateJwk), escapedKid).qr, 'DECODE_ENVELOPE');
   add('jti shorter than 128 bits', crafted(esHeader, baseClaims({ jti: 'abc' })), 'CLAIMS_INVALID');
   add('exp is a string', crafted(esHeader, baseClaims({ exp: '2027-01-01' })), 'CLAIMS_INVALID');
   add('unknown issuer', crafted(esHeader, baseClaims({ iss: 'hk-health' })), 'ISSUER_UNKNOWN');
@@ -92,6 +124,10 @@ export async function buildCases(): Promise<{ base: TrustSnapshot; cases: Vector
   add('key revoked exactly at the anchor time', valid!.qr, 'KEY_REVOKED', { trust: (t) => { Object.assign(t.keys[0]!, { state: 'revoked', revokedAt: new Date(anchoredAt).toISOString() }); } });
   add('key revoked after the anchor: past credentials stay valid', valid!.qr, 'ACCEPTED', { trust: (t) => { Object.assign(t.keys[0]!, { state: 'revoked', revokedAt: new Date(anchoredAt + 1000).toISOString() }); } });
   add('key validity ended before the anchor', valid!.qr, 'KEY_NOT_VALID_AT_ANCHOR', { trust: (t) => { Object.assign(t.keys[0]!, { validUntil: new Date(anchoredAt - 1000).toISOString() }); } });
+  // Snapshot times are the ledger's form (§6); Date.parse alone would roll 30 February over to 2 March.
+  add('snapshot: key valid until 30 February', valid!.qr, 'SNAPSHOT_INVALID', { trust: (t) => { Object.assign(t.keys[0]!, { validUntil: '2027-02-30T00:00:00.000Z' }); } });
+  add('snapshot: anchoring time at 24:00', valid!.qr, 'SNAPSHOT_INVALID', { trust: (t) => { for (const a of t.anchors) a.anchoredAt = `${a.anchoredAt.slice(0, 10)}T24:00:00.000Z`; } });
+  add('snapshot: time in another format', valid!.qr, 'SNAPSHOT_INVALID', { trust: (t) => { Object.assign(t.keys[0]!, { validFrom: 'Thu, 01 Jan 2026 00:00:00 GMT' }); } });
   const sigFlipped = valid!.jws.slice(0, -5) + (valid!.jws.at(-5) === 'A' ? 'B' : 'A') + valid!.jws.slice(-4);
   add('signature altered', encodeQr({ jws: sigFlipped, root: valid!.root, proof: valid!.proof }), 'SIGNATURE_INVALID');
   add('high-S twin of a valid ES256 signature', crafted(esHeader, baseClaims(), { highS: true }), 'SIGNATURE_INVALID');

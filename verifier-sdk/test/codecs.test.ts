@@ -96,6 +96,30 @@ test('strict JSON refuses duplicates (also spelled with escapes, also __proto__)
   expect((parseStrictJson('{}') as Record<string, unknown>).hasOwnProperty).toBeUndefined();
 });
 
+test('strict JSON refuses what docs/protocol.md rules out beyond RFC 8259: a BOM, numbers past a double, unpaired surrogates', () => {
+  for (const bad of ['\ufeff{}', '{}\ufeff', '{"a":\ufeff1}', '1e400', '-1e400', '{"dose":1E+309}', '"\\ud800"', '"\\udc00"', '"\\ud800\\u0041"', '"a\\ud83d"', '{"\\udfff":1}']) {
+    expect(() => parseStrictJson(bad)).toThrow(JsonError);
+  }
+  expect(parseStrictJson('1e308')).toBe(1e308);
+  expect(parseStrictJson('1e-400')).toBe(0);
+  expect(parseStrictJson('"\\ud83d\\ude00 \u{1f600}"')).toBe('\u{1f600} \u{1f600}');
+});
+
+test('strict JSON reports whether every member of an object is a string, number or boolean', () => {
+  const shape = { scalarMembers: false };
+  const scalar = (t: string): boolean => { parseStrictJson(t, shape); return shape.scalarMembers; };
+  expect(scalar('{"a":1,"b":"x","c":true,"d":false,"e":-0.5}')).toBe(true);
+  expect(scalar('{}')).toBe(true);
+  for (const t of ['{"a":null}', '{"a":[]}', '{"a":{}}', '{"a":1,"b":{"c":1}}', '[1]', '"x"', '1', 'null']) expect(scalar(t)).toBe(false);
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small', maxDepth: 3 }, fc.integer(), fc.string(), fc.boolean(), fc.constant(null), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 4 }), tie('value'), { maxKeys: 3 })),
+  })).value;
+  fc.assert(fc.property(fc.dictionary(fc.string({ maxLength: 6 }), json, { maxKeys: 6 }), (o) => {
+    const expected = Object.values(o).every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+    expect(scalar(JSON.stringify(o))).toBe(expected);
+  }), { numRuns: 300 });
+});
+
 test('hex: lower-case only, byte-exact against Buffer; anything else refused', () => {
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {

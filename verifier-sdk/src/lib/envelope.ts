@@ -24,7 +24,8 @@ export interface ProofSection {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: bytes EF BB BF are a character like any other, never silently dropped (kid bytes ↔ header bytes 1:1).
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The one header the compact form stands for: `{"alg":…,"kid":…,"typ":"hutong-vc+jws;v=1"}`, exactly these bytes. */
 export function compactHeaderBytes(alg: string, kid: string): Uint8Array {
@@ -148,7 +149,10 @@ export function readCredentialText(b: Uint8Array, t: CredentialTextTarget): stri
     if (alg !== lastAlg || !equal(kidBytes, lastKid)) {
       let kid: string;
       try { kid = decoder.decode(kidBytes); } catch { return 'kid is not UTF-8'; }
-      lastHeader = compactHeaderBytes(alg, kid);
+      const bytes = compactHeaderBytes(alg, kid);
+      // A kid of escaped characters (U+0001 is six bytes of JSON) can stand for a header over the 256-byte limit.
+      if (bytes.length > MAX_HEADER_BYTES) return 'compact header stands for more than 256 bytes';
+      lastHeader = bytes;
       lastCompact = { object: Object.freeze({ alg, kid, typ: CREDENTIAL_TYP }), leafStart: leafInputStart(lastHeader) };
       lastAlg = alg;
       lastKid = kidBytes.slice();

@@ -10,16 +10,30 @@ export class JsonError extends Error {
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
-export function parseStrictJson(text: string): JsonValue {
+/** What a parse found out besides the value, written into an object the caller already has (no allocation). */
+export interface JsonShape {
+  /** The value is an object whose every member is a string, number or boolean (no object, array or null). */
+  scalarMembers: boolean;
+}
+
+/**
+ * Parses one JSON text. Besides RFC 8259 and the duplicate rule: no byte-order mark (U+FEFF is not white space),
+ * values nested at most MAX_JSON_DEPTH containers deep, number tokens of at most MAX_NUMBER_CHARS characters that
+ * denote a finite double, and strings that are well-formed Unicode (no escape leaves a surrogate unpaired).
+ */
+export function parseStrictJson(text: string, shape?: JsonShape): JsonValue {
   const p = new Cursor(text);
   const v = value(p, 0);
   ws(p);
   if (p.i !== text.length) throw new JsonError(false, 'trailing characters');
+  if (shape) shape.scalarMembers = p.scalarMembers && typeof v === 'object' && v !== null && !Array.isArray(v);
   return v;
 }
 
 class Cursor {
   i = 0;
+  /** No member of the top-level object has an object, array or null value (so far). */
+  scalarMembers = true;
   constructor(readonly text: string) {}
 }
 
@@ -103,7 +117,10 @@ function number(p: Cursor): number {
     for (; k < i; k++) n = n * 10 + (t.charCodeAt(k) - 0x30);
     return neg ? -n : n;
   }
-  return Number(t.slice(start, i));
+  const n = Number(t.slice(start, i));
+  // 1e400 would become Infinity, which no JSON text can carry back out (I-JSON, RFC 7493 §2.2).
+  if (n === Infinity || n === -Infinity) throw new JsonError(false, 'number out of range');
+  return n;
 }
 
 // Parsed objects inherit from one frozen, empty, null-prototype object: no inherited members (so "__proto__" or
@@ -193,6 +210,7 @@ function object(p: Cursor, depth: number): JsonValue {
     ws(p);
     if (t.charCodeAt(p.i++) !== COLON) throw new JsonError(false, 'expected colon');
     const v = value(p, depth + 1);
+    if (depth === 0 && typeof v === 'object') p.scalarMembers = false; // null, an array or an object
     if (id < 0) out[key] = v;
     else setKnown(out, id, v);
     ws(p);
@@ -217,9 +235,25 @@ function string(p: Cursor): string {
   p.i = i;
   if (!escaped) return t.slice(start + 1, i - 1);
   // The slice is a complete JSON string token; JSON.parse validates and decodes its escapes.
+  let s: string;
   try {
-    return JSON.parse(t.slice(start, i)) as string;
+    s = JSON.parse(t.slice(start, i)) as string;
   } catch {
     throw new JsonError(false, 'bad string escape');
   }
+  // Unescaped text came through a fatal UTF-8 decoder, so only an escape (\ud800) can leave a surrogate unpaired:
+  // such a string has no UTF-8 form, and other JSON libraries would replace or refuse it.
+  if (!wellFormed(s)) throw new JsonError(false, 'unpaired surrogate');
+  return s;
+}
+
+function wellFormed(s: string): boolean {
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff) return false; // a low surrogate first
+    const d = s.charCodeAt(++k);
+    if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
+  }
+  return true;
 }
