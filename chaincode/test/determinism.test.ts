@@ -46,7 +46,7 @@ function steps(s: Scenario): Step[] {
   const out: Step[] = [{ who: GD, tx: 'InitLedger', input: { members: [{ mspId: 'MacauMSP', jurisdiction: 'macau' }, { mspId: 'GuangdongMSP', jurisdiction: 'guangdong' }] } }];
   s.issuers.forEach((name, i) => {
     const issuerId = `gd-${name}`;
-    out.push({ who: GD, tx: 'ProposeIssuer', input: { issuerId, displayName: `Issuer ${name}`, credentialTypes: s.types } });
+    out.push({ who: GD, tx: 'ProposeIssuer', input: { issuerId, displayName: `Issuer ${i + 1} (广东)`, credentialTypes: s.types } });
     out.push({ who: MO, tx: 'ApproveIssuer', input: { issuerId } });
     out.push({ who: GD, tx: 'ProposeIssuerKey', input: { issuerId, kid: `k${i}`, jwk: JWKS[i % 2], validFrom: '2026-01-01T00:00:00Z', validUntil: '2027-01-01T00:00:00.5Z' } });
     out.push({ who: MO, tx: 'ApproveIssuerKey', input: { issuerId, kid: `k${i}` } });
@@ -55,6 +55,8 @@ function steps(s: Scenario): Step[] {
     const root = s.roots[i % s.roots.length]!;
     out.push({ who: GDC, tx: 'AnchorBatch', input: { issuerId, kid: `k${i}`, root: `${i}${root.slice(1)}`, leafCount: 4096 } });
     out.push({ who: GDC, tx: 'RevokeCredential', input: { issuerId, leafHash: root, reason: 'superseded' } });
+    out.push({ who: GD, tx: 'RevokeIssuerKey', input: { issuerId, kid: `k${i}`, reason: 'superseded', effectiveAt: '2026-12-01T00:00:00Z' } });
+    out.push({ who: GD, tx: 'SuspendIssuer', input: { issuerId, reason: 'maintenance' } });
   });
   return out;
 }

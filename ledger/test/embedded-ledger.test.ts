@@ -317,7 +317,7 @@ describe('embedded ledger: history', () => {
     const mo = await as(MO, 'client');
     // Suspend and resume submitted together: two versions of the issuer inside one block.
     const [suspended, resumed] = await Promise.all([
-      gd.submit<Issuer>('SuspendIssuer', { issuerId, reason: 'key ceremony audit' }),
+      gd.submit<Issuer>('SuspendIssuer', { issuerId, reason: 'compliance-review' }),
       gd.submit<Issuer>('ResumeIssuer', { issuerId }),
     ]);
     expect(suspended.evidence.blockNumber).toBe(resumed.evidence.blockNumber);

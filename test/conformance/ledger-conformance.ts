@@ -92,7 +92,7 @@ export function ledgerConformance(target: ConformanceTarget): void {
 
     async function proposedIssuer(owner: 'GD' | 'MO' = 'GD', types = ['health-code']): Promise<string> {
       const id = `${owner.toLowerCase()}-${uid()}`;
-      await submit(owner === 'GD' ? gdAdmin() : moAdmin(), 'ProposeIssuer', { issuerId: id, displayName: `Test issuer ${id}`, credentialTypes: types });
+      await submit(owner === 'GD' ? gdAdmin() : moAdmin(), 'ProposeIssuer', { issuerId: id, displayName: `Test issuer ${owner}`, credentialTypes: types });
       return id;
     }
     async function activeIssuer(owner: 'GD' | 'MO' = 'GD', types = ['health-code']): Promise<{ id: string; kid: string }> {
@@ -196,6 +196,10 @@ export function ledgerConformance(target: ConformanceTarget): void {
         await expectCode(submitCall(gdAdmin(), 'ProposeIssuer', { issuerId: 'UPPER', displayName: 'x', credentialTypes: ['health-code'] }), 'INVALID_ARGUMENT');
         await expectCode(submitCall(gdAdmin(), 'ProposeIssuer', { issuerId: `gd-${uid()}`, displayName: 'x', credentialTypes: [] }), 'INVALID_ARGUMENT');
         await expectCode(submitCall(gdAdmin(), 'ProposeIssuer', { issuerId: `gd-${uid()}`, displayName: 'x', credentialTypes: ['health-code'], extra: 1 }), 'INVALID_ARGUMENT');
+        // Display names are organisations' names: no control characters, addresses or numbers of people.
+        for (const displayName of ['Health\ncentre', 'Bidi \u202ename', 'chen@example.org', 'Case H12345678', ' padded', 'x'.repeat(101)]) {
+          await expectCode(submitCall(gdAdmin(), 'ProposeIssuer', { issuerId: `gd-${uid()}`, displayName, credentialTypes: ['health-code'] }), 'INVALID_ARGUMENT');
+        }
         await expectCode(evaluateCall(gdAdmin(), 'GetIssuer', { issuerId: 'nobody-here' }), 'ISSUER_NOT_FOUND');
       });
 
@@ -203,12 +207,14 @@ export function ledgerConformance(target: ConformanceTarget): void {
         for (const owner of ['GD', 'MO'] as const) {
           const [ownerAdmin, otherAdmin, ownerClient] = owner === 'GD' ? [gdAdmin, moAdmin, gdClient] : [moAdmin, gdAdmin, moClient];
           const { id } = await activeIssuer(owner);
-          await expectCode(submitCall(otherAdmin(), 'SuspendIssuer', { issuerId: id, reason: 'not yours' }), 'NOT_OWNER');
-          await expectCode(submitCall(ownerClient(), 'SuspendIssuer', { issuerId: id, reason: 'client' }), 'ADMIN_REQUIRED');
+          await expectCode(submitCall(otherAdmin(), 'SuspendIssuer', { issuerId: id, reason: 'security-incident' }), 'NOT_OWNER');
+          await expectCode(submitCall(ownerClient(), 'SuspendIssuer', { issuerId: id, reason: 'security-incident' }), 'ADMIN_REQUIRED');
           await expectCode(submitCall(ownerAdmin(), 'ResumeIssuer', { issuerId: id }), 'INVALID_STATE_TRANSITION');
-          const suspended = await submit<Issuer>(ownerAdmin(), 'SuspendIssuer', { issuerId: id, reason: 'key ceremony audit' });
-          expect(suspended).toMatchObject({ state: 'suspended', reason: 'key ceremony audit' });
-          await expectCode(submitCall(ownerAdmin(), 'SuspendIssuer', { issuerId: id, reason: 'twice' }), 'INVALID_STATE_TRANSITION');
+          // Reasons are codes: an operator's note would stay in the blocks for ever.
+          await expectCode(submitCall(ownerAdmin(), 'SuspendIssuer', { issuerId: id, reason: 'key ceremony audit' }), 'INVALID_ARGUMENT');
+          const suspended = await submit<Issuer>(ownerAdmin(), 'SuspendIssuer', { issuerId: id, reason: 'compliance-review' });
+          expect(suspended).toMatchObject({ state: 'suspended', reason: 'compliance-review' });
+          await expectCode(submitCall(ownerAdmin(), 'SuspendIssuer', { issuerId: id, reason: 'maintenance' }), 'INVALID_STATE_TRANSITION');
           await expectCode(submitCall(otherAdmin(), 'ResumeIssuer', { issuerId: id }), 'NOT_OWNER');
           const resumed = await submit<Issuer>(ownerAdmin(), 'ResumeIssuer', { issuerId: id });
           expect(resumed.state).toBe('proposed');
@@ -277,6 +283,9 @@ export function ledgerConformance(target: ConformanceTarget): void {
         await expectCode(submitCall(gdAdmin(), 'ProposeIssuerKey', { ...base, kid, jwk: good }), 'KEY_EXISTS');
         await expectCode(submitCall(gdAdmin(), 'ProposeIssuerKey', { ...base, kid: `w-${uid()}`, jwk: good, validUntil: iso(-2 * HOUR) }), 'INVALID_ARGUMENT');
         await expectCode(submitCall(gdAdmin(), 'ProposeIssuerKey', { ...base, kid: `w-${uid()}`, jwk: good, validFrom: 'yesterday' }), 'INVALID_ARGUMENT');
+        // A date that does not exist is refused, not rolled over into the next month.
+        await expectCode(submitCall(gdAdmin(), 'ProposeIssuerKey', { ...base, kid: `w-${uid()}`, jwk: good, validUntil: `${new Date().getUTCFullYear() + 1}-02-30T00:00:00Z` }), 'INVALID_ARGUMENT');
+        await expectCode(submitCall(gdAdmin(), 'ProposeIssuerKey', { ...base, kid: `w-${uid()}`, jwk: { ...good, kid: 'Chen Da Ming' } }), 'INVALID_ARGUMENT');
         await expectCode(submitCall(moAdmin(), 'ProposeIssuerKey', { ...base, kid: `m-${uid()}`, jwk: good }), 'NOT_OWNER');
         await expectCode(submitCall(gdClient(), 'ProposeIssuerKey', { ...base, kid: `c-${uid()}`, jwk: good }), 'ADMIN_REQUIRED');
       });
@@ -285,20 +294,22 @@ export function ledgerConformance(target: ConformanceTarget): void {
         const { id, kid } = await activeIssuer('GD');
         await submit(gdAdmin(), 'ProposeIssuerKey', { issuerId: id, kid: 'rotated', jwk: edJwk(), validFrom: iso(-HOUR), validUntil: iso(HOUR) });
         await submit(moAdmin(), 'ApproveIssuerKey', { issuerId: id, kid: 'rotated' });
-        await expectCode(submitCall(moAdmin(), 'RevokeIssuerKey', { issuerId: id, kid, reason: 'not yours' }), 'NOT_OWNER');
-        await expectCode(submitCall(gdClient(), 'RevokeIssuerKey', { issuerId: id, kid, reason: 'client' }), 'ADMIN_REQUIRED');
+        await expectCode(submitCall(moAdmin(), 'RevokeIssuerKey', { issuerId: id, kid, reason: 'key-compromise' }), 'NOT_OWNER');
+        await expectCode(submitCall(gdClient(), 'RevokeIssuerKey', { issuerId: id, kid, reason: 'key-compromise' }), 'ADMIN_REQUIRED');
+        await expectCode(submitCall(gdAdmin(), 'RevokeIssuerKey', { issuerId: id, kid, reason: 'scheduled rotation' }), 'INVALID_ARGUMENT');
+        await expectCode(submitCall(gdAdmin(), 'RevokeIssuerKey', { issuerId: id, kid, reason: 'superseded', effectiveAt: `${new Date().getUTCFullYear()}-04-31T00:00:00Z` }), 'INVALID_ARGUMENT');
         const future = iso(30 * 60_000);
-        const revoked = await submit<IssuerKey>(gdAdmin(), 'RevokeIssuerKey', { issuerId: id, kid, reason: 'scheduled rotation', effectiveAt: future });
-        expect(revoked).toMatchObject({ state: 'revoked', revokedAt: future, revocationReason: 'scheduled rotation' });
+        const revoked = await submit<IssuerKey>(gdAdmin(), 'RevokeIssuerKey', { issuerId: id, kid, reason: 'superseded', effectiveAt: future });
+        expect(revoked).toMatchObject({ state: 'revoked', revokedAt: future, revocationReason: 'superseded' });
         // Still usable until the effective time.
         await submit(gdClient(), 'AnchorBatch', { issuerId: id, kid, root: hex(), leafCount: 1 });
-        await expectCode(submitCall(gdAdmin(), 'RevokeIssuerKey', { issuerId: id, kid, reason: 'later', effectiveAt: iso(60 * 60_000) }), 'INVALID_STATE_TRANSITION');
+        await expectCode(submitCall(gdAdmin(), 'RevokeIssuerKey', { issuerId: id, kid, reason: 'superseded', effectiveAt: iso(60 * 60_000) }), 'INVALID_STATE_TRANSITION');
         const compromised = iso(-60_000);
-        const earlier = await submit<IssuerKey>(gdAdmin(), 'RevokeIssuerKey', { issuerId: id, kid, reason: 'compromise', effectiveAt: compromised });
+        const earlier = await submit<IssuerKey>(gdAdmin(), 'RevokeIssuerKey', { issuerId: id, kid, reason: 'key-compromise', effectiveAt: compromised });
         expect(earlier.revokedAt).toBe(compromised);
         await expectCode(submitCall(gdClient(), 'AnchorBatch', { issuerId: id, kid, root: hex(), leafCount: 1 }), 'KEY_NOT_ACTIVE');
         await submit(gdClient(), 'AnchorBatch', { issuerId: id, kid: 'rotated', root: hex(), leafCount: 3 });
-        await expectCode(submitCall(gdAdmin(), 'RevokeIssuerKey', { issuerId: id, kid: 'missing', reason: 'x' }), 'KEY_NOT_FOUND');
+        await expectCode(submitCall(gdAdmin(), 'RevokeIssuerKey', { issuerId: id, kid: 'missing', reason: 'other' }), 'KEY_NOT_FOUND');
       });
     });
 
@@ -336,6 +347,7 @@ export function ledgerConformance(target: ConformanceTarget): void {
         await expectCode(submitCall(moAdmin(), 'PutRecognitionPolicy', { ...input, credentialType: 'e-licence' }), 'CREDENTIAL_TYPE_NOT_ALLOWED');
         await expectCode(submitCall(moAdmin(), 'PutRecognitionPolicy', { ...input, acceptedStatuses: ['blue'] }), 'INVALID_ARGUMENT');
         await expectCode(submitCall(moAdmin(), 'PutRecognitionPolicy', { ...input, maxAgeSeconds: -1 }), 'INVALID_ARGUMENT');
+        await expectCode(submitCall(moAdmin(), 'PutRecognitionPolicy', { ...input, validUntil: '2030-06-31T00:00:00Z' }), 'INVALID_ARGUMENT');
         await expectCode(submitCall(moAdmin(), 'PutRecognitionPolicy', { ...input, issuerId: 'nobody-here' }), 'ISSUER_NOT_FOUND');
         await expectCode(submitCall(moAdmin(), 'WithdrawRecognitionPolicy', { issuerId: id, credentialType: 'health-code' }), 'POLICY_NOT_FOUND');
       });
@@ -374,7 +386,7 @@ export function ledgerConformance(target: ConformanceTarget): void {
         await submit(moAdmin(), 'ApproveIssuerKey', { issuerId: id, kid: 'later' });
         await expectCode(submitCall(gdClient(), 'AnchorBatch', { issuerId: id, kid: 'later', root: hex(), leafCount: 1 }), 'KEY_NOT_ACTIVE');
         await expectCode(submitCall(gdClient(), 'AnchorBatch', { issuerId: id, kid: 'nope', root: hex(), leafCount: 1 }), 'KEY_NOT_FOUND');
-        await submit(gdAdmin(), 'SuspendIssuer', { issuerId: id, reason: 'audit' });
+        await submit(gdAdmin(), 'SuspendIssuer', { issuerId: id, reason: 'compliance-review' });
         await expectCode(submitCall(gdClient(), 'AnchorBatch', { issuerId: id, kid: 'k1', root: hex(), leafCount: 1 }), 'ISSUER_NOT_ACTIVE');
         await expectCode(submitCall(gdClient(), 'AnchorBatch', { issuerId: id, kid: 'k1', root: 'ABC', leafCount: 1 }), 'INVALID_ARGUMENT');
         await expectCode(submitCall(gdClient(), 'AnchorBatch', { issuerId: id, kid: 'k1', root: hex(), leafCount: 0 }), 'INVALID_ARGUMENT');
@@ -402,6 +414,8 @@ export function ledgerConformance(target: ConformanceTarget): void {
         expect((await collect({ from, to })).map((a) => a.root)).toEqual(expected);
         expect((await collect({ from })).map((a) => a.root)).toEqual(anchors.filter((a) => a.anchoredAt >= from).map((a) => a.root));
         await expectCode(evaluateCall(gdClient(), 'ListAnchors', { issuerId: id, from: to, to: from === to ? iso(-10 * HOUR) : from }), 'INVALID_ARGUMENT');
+        await expectCode(evaluateCall(gdClient(), 'ListAnchors', { issuerId: id, from: '2026-02-29T00:00:00Z' }), 'INVALID_ARGUMENT');
+        await expectCode(evaluateCall(gdClient(), 'ListAnchors', { issuerId: id, to: '2026-01-01T24:00:00Z' }), 'INVALID_ARGUMENT');
       });
     });
 
@@ -428,7 +442,7 @@ export function ledgerConformance(target: ConformanceTarget): void {
 
       it('revocation still works for a suspended issuer', async () => {
         const { id } = await activeIssuer('GD');
-        await submit(gdAdmin(), 'SuspendIssuer', { issuerId: id, reason: 'audit' });
+        await submit(gdAdmin(), 'SuspendIssuer', { issuerId: id, reason: 'mis-issuance' });
         const r = await submit<Revocation>(gdClient(), 'RevokeCredential', { issuerId: id, leafHash: hex(), reason: 'issued-in-error' });
         expect(r.reason).toBe('issued-in-error');
       });

@@ -71,11 +71,11 @@ test('key revocation takes effect from its effective time: earlier anchors stay 
   const before = (await issue({ kid: KID1 })).body;
   await new Promise((r) => setTimeout(r, 5));
 
-  const notOwner = await call('POST', `${mo()}/v1/governance/issuers/gd-health-code/keys/${KID1}/revoke`, { token: h.token('macau', 'admin'), body: { reason: 'compromise suspected' } });
+  const notOwner = await call('POST', `${mo()}/v1/governance/issuers/gd-health-code/keys/${KID1}/revoke`, { token: h.token('macau', 'admin'), body: { reason: 'key-compromise' } });
   expect(notOwner.status).toBe(403);
   expect(notOwner.body.code).toBe('NOT_OWNER');
 
-  const revoked = await call('POST', `${gd()}/v1/governance/issuers/gd-health-code/keys/${KID1}/revoke`, { token: h.token('guangdong', 'admin'), body: { reason: 'rotated out' } });
+  const revoked = await call('POST', `${gd()}/v1/governance/issuers/gd-health-code/keys/${KID1}/revoke`, { token: h.token('guangdong', 'admin'), body: { reason: 'superseded' } });
   expect(revoked.status).toBe(200);
   expect(revoked.body.record).toEqual(expect.objectContaining({ state: 'revoked', revokedAt: expect.any(String) }));
   await eventually(async () => (await issue({ kid: KID1 })).status, (s) => s === 409);
@@ -86,11 +86,11 @@ test('key revocation takes effect from its effective time: earlier anchors stay 
   expect((await eventually(() => verifyAtMacau(before.qr), (r) => r.reason === 'ACCEPTED')).reason).toBe('ACCEPTED');
 
   const earlier = new Date(Date.parse(before.anchor.timestamp) - 1000).toISOString();
-  const moved = await call('POST', `${gd()}/v1/governance/issuers/gd-health-code/keys/${KID1}/revoke`, { token: h.token('guangdong', 'admin'), body: { reason: 'key compromise', effectiveAt: earlier } });
+  const moved = await call('POST', `${gd()}/v1/governance/issuers/gd-health-code/keys/${KID1}/revoke`, { token: h.token('guangdong', 'admin'), body: { reason: 'key-compromise', effectiveAt: earlier } });
   expect(moved.status).toBe(200);
   expect((await eventually(() => verifyAtMacau(before.qr), (r) => r.reason === 'KEY_REVOKED')).reason).toBe('KEY_REVOKED');
 
-  const later = await call('POST', `${gd()}/v1/governance/issuers/gd-health-code/keys/${KID1}/revoke`, { token: h.token('guangdong', 'admin'), body: { reason: 'again', effectiveAt: new Date().toISOString() } });
+  const later = await call('POST', `${gd()}/v1/governance/issuers/gd-health-code/keys/${KID1}/revoke`, { token: h.token('guangdong', 'admin'), body: { reason: 'key-compromise', effectiveAt: new Date().toISOString() } });
   expect(later.status).toBe(409);
   expect(later.body.code).toBe('INVALID_STATE_TRANSITION');
 });

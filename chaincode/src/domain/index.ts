@@ -8,7 +8,7 @@ export { keyUsableAt } from './governance';
 export type { LedgerEventPayload } from './records';
 export type { HistoryEntry, Page } from './queries';
 export type * from './model';
-export { REVOCATION_REASONS } from './model';
+export { ISSUER_SUSPENSION_REASONS, KEY_REVOCATION_REASONS, REVOCATION_REASONS } from './model';
 export { executeTransaction, isSubmitTx, isTxName, MAX_INPUT_BYTES, parseInput } from './transactions';
 export { EVALUATE_TRANSACTIONS, SUBMIT_TRANSACTIONS } from './tx-names';
 export type { EvaluateTxName, SubmitTxName, TxName } from './tx-names';

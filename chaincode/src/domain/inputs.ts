@@ -3,16 +3,29 @@
  * its request types from them. Strict objects: an unknown member is an error, not silently dropped.
  */
 import { z } from 'zod';
-import { REVOCATION_REASONS } from './model';
+import { ISSUER_SUSPENSION_REASONS, KEY_REVOCATION_REASONS, REVOCATION_REASONS } from './model';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
-/** ISO-8601 UTC timestamp, normalised to millisecond precision (`2026-11-26T05:00:00.000Z`). */
+/**
+ * Whether the date and time as written name an instant that exists. Date.parse accepts any day 01–31 in any month
+ * and the hour 24 and rolls them over (2026-02-30 → 2 March, 24:00 → the next day); the instant it found must be
+ * written with the same fields. Deterministic: no clock, no locale.
+ */
+function existingInstant(s: string): boolean {
+  const ms = Date.parse(s);
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 19) === s.slice(0, 19);
+}
+
+/**
+ * ISO-8601 UTC timestamp, normalised to millisecond precision (`2026-11-26T05:00:00.000Z`): the one time validator of
+ * the chaincode's inputs and the gateway's requests.
+ */
 export const isoTime = z
   .string()
   .max(30)
   .regex(ISO_UTC, 'must be an ISO-8601 UTC timestamp such as 2026-11-26T05:00:00Z')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a valid date')
+  .refine(existingInstant, 'not a date and time that exists (e.g. 30 February, 24:00)')
   .transform((s) => new Date(s).toISOString());
 
 export const mspId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/, 'invalid MSP id');
@@ -22,8 +35,29 @@ export const credentialType = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'cre
 export const statusCode = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'statuses are 1–32 of a-z, 0-9, -');
 export const hex256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex characters (SHA-256)');
 const jurisdiction = z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'jurisdictions are 2–32 of a-z, 0-9, -');
-const displayName = z.string().min(1).max(200);
-const reasonText = z.string().min(1).max(200);
+
+// Latin letters with the accents of Latin-1 and Latin Extended-A and the ordinals ª º (Portuguese: Nº), CJK
+// ideographs (BMP and Extension A), ASCII digits, the space and a few punctuation marks of organisation names.
+// Fixed ranges rather than Unicode properties, so every peer accepts the same names whatever its Node's Unicode
+// version.
+const DISPLAY_NAME_CHARS = /^[A-Za-z0-9\u00aa\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f\u3400-\u4dbf\u4e00-\u9fff .,'&()\-/\u00b7\uff08\uff09]+$/;
+
+/**
+ * An organisation's name, shown to officers as the issuer's name and stored by every peer for ever: 1–100
+ * characters from DISPLAY_NAME_CHARS, single spaces between words, no run of more than four digits. So no control,
+ * format (bidirectional) or combining character, no Cyrillic or Greek look-alikes of Latin letters, no `@` or `:` (no
+ * e-mail address or URL), no phone, document or case number. What it cannot stop — a person's name spelt as an
+ * organisation's — is what every other member's admin reviews before approving the issuer (docs/ledger.md).
+ */
+export const displayName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(DISPLAY_NAME_CHARS, 'letters (Latin, CJK), digits, spaces and . , \' & ( ) - / · （ ） only')
+  .refine((s) => s.trim() === s && !s.includes('  '), 'single spaces between words only')
+  .refine((s) => !/[0-9]{5}/.test(s), 'no run of more than four digits')
+  .meta({ description: "An organisation's name: the pattern, single spaces between words, no run of more than four digits" });
+
 const pageSize = z.number().int().min(1).max(1000).default(100);
 const bookmark = z.string().max(1024).default('');
 
@@ -43,13 +77,23 @@ export const ProposeIssuerInput = z.strictObject({
 });
 
 export const IssuerRefInput = z.strictObject({ issuerId });
-export const SuspendIssuerInput = z.strictObject({ issuerId, reason: reasonText });
+export const SuspendIssuerInput = z.strictObject({ issuerId, reason: z.enum(ISSUER_SUSPENSION_REASONS) });
 
-/** Public JWK members are checked in `jwk.ts`; here only the outer shape and sizes. */
+/**
+ * Public JWK members are checked in `jwk.ts`; here the outer shape and sizes, and the two optional members that
+ * jwk.ts drops from the stored key but that would stay in the block's copy of the arguments: `kid` must be a kid,
+ * `key_ops` the one operation of a public signing key.
+ */
+const keyOps = z.array(z.literal('verify')).max(1);
+const jwkInput = z
+  .record(z.string().max(16), z.unknown())
+  .refine((j) => j['kid'] === undefined || kid.safeParse(j['kid']).success, { error: 'must be a kid (1–64 of A-Z a-z 0-9 . _ -)', path: ['kid'] })
+  .refine((j) => j['key_ops'] === undefined || keyOps.safeParse(j['key_ops']).success, { error: "may only be ['verify']", path: ['key_ops'] });
+
 export const ProposeIssuerKeyInput = z.strictObject({
   issuerId,
   kid,
-  jwk: z.record(z.string().max(16), z.unknown()),
+  jwk: jwkInput,
   validFrom: isoTime,
   validUntil: isoTime,
 });
@@ -58,7 +102,7 @@ export const KeyRefInput = z.strictObject({ issuerId, kid });
 export const RevokeIssuerKeyInput = z.strictObject({
   issuerId,
   kid,
-  reason: reasonText,
+  reason: z.enum(KEY_REVOCATION_REASONS),
   /** When the key stopped being trustworthy; defaults to the transaction time. */
   effectiveAt: isoTime.optional(),
 });

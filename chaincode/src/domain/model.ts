@@ -33,9 +33,30 @@ export interface Issuer {
   approvals: Record<string, string>;
   createdAt: string;
   updatedAt: string;
-  /** Free-text reason of the last suspension, if any (no personal data). */
-  reason?: string;
+  /** Why the issuer was last suspended: a code, never free text (free text stays in the owner's own records). */
+  reason?: IssuerSuspensionReason;
 }
+
+/**
+ * Why an issuer is suspended. Codes only: Fabric keeps every transaction's arguments in its blocks for ever, so the
+ * explanation, the people involved and the case number stay in the owner's own systems (linked by the txId).
+ */
+export const ISSUER_SUSPENSION_REASONS = [
+  /** The issuer's systems are, or may be, compromised. */
+  'security-incident',
+  /** A signing key is, or may be, compromised (revoke the key too, with `effectiveAt`). */
+  'key-compromise',
+  /** Credentials were issued wrongly (wrong status, type or holder) and issuance stops until fixed. */
+  'mis-issuance',
+  /** An audit, accreditation or regulatory review is under way. */
+  'compliance-review',
+  /** A court, regulator or government authority ordered it. */
+  'legal-order',
+  /** Planned maintenance or an outage of the issuing service. */
+  'maintenance',
+  'other',
+] as const;
+export type IssuerSuspensionReason = (typeof ISSUER_SUSPENSION_REASONS)[number];
 
 export type KeyState = 'proposed' | 'active' | 'revoked';
 
@@ -56,8 +77,24 @@ export interface IssuerKey {
   activatedAt?: string;
   /** Credentials anchored at or after this time are not trusted under this key. */
   revokedAt?: string;
-  revocationReason?: string;
+  revocationReason?: KeyRevocationReason;
 }
+
+/** Why an issuer key is revoked (after RFC 5280 §5.3.1 CRLReason). Codes only, as for suspensions. */
+export const KEY_REVOCATION_REASONS = [
+  /** The private key is, or may be, known to someone else: set `effectiveAt` to the earliest suspected moment. */
+  'key-compromise',
+  /** Rotated out: a newer key of the same issuer replaces it. */
+  'superseded',
+  /** The issuer stops issuing under this key (service closed, issuer retired). */
+  'cessation-of-operation',
+  /** The organisation's authority to issue with this key was withdrawn. */
+  'privilege-withdrawn',
+  /** The key was proposed or approved by mistake (wrong key, wrong issuer). */
+  'registered-in-error',
+  'other',
+] as const;
+export type KeyRevocationReason = (typeof KEY_REVOCATION_REASONS)[number];
 
 export type PublicJwk =
   | { kty: 'EC'; crv: 'P-256'; x: string; y: string }
@@ -94,6 +131,7 @@ export interface Anchor {
   anchoredBy: string;
 }
 
+/** Why a credential is revoked. Codes only, as for suspensions. */
 export const REVOCATION_REASONS = ['superseded', 'status-change', 'issued-in-error', 'fraud', 'key-compromise', 'other'] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 

@@ -17,7 +17,8 @@ export const ConsortiumConfig = z
         id: inputs.issuerId,
         /** Owning org's `name`. */
         org: z.string(),
-        displayName: z.string().min(1).max(200),
+        /** Goes to the ledger as is (ProposeIssuer): the chaincode's own bound, checked when the file is read. */
+        displayName: inputs.displayName,
         credentialTypes: z.array(inputs.credentialType).min(1),
         kid: inputs.kid,
       }),

@@ -1,12 +1,15 @@
-import { z } from 'zod';
 import { inputs } from '@hutong/chaincode/domain';
 import type { GovernanceService } from '../../services/governance-service.js';
 import { defineRoute, type RouteDefinition } from '../route.js';
 import { IssuerIdParams, KeyParams, LedgerWrite, PolicyParams } from '../schemas.js';
 
 const ok = { 200: { description: 'Committed: the record as written and the commit evidence', schema: LedgerWrite } };
-const ReasonBody = z.strictObject({ reason: z.string().min(1).max(200) });
-const KeyRevocationBody = z.strictObject({ reason: z.string().min(1).max(200), effectiveAt: inputs.isoTime.optional() });
+// Reasons are codes (docs/ledger.md): the chaincode's own schemas, so the gateway refuses exactly what it would.
+// Free text stays in the organisation's own records, linked by the transaction id the response carries.
+const ReasonBody = inputs.SuspendIssuerInput.omit({ issuerId: true })
+  .meta({ description: 'A suspension reason code; any explanation stays in your own records (Fabric keeps transaction arguments for ever)' });
+const KeyRevocationBody = inputs.RevokeIssuerKeyInput.omit({ issuerId: true, kid: true })
+  .meta({ description: 'A key revocation reason code and optional effective time; any explanation stays in your own records' });
 const PolicyBody = inputs.PutRecognitionPolicyInput.omit({ issuerId: true, credentialType: true });
 
 export function governanceRoutes(governance: GovernanceService): RouteDefinition[] {
