@@ -8,6 +8,7 @@ import { createVerifierApi } from '../src/verifier';
 import { newNodeBackend } from '../src/lib/node-backend';
 import { newScenario, NOW, ISSUER_ID, type Scenario } from './fixtures';
 import { frame, MINIMAL_PROOF } from './cases';
+import { anchorAndEncode, baseClaims, signRaw } from './craft';
 
 const RUNS = 60;
 const nodeApi = createVerifierApi(newNodeBackend());
@@ -147,4 +148,19 @@ describe('caps', () => {
   test('non-string input is rejected as DECODE_PREFIX, never thrown from verify', async () => {
     expect((await verify(42 as unknown as string, opts())).reason).toBe('DECODE_PREFIX');
   });
+});
+
+test('extra claims: any strings, numbers and booleans verify ACCEPT; one object, array or null makes CLAIMS_INVALID (protocol §2.3)', async () => {
+  const k = s.keys.ES256;
+  const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean());
+  const nonScalar = fc.oneof(fc.constant(null), fc.array(scalar, { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 3 }), scalar, { maxKeys: 2 }));
+  const name = fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,8}$/).filter((n) => !['iss', 'jti', 'iat', 'nbf', 'exp', 'vct', 'st', 'sub', 'name', 'doc'].includes(n));
+  await fc.assert(fc.asyncProperty(fc.dictionary(name, scalar, { maxKeys: 5 }), fc.option(fc.tuple(name, nonScalar), { nil: undefined }), async (extra, bad) => {
+    const claims = { ...baseClaims(), ...extra, ...(bad ? { [bad[0]]: bad[1] } : {}) };
+    const trust = s.snapshot();
+    const { qr } = anchorAndEncode(trust, signRaw({ alg: 'ES256', kid: k.kid, typ: 'hutong-vc+jws;v=1' }, claims, k.privateJwk), k.kid);
+    const [web, node] = [await verify(qr, { trust, jurisdiction: 'MacauMSP', now: NOW }), await nodeApi.verify(qr, { trust, jurisdiction: 'MacauMSP', now: NOW })];
+    expect(web.reason).toBe(bad ? 'CLAIMS_INVALID' : 'ACCEPTED');
+    expect(node.reason).toBe(web.reason);
+  }), { numRuns: RUNS });
 });
