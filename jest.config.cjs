@@ -1,7 +1,12 @@
 // One jest run for every package: TypeScript sources are transformed by swc (type checking is `tsc -b`,
 // which `npm test` runs first). ESM-only dependencies (jose, @noble/*) are transformed too.
+// A second project runs the end-to-end suites again on a real Fabric network, with each organisation's gateway in its
+// own process, whenever a Fabric home exists (jest.global-setup.cjs says which, or why not).
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
 /** @type {import('jest').Config} */
-module.exports = {
+const base = {
   testEnvironment: 'node',
   roots: ['<rootDir>/chaincode', '<rootDir>/verifier-sdk', '<rootDir>/ledger', '<rootDir>/gateway', '<rootDir>/network', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
@@ -33,7 +38,33 @@ module.exports = {
     '^@hutong/gateway$': '<rootDir>/gateway/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testTimeout: 30000,
   setupFiles: ['<rootDir>/jest.setup.cjs'],
-  globalSetup: '<rootDir>/jest.global-setup.cjs',
 };
+
+/** The e2e suites that run unchanged against gateways in their own processes on Fabric. */
+const E2E_ON_FABRIC = ['cross-border', 'governance', 'rejections'];
+
+async function fabricHomeExists() {
+  const entry = join(__dirname, 'network', 'dist', 'index.js');
+  if (!existsSync(entry)) return false;
+  const { searchFabricHome } = await import(entry);
+  return searchFabricHome().home !== undefined;
+}
+
+module.exports = async () => ({
+  globalSetup: '<rootDir>/jest.global-setup.cjs',
+  // Global, not per project: a suite's hooks start real networks and gateway processes (about 10 s on 2 cores).
+  testTimeout: 60000,
+  projects: [
+    { ...base, displayName: 'hutong' },
+    ...((await fabricHomeExists())
+      ? [{
+          ...base,
+          displayName: 'e2e on fabric',
+          roots: ['<rootDir>/test/e2e'],
+          testMatch: E2E_ON_FABRIC.map((name) => `**/${name}.test.ts`),
+          setupFiles: [...base.setupFiles, '<rootDir>/test/e2e/on-fabric.setup.cjs'],
+        }]
+      : []),
+  ],
+});

@@ -10,12 +10,12 @@ import { pino } from 'pino';
 import { newTrustCache } from '../../gateway/src/cache/trust-cache';
 import { newTrustCacheStore } from '../../gateway/src/cache/trust-cache-store';
 import { LedgerError, type Ledger } from '@hutong/ledger';
-import { call, eventually, healthCode, startHarness } from './harness';
+import { call, eventually, healthCode, startEmbeddedHarness } from './harness';
 
 test('a restarted gateway resumes after its checkpoint and catches up on what it missed', async () => {
   const home = mkdtempSync(join(tmpdir(), 'hutong-resume-'));
   try {
-    let h = await startHarness({ home });
+    let h = await startEmbeddedHarness({ home });
     const issued = await call('POST', `${h.url('guangdong')}/v1/credentials`, { token: h.token('guangdong', 'issuer'), body: healthCode() });
     expect(issued.status).toBe(201);
     const macau = h.gateways.get('macau')!;
@@ -26,12 +26,12 @@ test('a restarted gateway resumes after its checkpoint and catches up on what it
     // While every gateway is down, Guangdong's issuer revokes the credential directly on the ledger.
     const backend = newEmbeddedLedger({ path: join(home, 'ledger.sqlite') });
     const gd = await backend.connect({ mspId: 'GuangdongMSP', role: 'client' });
-    const { evidence } = await gd.submit('RevokeCredential', { issuerId: 'gd-health-code', leafHash: issued.body.leafHash, reason: 'fraud' });
+    const { evidence } = await gd.submit('RevokeCredential', { issuerId: 'gd-health-code', leafHash: issued.body.leafHash, proof: issued.body.proof, reason: 'fraud' });
     await gd.close();
     await backend.close();
     expect(evidence.blockNumber).toBeGreaterThan(checkpointBefore.blockNumber);
 
-    h = await startHarness({ home });
+    h = await startEmbeddedHarness({ home });
     const resumed = h.gateways.get('macau')!;
     // Loaded from disk: the anchor is known before any event is replayed.
     expect(resumed.cache.anchor(issued.body.root)).toEqual(expect.objectContaining({ txId: issued.body.anchor.txId, blockNumber: issued.body.anchor.blockNumber }));

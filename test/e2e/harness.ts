@@ -1,24 +1,72 @@
 /**
- * Test harness: a real consortium (both gateways on one embedded ledger, real HTTP servers on port 0) in a fresh
- * temporary directory, plus a tiny JSON client. Logs are captured in memory so tests can inspect them.
+ * Test harness: a real consortium (real HTTP servers on port 0) in a fresh temporary directory, plus a tiny JSON
+ * client. `startHarness` runs both gateways in this process on one embedded ledger — or, in the jest project
+ * "e2e on fabric" (HUTONG_E2E_LEDGER=fabric), each gateway in its own process on a real Fabric network started for
+ * the suite. `startEmbeddedHarness` is for suites that look inside the gateways; its logs are captured in memory.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { DemoTokenIssuer } from '../../gateway/src/auth/demo-token-issuer';
 import { DEMO_CONSORTIUM, parseConsortium, type ConsortiumConfig } from '../../gateway/src/config/consortium';
 import { startConsortium, type ConsortiumOptions, type RunningConsortium } from '../../gateway/src/consortium/start-consortium';
+import { startFabricConsortium } from '../../gateway/src/consortium/start-fabric-consortium';
+import { killOnExit, startTestNetwork } from '../fabric/test-network';
 
-export interface Harness extends RunningConsortium {
+export interface Harness {
   home: string;
-  logs: string[];
+  tokenIssuer: DemoTokenIssuer;
+  bootstrapActions: string[];
   url(org: string): string;
   token(org: string, role: 'checkpoint' | 'issuer' | 'auditor' | 'admin'): string;
   dispose(): Promise<void>;
 }
 
-export async function startHarness(
-  options: Partial<Pick<ConsortiumOptions, 'overrides'>> & { consortium?: ConsortiumConfig; home?: string } = {},
-): Promise<Harness> {
+export interface EmbeddedHarness extends Harness, RunningConsortium {
+  logs: string[];
+}
+
+type HarnessOptions = Partial<Pick<ConsortiumOptions, 'overrides'>> & { consortium?: ConsortiumConfig; home?: string };
+
+const defaultOverrides = () => ({ issuance: { maxDelayMs: 5, commitWaitMs: 5000 } });
+
+export function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  return process.env['HUTONG_E2E_LEDGER'] === 'fabric' ? startFabricHarness(options) : startEmbeddedHarness(options);
+}
+
+async function startFabricHarness(options: HarnessOptions): Promise<Harness> {
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'hutong-e2e-fabric-'));
+  const network = await startTestNetwork({ bare: true, batchTimeoutMs: 100 });
+  try {
+    const running = await startFabricConsortium({
+      consortium: options.consortium ?? parseConsortium(DEMO_CONSORTIUM, 'demo'),
+      home,
+      repoRoot: resolve(__dirname, '..', '..'),
+      network: { dir: network.plan.dir },
+      ephemeralPorts: true,
+      logLevel: 'info',
+      overrides: options.overrides ?? defaultOverrides,
+    });
+    for (const g of running.gateways.values()) killOnExit(g.pid);
+    return {
+      home,
+      tokenIssuer: running.tokenIssuer,
+      bootstrapActions: running.bootstrapActions,
+      url: (org) => running.gateways.get(org)!.url,
+      token: (org, role) => running.tokens.get(org)![role],
+      async dispose() {
+        await running.close();
+        await network.stop();
+        if (!options.home) rmSync(home, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await network.stop();
+    throw e;
+  }
+}
+
+export async function startEmbeddedHarness(options: HarnessOptions = {}): Promise<EmbeddedHarness> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'hutong-e2e-'));
   const logs: string[] = [];
   const running = await startConsortium({
@@ -27,7 +75,7 @@ export async function startHarness(
     ephemeralPorts: true,
     logLevel: 'info',
     logDestination: { write: (line: string) => void logs.push(line) },
-    overrides: options.overrides ?? (() => ({ issuance: { maxDelayMs: 5, commitWaitMs: 5000 } })),
+    overrides: options.overrides ?? defaultOverrides,
   });
   return {
     ...running,

@@ -3,7 +3,7 @@
  * issuer needs all three approvals, and Hong Kong's own recognition policy decides at its checkpoint.
  */
 import { DEMO_CONSORTIUM, parseConsortium } from '../../gateway/src/config/consortium';
-import { call, healthCode, startHarness } from './harness';
+import { call, healthCode, startEmbeddedHarness } from './harness';
 
 test('Hong Kong joins by configuration and recognises Guangdong codes under its own policy', async () => {
   const consortium = parseConsortium({
@@ -15,7 +15,7 @@ test('Hong Kong joins by configuration and recognises Guangdong codes under its 
       { org: 'hongkong', issuerId: 'gd-health-code', credentialType: 'health-code', statusMapping: { green: 'pass', yellow: 'fail', red: 'fail' }, acceptedStatuses: ['pass'], maxAgeSeconds: 3600 },
     ],
   }, 'three-org consortium');
-  const h = await startHarness({ consortium });
+  const h = await startEmbeddedHarness({ consortium });
   try {
     expect([...h.gateways.keys()]).toEqual(['guangdong', 'macau', 'hongkong']);
     const issuers = await call('GET', `${h.url('hongkong')}/v1/trust/issuers`);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { clean, NetworkError, profilePath, searchFabricHome, up, type FabricHome, type NetworkPlan, type UpOptions } from '@hutong/network';
+import { clean, isRunning, NetworkError, ProcessTable, profilePath, searchFabricHome, up, type FabricHome, type NetworkPlan, type UpOptions } from '@hutong/network';
 import { readConnectionProfile, type ConnectionProfile } from '@hutong/ledger/fabric';
 
 export const fabricHome: FabricHome | undefined = searchFabricHome().home;
@@ -16,6 +16,27 @@ export const fabricHome: FabricHome | undefined = searchFabricHome().home;
 export const describeFabric = fabricHome ? describe : describe.skip;
 
 const repoRoot = resolve(__dirname, '..', '..');
+
+/**
+ * Processes this test process started (network folders, gateway PIDs). If the run ends without the suite's own
+ * clean-up (a hook timed out, the run was interrupted), they are killed by PID on exit rather than left running.
+ */
+const started = { dirs: new Set<string>(), pids: new Set<number>() };
+process.once('exit', () => {
+  for (const dir of started.dirs) for (const r of new ProcessTable(dir).all()) if (isRunning(r)) process.kill(r.pid, 'SIGKILL');
+  for (const pid of started.pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/** Registers a process to kill on exit if the suite does not stop it itself. */
+export function killOnExit(pid: number): void {
+  started.pids.add(pid);
+}
 
 export interface TestNetwork {
   plan: NetworkPlan;
@@ -31,6 +52,7 @@ export interface TestNetwork {
  */
 export async function startTestNetwork(options: Partial<Pick<UpOptions, 'topology' | 'bare' | 'batchTimeoutMs'>> = {}): Promise<TestNetwork> {
   const dir = mkdtempSync(join(tmpdir(), 'hutong-fabric-'));
+  started.dirs.add(dir);
   const quiet = (): void => undefined;
   for (let attempt = 0; attempt < 55; attempt++) {
     const basePort = 21_000 + ((process.pid + attempt * 7) % 55) * 200;
@@ -44,6 +66,7 @@ export async function startTestNetwork(options: Partial<Pick<UpOptions, 'topolog
         async stop() {
           await clean({ dir, repoRoot, log: quiet });
           rmSync(dir, { recursive: true, force: true });
+          started.dirs.delete(dir);
         },
       };
     } catch (e) {

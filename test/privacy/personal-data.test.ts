@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeQr } from '@hutong/verifier-sdk';
-import { call, startHarness, type Harness } from '../e2e/harness';
+import { call, startEmbeddedHarness, type EmbeddedHarness } from '../e2e/harness';
 
 const HOLDERS = [
   { name: '陈大明', documentType: 'HRP', documentNumber: 'H12345678' },
@@ -31,7 +31,7 @@ function rawHits(bytes: Buffer): string[] {
   return NEEDLES.filter((n) => bytes.includes(Buffer.from(n, 'utf8')) || bytes.includes(Buffer.from(n, 'utf16le')));
 }
 
-let h: Harness;
+let h: EmbeddedHarness;
 let home: string;
 const responses: string[] = [];
 const requests: string[] = [];
@@ -62,7 +62,7 @@ function filesUnder(dir: string): string[] {
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'hutong-privacy-'));
-  h = await startHarness({ home });
+  h = await startEmbeddedHarness({ home });
 });
 afterAll(async () => {
   await h?.dispose();
@@ -108,7 +108,7 @@ test('personal data of test credentials appears in no log, response or ledger by
   await record('POST', `${mo}/v1/verifications/batch`, { token: h.token('macau', 'checkpoint'), body: { qrs } });
   await record('POST', `${gd}/v1/verifications`, { token: h.token('guangdong', 'checkpoint'), body: { qr: macau.body.qr } });
   const revoked = await record('POST', `${gd}/v1/revocations`, { token: h.token('guangdong', 'issuer'), body: { issuerId: 'gd-health-code', qr: qrs[0], reason: 'status-change' } });
-  await record('POST', `${gd}/v1/revocations`, { token: h.token('guangdong', 'issuer'), body: { issuerId: 'gd-health-code', jws: bulk.body.credentials[1].jws, reason: 'superseded' } });
+  await record('POST', `${gd}/v1/revocations`, { token: h.token('guangdong', 'issuer'), body: { issuerId: 'gd-health-code', jws: bulk.body.credentials[1].jws, proof: bulk.body.credentials[1].proof, reason: 'superseded' } });
   await record('GET', `${gd}/v1/outbox/${revoked.body.outboxId}`, { token: h.token('guangdong', 'issuer') });
   for (const qr of qrs.slice(0, 2)) await record('POST', `${mo}/v1/audit/leaf-status`, { token: h.token('macau', 'auditor'), body: { qr } });
   await record('GET', `${mo}/v1/audit/issuers/gd-health-code/anchors`, { token: h.token('macau', 'auditor') });
