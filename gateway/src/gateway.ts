@@ -89,13 +89,16 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
     const issuance = newIssuanceService({ cache, outbox, secrets, logger, metrics, pool, ...config.issuance });
     closers.push(() => issuance.close());
     const trust = await newTrustService({ cache, mspId: config.org.mspId, snapshotKey: await loadSnapshotKey(join(config.dataDir, 'snapshot-key.json'), config.org.name) });
+    const verification = newVerificationService({
+      cache, mspId: config.org.mspId, maxSnapshotAgeSeconds: MAX_TRUST_STALENESS_SECONDS, missLookups: config.cache.missLookups, metrics, pool,
+    });
 
     const listener = createRequestListener({
       org: config.org,
       logger,
       metrics,
       authenticator: newAuthenticator(config.auth),
-      verification: newVerificationService({ cache, mspId: config.org.mspId, maxSnapshotAgeSeconds: MAX_TRUST_STALENESS_SECONDS, metrics, pool }),
+      verification,
       issuance,
       revocation: newRevocationService({ outbox, logger, commitWaitMs: config.issuance.commitWaitMs }),
       outbox,
@@ -103,14 +106,18 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
       audit: newAuditService({ ledger: clientLedger, deadlineMs: 5000 }),
       trust,
       bodyLimitBytes: config.http.bodyLimitBytes,
+      // Ready means a valid credential would be accepted now: the ledger answers, the cache follows it closely, and
+      // the trust state is fresh enough for the verifier (a cache confirmed current too long ago is SNAPSHOT_STALE).
       async readiness() {
         const s = cache.status();
         const lagOk = s.lagBlocks !== undefined && s.lagBlocks <= config.cache.maxLagBlocks;
+        const usability = await verification.trustUsability();
         return {
-          ready: s.ledgerReachable && s.following && lagOk,
+          ready: s.ledgerReachable && s.following && lagOk && usability.usable,
           org: config.org.mspId,
           ledger: { kind: backend.kind, reachable: s.ledgerReachable, height: s.ledgerHeight ?? null },
           cache: { following: s.following, checkpoint: s.checkpoint ?? null, lagBlocks: s.lagBlocks ?? null, syncedAt: s.syncedAt ?? null, lastErrorCode: s.lastErrorCode ?? null },
+          trust: usability,
           outbox: outbox.depth(),
         };
       },

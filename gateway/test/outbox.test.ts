@@ -31,7 +31,7 @@ test('transport failures are retried with backoff until the write commits', asyn
   const ledger = scriptedLedger([new LedgerError('LEDGER_UNAVAILABLE', 'down'), new LedgerError('LEDGER_DEADLINE_EXCEEDED', 'slow'), new LedgerError('LEDGER_MVCC_CONFLICT', 'race'), 'ok']);
   const outbox = newOutbox({ path: join(dir, 'o.sqlite'), ledger, ...options });
   outbox.start();
-  const entry = outbox.enqueue(write);
+  const entry = await outbox.enqueue(write);
   const settled = await outbox.waitSettled(entry.id, 5000);
   expect(settled).toEqual(expect.objectContaining({ state: 'committed', attempts: 4, evidence: expect.objectContaining({ txId: 'tx4', blockNumber: 7 }) }));
   expect(outbox.depth()).toEqual({ pending: 0, committed: 1, failed: 0 });
@@ -42,7 +42,7 @@ test('a chaincode refusal is final: the entry fails with its code', async () => 
   const ledger = scriptedLedger([new LedgerError('NOT_OWNER', '[NOT_OWNER] no')]);
   const outbox = newOutbox({ path: join(dir, 'o.sqlite'), ledger, ...options });
   outbox.start();
-  const settled = await outbox.waitSettled(outbox.enqueue(write).id, 5000);
+  const settled = await outbox.waitSettled((await outbox.enqueue(write)).id, 5000);
   expect(settled).toEqual(expect.objectContaining({ state: 'failed', lastErrorCode: 'NOT_OWNER', attempts: 1 }));
   expect(ledger.calls).toBe(1);
   await outbox.close();
@@ -52,7 +52,7 @@ test('an entry written before a crash is submitted by the next process', async (
   const down = scriptedLedger([new LedgerError('LEDGER_UNAVAILABLE', 'down')]);
   const first = newOutbox({ path: join(dir, 'o.sqlite'), ledger: down, ...options, baseBackoffMs: 60_000, maxBackoffMs: 60_000 });
   first.start();
-  const entry = first.enqueue(write);
+  const entry = await first.enqueue(write);
   expect((await first.waitSettled(entry.id, 100)).state).toBe('pending');
   await first.close(); // as good as a crash: nothing but the SQLite file survives
 
@@ -70,7 +70,7 @@ test('reconcile turns ANCHOR_EXISTS after a lost acknowledgement into a commit',
     reconcile: async () => ({ result: { root: 'r' }, evidence: { txId: 'earlier', blockNumber: 3, timestamp: '2026-11-26T00:00:00.000Z', endorsedBy: [] } }),
   });
   outbox.start();
-  const entry = outbox.enqueue({ kind: 'anchor', issuerId: 'gd-health-code', tx: 'AnchorBatch', input: { root: 'r' } });
+  const entry = await outbox.enqueue({ kind: 'anchor', issuerId: 'gd-health-code', tx: 'AnchorBatch', input: { root: 'r' } });
   expect(await outbox.waitSettled(entry.id, 2000)).toEqual(expect.objectContaining({ state: 'committed', evidence: expect.objectContaining({ txId: 'earlier' }) }));
   await outbox.close();
 });
@@ -78,9 +78,24 @@ test('reconcile turns ANCHOR_EXISTS after a lost acknowledgement into a commit',
 test('closing the outbox answers whoever still waits with the pending entry (it stays on disk)', async () => {
   const outbox = newOutbox({ path: join(dir, 'o.sqlite'), ledger: scriptedLedger([new LedgerError('LEDGER_UNAVAILABLE', 'down')]), ...options, baseBackoffMs: 60_000, maxBackoffMs: 60_000 });
   outbox.start();
-  const entry = outbox.enqueue(write);
+  const entry = await outbox.enqueue(write);
   const waiting = outbox.waitSettled(entry.id, 60_000);
   await new Promise((r) => setTimeout(r, 50));
   await outbox.close();
   expect((await waiting).state).toBe('pending');
+});
+
+test('the depth by state is counted as entries move, and again from the file by the next process', async () => {
+  const path = join(dir, 'o.sqlite');
+  // Two commits and a refusal, then one entry that cannot reach the ledger.
+  const ledger = scriptedLedger(['ok', 'ok', new LedgerError('NOT_OWNER', '[NOT_OWNER] no'), new LedgerError('LEDGER_UNAVAILABLE', 'down')]);
+  const outbox = newOutbox({ path, ledger, ...options, concurrency: 1, baseBackoffMs: 60_000, maxBackoffMs: 60_000 });
+  outbox.start();
+  for (let i = 0; i < 4; i++) await outbox.waitSettled((await outbox.enqueue(write)).id, i < 3 ? 5000 : 100);
+  const expected = { pending: 1, committed: 2, failed: 1 };
+  expect(outbox.depth()).toEqual(expected);
+  await outbox.close();
+  const reopened = newOutbox({ path, ledger: scriptedLedger([new LedgerError('LEDGER_UNAVAILABLE', 'down')]), ...options });
+  expect(reopened.depth()).toEqual(expected);
+  await reopened.close();
 });

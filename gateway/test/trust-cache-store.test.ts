@@ -30,31 +30,31 @@ function legacyStore(path: string, checkpoint: { blockNumber: number; txIndex: n
   db.close();
 }
 
-test('stores a checkpoint with and without a transaction id, across reopen', () => {
+test('stores a checkpoint with and without a transaction id, across reopen', async () => {
   const path = join(dir, 'roundtrip.sqlite');
   let store = newTrustCacheStore({ path });
   expect(store.load().checkpoint).toBeUndefined();
-  store.save([{ type: 'issuer', key: 'a', value: { id: 'a' } }], { blockNumber: 7, transactionId: 'ab'.repeat(32) });
-  store.close();
+  await store.save([{ type: 'issuer', key: 'a', value: { id: 'a' } }], { blockNumber: 7, transactionId: 'ab'.repeat(32) });
+  await store.close();
   store = newTrustCacheStore({ path });
   expect(store.load()).toEqual({ records: [{ type: 'issuer', key: 'a', value: { id: 'a' } }], checkpoint: { blockNumber: 7, transactionId: 'ab'.repeat(32) } });
-  store.save([], { blockNumber: 9 });
+  await store.save([], { blockNumber: 9 });
   expect(store.load().checkpoint).toEqual({ blockNumber: 9 });
-  store.save([], undefined); // records only (a cache-miss fill): the checkpoint stays
+  await store.save([], undefined); // records only (a cache-miss fill): the checkpoint stays
   expect(store.load().checkpoint).toEqual({ blockNumber: 9 });
-  store.close();
+  await store.close();
 });
 
-test('drops a checkpoint of the old (block, transaction index) shape and keeps the records', () => {
+test('drops a checkpoint of the old (block, transaction index) shape and keeps the records', async () => {
   const path = join(dir, 'legacy.sqlite');
   legacyStore(path, { blockNumber: 3, txIndex: 0 });
   let store = newTrustCacheStore({ path });
   expect(store.load()).toEqual({ records: [{ type: 'issuer', key: 'gd-old', value: { id: 'gd-old' } }], checkpoint: undefined });
-  store.save([], { blockNumber: 4, transactionId: 'cd'.repeat(32) });
-  store.close();
+  await store.save([], { blockNumber: 4, transactionId: 'cd'.repeat(32) });
+  await store.close();
   store = newTrustCacheStore({ path }); // migrated once: the new checkpoint survives the next open
   expect(store.load().checkpoint).toEqual({ blockNumber: 4, transactionId: 'cd'.repeat(32) });
-  store.close();
+  await store.close();
 });
 
 test('a trust cache over a migrated store replays from block 0 and catches up on every record', async () => {

@@ -8,9 +8,14 @@
  * a transaction id without the ledger, so such a checkpoint is dropped on open and the cache replays every event
  * from block 0 over its stored records. That converges on the same records: every event carries the full records
  * it wrote, and a later event's record replaces an earlier one's.
+ *
+ * Saves are written on a thread of their own (workers/sqlite-writer.ts), in order, so a commit — and SQLite's
+ * occasional WAL checkpoint, which syncs the file — never stops the event loop that applies events and serves
+ * verifications. A save the process did not live to write is an event the next start replays.
  */
 import Database from 'better-sqlite3';
 import type { EventCheckpoint } from '@hutong/ledger';
+import { newSqliteWriter, type SqlStatement } from '../workers/sqlite-writer.js';
 
 export interface StoredRecord {
   type: string;
@@ -20,30 +25,28 @@ export interface StoredRecord {
 
 export interface TrustCacheStore {
   load(): { records: StoredRecord[]; checkpoint: EventCheckpoint | undefined };
-  /** Writes the records and (when given) the new checkpoint atomically. */
-  save(records: readonly StoredRecord[], checkpoint: EventCheckpoint | undefined): void;
-  close(): void;
+  /** Writes the records and (when given) the new checkpoint atomically; resolves once committed. */
+  save(records: readonly StoredRecord[], checkpoint: EventCheckpoint | undefined): Promise<void>;
+  /** Waits for every save, then closes the file. */
+  close(): Promise<void>;
 }
+
+const UPSERT = 'INSERT INTO record (type, key, value) VALUES (?, ?, ?) ON CONFLICT (type, key) DO UPDATE SET value = excluded.value';
+const SET_CHECKPOINT = 'INSERT INTO checkpoint (id, block_number, transaction_id) VALUES (1, ?, ?) '
+  + 'ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, transaction_id = excluded.transaction_id';
 
 export function newTrustCacheStore(options: Readonly<{ path: string }>): TrustCacheStore {
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
   const legacy = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('checkpoint') WHERE name = 'tx_index'").get();
   db.exec(`
     ${legacy ? 'DROP TABLE checkpoint;' : ''}
     CREATE TABLE IF NOT EXISTS record (type TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (type, key));
     CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), block_number INTEGER NOT NULL, transaction_id TEXT);
   `);
-  const upsert = db.prepare('INSERT INTO record (type, key, value) VALUES (?, ?, ?) ON CONFLICT (type, key) DO UPDATE SET value = excluded.value');
-  const setCheckpoint = db.prepare(
-    'INSERT INTO checkpoint (id, block_number, transaction_id) VALUES (1, ?, ?) ' +
-      'ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, transaction_id = excluded.transaction_id',
-  );
-  const save = db.transaction((records: readonly StoredRecord[], checkpoint: EventCheckpoint | undefined) => {
-    for (const r of records) upsert.run(r.type, r.key, JSON.stringify(r.value));
-    if (checkpoint) setCheckpoint.run(checkpoint.blockNumber, checkpoint.transactionId ?? null);
-  });
+  // From here on this connection only reads; saves go through the writer thread.
+  db.pragma('query_only = ON');
+  const writer = newSqliteWriter({ path: options.path, synchronous: 'NORMAL' });
   return {
     load() {
       const rows = db.prepare('SELECT type, key, value FROM record').all() as Array<{ type: string; key: string; value: string }>;
@@ -51,7 +54,14 @@ export function newTrustCacheStore(options: Readonly<{ path: string }>): TrustCa
       const checkpoint = cp && { blockNumber: cp.block_number, ...(cp.transaction_id !== null ? { transactionId: cp.transaction_id } : {}) };
       return { records: rows.map((r) => ({ type: r.type, key: r.key, value: JSON.parse(r.value) as unknown })), checkpoint };
     },
-    save: (records, checkpoint) => save(records, checkpoint),
-    close: () => db.close(),
+    save(records, checkpoint) {
+      const statements: SqlStatement[] = records.map((r) => ({ sql: UPSERT, params: [r.type, r.key, JSON.stringify(r.value)] }));
+      if (checkpoint) statements.push({ sql: SET_CHECKPOINT, params: [checkpoint.blockNumber, checkpoint.transactionId ?? null] });
+      return writer.write(statements);
+    },
+    async close() {
+      await writer.close();
+      db.close();
+    },
   };
 }

@@ -2,8 +2,12 @@
  * The gateway's view of trust state (consortium, issuers, keys, recognition policies, anchors, revocations), kept
  * current from the chaincode events every write emits (each event carries the full records written). The event
  * checkpoint and the records are persisted together, so a restarted gateway resumes after the last applied event
- * instead of replaying the chain. A miss (a root or issuer the events have not delivered yet) falls back to an
- * evaluate on the org's own peer; verification itself only ever reads memory.
+ * instead of replaying the chain. A miss (a root or issuer the events have not delivered yet) can be filled by an
+ * evaluate on the org's own peer; verification itself only ever reads memory, and decides which misses are worth a
+ * look-up (verification-service.ts, through the lookup gate).
+ *
+ * The record maps mirror the ledger: they grow with what authenticated issuers and admins write, never with what a
+ * verification asks for (a fill adds only records the ledger holds).
  */
 import type { Anchor, Consortium, Issuer, IssuerKey, LedgerEventPayload, RecognitionPolicy, Revocation } from '@hutong/chaincode/domain';
 import type { TrustSnapshot } from '@hutong/verifier-sdk';
@@ -32,8 +36,10 @@ export interface TrustCacheStatus {
 export interface TrustCache {
   start(): Promise<void>;
   close(): Promise<void>;
-  /** Increments on every change; a compiled verifier is stale when its version differs. */
+  /** Increments on every change. */
   readonly version: number;
+  /** Increments when issuers, keys, policies or the consortium change; anchors and revocations leave it alone. */
+  readonly coreVersion: number;
   /** The SDK's trust snapshot of the current state, generated at the last known-current time. */
   snapshot(jurisdiction: string): TrustSnapshot;
   status(): TrustCacheStatus;
@@ -41,17 +47,21 @@ export interface TrustCache {
   issuer(issuerId: string): Issuer | undefined;
   issuers(): Issuer[];
   keysOf(issuerId: string): IssuerKey[];
+  keys(): IssuerKey[];
+  policies(): RecognitionPolicy[];
   anchor(root: string): CachedAnchor | undefined;
+  /** How many roots the cache holds; they are numbered in arrival order from 0. */
+  anchorCount(): number;
+  /** The anchors that arrived at position `from` and later. */
+  anchorsFrom(from: number): CachedAnchor[];
   revocation(issuerId: string, leafHash: string): Revocation | undefined;
-  /** Cache miss path: evaluates GetAnchor; true if the root is (now) cached. Negative answers are remembered briefly. */
+  /** Cache miss path: evaluates GetAnchor; true if the root was not cached and now is. */
   fetchAnchor(root: string): Promise<boolean>;
-  /** Cache miss path: evaluates GetIssuer (issuer with its keys); true if found. */
+  /** Cache miss path: evaluates GetIssuer (issuer with its keys); true if that changed the cache. */
   fetchIssuer(issuerId: string): Promise<boolean>;
   /** Resolves once `predicate` holds (checked after every change), or rejects after `timeoutMs`. */
   waitUntil(predicate: () => boolean, timeoutMs: number): Promise<void>;
 }
-
-const NEGATIVE_TTL_MS = 2000;
 
 export function newTrustCache(
   options: Readonly<{ ledger: Ledger; store: TrustCacheStore; logger: Logger; metrics?: GatewayMetrics; heightPollMs: number; maxLagBlocks: number }>,
@@ -62,10 +72,12 @@ export function newTrustCache(
   const keys = new Map<string, IssuerKey>();
   const policies = new Map<string, RecognitionPolicy>();
   const anchors = new Map<string, CachedAnchor>();
+  /** Roots in arrival order, so a reader can take only the anchors that came after the ones it has. */
+  const anchorOrder: string[] = [];
   const revocations = new Map<string, Revocation>();
-  const negative = new Map<string, number>();
   let checkpoint: EventCheckpoint | undefined;
   let version = 0;
+  let coreVersion = 0;
   let height: number | undefined;
   let reachable = false;
   let following = false;
@@ -89,15 +101,27 @@ export function newTrustCache(
     }
   }
 
-  function put(record: StoredRecord): void {
+  /** Stores one record in memory; true if it is an issuer, key, policy or consortium record. */
+  function put(record: StoredRecord): boolean {
     const v = record.value as never;
     switch (record.type) {
-      case 'consortium': consortium = v; break;
-      case 'issuer': issuers.set(record.key, v); break;
-      case 'issuerKey': keys.set(record.key, v); break;
-      case 'recognition': policies.set(record.key, v); break;
-      case 'anchor': anchors.set(record.key, v); break;
-      case 'revocation': revocations.set(record.key, v); break;
+      case 'consortium': consortium = v; return true;
+      case 'issuer': issuers.set(record.key, v); return true;
+      case 'issuerKey': keys.set(record.key, v); return true;
+      case 'recognition': policies.set(record.key, v); return true;
+      case 'anchor':
+        if (!anchors.has(record.key)) anchorOrder.push(record.key);
+        anchors.set(record.key, v);
+        return false;
+      case 'revocation': revocations.set(record.key, v); return false;
+      default: return false;
+    }
+  }
+
+  function countRecords(): void {
+    if (!metrics) return;
+    for (const [type, n] of [['issuer', issuers.size], ['issuerKey', keys.size], ['recognition', policies.size], ['anchor', anchors.size], ['revocation', revocations.size]] as const) {
+      metrics.trustCacheRecords.set({ type }, n);
     }
   }
 
@@ -107,9 +131,14 @@ export function newTrustCache(
   }
 
   function applyRecords(records: StoredRecord[], cp: EventCheckpoint | undefined): void {
-    store.save(records, cp);
-    for (const r of records) put(r);
+    if (records.length === 0 && cp === undefined) return;
+    // Memory is the cache; the store only spares a restart the replay. A lost save is replayed from the ledger.
+    store.save(records, cp).catch(() => logger.error({ event: 'cache.store_failed' }, 'trust cache store write failed'));
+    let core = false;
+    for (const r of records) core = put(r) || core;
+    if (core) coreVersion++;
     if (cp) checkpoint = cp;
+    countRecords();
     changed();
   }
 
@@ -188,20 +217,20 @@ export function newTrustCache(
     };
   }
 
-  function notRecentlyMissing(what: string): boolean {
-    const until = negative.get(what);
-    return until === undefined || until < Date.now();
-  }
-
   return {
     async start() {
       const loaded = store.load();
       for (const r of loaded.records) put(r);
       checkpoint = loaded.checkpoint;
       version++;
+      coreVersion++;
+      countRecords();
       logger.info({ event: 'cache.loaded', records: loaded.records.length, checkpointBlock: checkpoint?.blockNumber ?? null }, 'trust cache loaded');
-      await pollHeight();
+      // Follow first: the first height poll then finds the cache following and, if the stored records are within
+      // maxLagBlocks of the ledger, confirms them current — a restarted gateway is fresh when start() returns
+      // instead of one poll interval later.
       followLoop = follow();
+      await pollHeight();
       pollTimer = setInterval(() => void pollHeight(), options.heightPollMs);
       pollTimer.unref();
     },
@@ -209,10 +238,13 @@ export function newTrustCache(
       abort.abort();
       if (pollTimer) clearInterval(pollTimer);
       await followLoop;
-      store.close();
+      await store.close();
     },
     get version() {
       return version;
+    },
+    get coreVersion() {
+      return coreVersion;
     },
     snapshot(jurisdiction) {
       if (memo && memo.version === version && memo.syncedAtMs === syncedAtMs && memo.jurisdiction === jurisdiction) return memo.snapshot;
@@ -235,11 +267,14 @@ export function newTrustCache(
     issuer: (id) => issuers.get(id),
     issuers: () => [...issuers.values()],
     keysOf: (id) => [...keys.values()].filter((k) => k.issuerId === id),
+    keys: () => [...keys.values()],
+    policies: () => [...policies.values()],
     anchor: (root) => anchors.get(root),
+    anchorCount: () => anchorOrder.length,
+    anchorsFrom: (from) => anchorOrder.slice(from).map((root) => anchors.get(root) as CachedAnchor),
     revocation: (issuerId, leafHash) => revocations.get(`${issuerId}/${leafHash}`),
     async fetchAnchor(root) {
-      if (anchors.has(root)) return true;
-      if (!notRecentlyMissing(`anchor/${root}`)) return false;
+      if (anchors.has(root)) return false;
       try {
         const anchor = await ledger.evaluate<Anchor>('GetAnchor', { root }, { deadlineMs: 2000 });
         let blockNumber: number | undefined;
@@ -248,32 +283,29 @@ export function newTrustCache(
         } catch {
           blockNumber = undefined;
         }
+        // An event may have delivered the root while the evaluate was in flight.
+        if (anchors.has(root)) return true;
         applyRecords([{ type: 'anchor', key: root, value: { ...anchor, ...(blockNumber !== undefined ? { blockNumber } : {}) } }], undefined);
         return true;
       } catch (e) {
-        negative.set(`anchor/${root}`, Date.now() + NEGATIVE_TTL_MS);
-        if (negative.size > 10_000) negative.clear();
         if (!(e instanceof LedgerError && e.code === 'ANCHOR_NOT_FOUND')) logger.warn({ event: 'cache.fallback_failed', code: e instanceof LedgerError ? e.code : 'INTERNAL_ERROR' }, 'anchor lookup failed');
         return false;
       }
     },
     async fetchIssuer(issuerId) {
-      if (!notRecentlyMissing(`issuer/${issuerId}`)) return issuers.has(issuerId);
       try {
         const found = await ledger.evaluate<{ issuer: Issuer; keys: IssuerKey[] }>('GetIssuer', { issuerId }, { deadlineMs: 2000 });
         // An event applied while the evaluate was in flight may be newer than what it read: keep the newer record.
-        const newer = (existing: { updatedAt: string } | undefined, read: { updatedAt: string }) => existing === undefined || existing.updatedAt <= read.updatedAt;
-        applyRecords(
-          [
-            ...(newer(issuers.get(issuerId), found.issuer) ? [{ type: 'issuer', key: issuerId, value: found.issuer }] : []),
-            ...found.keys.filter((k) => newer(keys.get(`${k.issuerId}/${k.kid}`), k)).map((k) => ({ type: 'issuerKey', key: `${k.issuerId}/${k.kid}`, value: k })),
-          ],
-          undefined,
-        );
-        negative.set(`issuer/${issuerId}`, Date.now() + NEGATIVE_TTL_MS);
-        return true;
+        // A record the cache already holds as read is not written again: a look-up that learns nothing changes nothing.
+        const newer = (existing: { updatedAt: string } | undefined, read: { updatedAt: string }) =>
+          existing === undefined || existing.updatedAt < read.updatedAt || (existing.updatedAt === read.updatedAt && JSON.stringify(existing) !== JSON.stringify(read));
+        const records = [
+          ...(newer(issuers.get(issuerId), found.issuer) ? [{ type: 'issuer', key: issuerId, value: found.issuer }] : []),
+          ...found.keys.filter((k) => newer(keys.get(`${k.issuerId}/${k.kid}`), k)).map((k) => ({ type: 'issuerKey', key: `${k.issuerId}/${k.kid}`, value: k })),
+        ];
+        applyRecords(records, undefined);
+        return records.length > 0;
       } catch {
-        negative.set(`issuer/${issuerId}`, Date.now() + NEGATIVE_TTL_MS);
         return false;
       }
     },

@@ -87,6 +87,21 @@ export const GatewayConfig = z.strictObject({
       heightPollMs: z.number().int().min(50).default(1000),
       /** Readiness fails when the cache is more than this many blocks behind. */
       maxLagBlocks: z.number().int().min(0).default(5),
+      /**
+       * Ledger look-ups for what a verification finds missing from the cache (an unknown issuer, key or root): each
+       * answer is remembered `rememberMs` (at most `rememberMax` answers), concurrent look-ups of one id share one
+       * call, at most `maxInFlight` run at once, and they start at `perSecond` on average, `burst` at once. Beyond
+       * that a miss is decided as the cache stands (gateway/src/README.md, "Bounds").
+       */
+      missLookups: z
+        .strictObject({
+          perSecond: z.number().positive().max(10_000).default(20),
+          burst: z.number().int().min(1).max(10_000).default(40),
+          maxInFlight: z.number().int().min(1).max(256).default(4),
+          rememberMs: z.number().int().min(0).max(600_000).default(2000),
+          rememberMax: z.number().int().min(1).max(1_000_000).default(10_000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /**

@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics of one gateway (own registry, so several gateways can share a process): requests and latency by
- * route and outcome code, verification outcomes by reason code, cache lag, outbox depth.
+ * route and outcome code, verification outcomes by reason code, cache lag, outbox depth, and for every bounded
+ * in-memory cache its size, capacity and evictions (label `cache`; gateway/src/README.md, "Bounds").
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -14,6 +15,11 @@ export interface GatewayMetrics {
   readonly ledgerHeight: Gauge;
   readonly outboxDepth: Gauge<'state'>;
   readonly outboxAttempts: Counter<'kind' | 'result'>;
+  readonly trustCacheRecords: Gauge<'type'>;
+  readonly cacheEntries: Gauge<'cache'>;
+  readonly cacheCapacity: Gauge<'cache'>;
+  readonly cacheEvictions: Counter<'cache'>;
+  readonly missLookups: Counter<'kind' | 'outcome'>;
 }
 
 export function newGatewayMetrics(options: Readonly<{ org: string; defaultMetrics?: boolean }>): GatewayMetrics {
@@ -41,5 +47,20 @@ export function newGatewayMetrics(options: Readonly<{ org: string; defaultMetric
     ledgerHeight: new Gauge({ name: 'hutong_ledger_height_blocks', help: 'Ledger height last seen', registers: [registry] }),
     outboxDepth: new Gauge({ name: 'hutong_outbox_depth', help: 'Outbox entries by state', labelNames: ['state'] as const, registers: [registry] }),
     outboxAttempts: new Counter({ name: 'hutong_outbox_attempts_total', help: 'Ledger submissions from the outbox by kind and result code', labelNames: ['kind', 'result'] as const, registers: [registry] }),
+    trustCacheRecords: new Gauge({
+      name: 'hutong_trust_cache_records', help: 'Ledger records held by the trust cache, by type (they grow with the ledger, not with requests)',
+      labelNames: ['type'] as const, registers: [registry],
+    }),
+    cacheEntries: new Gauge({ name: 'hutong_cache_entries', help: 'Entries of a bounded in-memory cache', labelNames: ['cache'] as const, registers: [registry] }),
+    cacheCapacity: new Gauge({ name: 'hutong_cache_capacity', help: 'The bound of a bounded in-memory cache (entries)', labelNames: ['cache'] as const, registers: [registry] }),
+    cacheEvictions: new Counter({
+      name: 'hutong_cache_evictions_total', help: 'Entries a bounded in-memory cache dropped because it was full (not because they expired)',
+      labelNames: ['cache'] as const, registers: [registry],
+    }),
+    missLookups: new Counter({
+      name: 'hutong_trust_miss_lookups_total',
+      help: 'Verification cache misses by kind (issuer, anchor) and what the lookup gate did: queried the ledger, coalesced with one in flight, answered from memory, or shed (rate or concurrency limit)',
+      labelNames: ['kind', 'outcome'] as const, registers: [registry],
+    }),
   };
 }

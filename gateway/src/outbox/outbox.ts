@@ -1,9 +1,13 @@
 /**
  * The durable outbox for ledger writes (transactional-outbox pattern). A write the gateway accepted — an anchor of a
  * credential batch, a credential revocation — is first committed to a local SQLite file (WAL, synchronous=FULL),
- * then submitted by a worker with exponential backoff until the ledger commits it. A gateway killed with SIGKILL,
- * a peer restart or the other organisation being down delays a write; it never loses one. Entries hold only hashes
- * and identifiers: the outbox is as free of personal data as the ledger.
+ * then submitted with exponential backoff until the ledger commits it. A gateway killed with SIGKILL, a peer restart
+ * or the other organisation being down delays a write; it never loses one. Entries hold only hashes and
+ * identifiers: the outbox is as free of personal data as the ledger.
+ *
+ * The file is written only on a thread of its own (workers/sqlite-writer.ts), so the fsync of each durable commit
+ * never holds up this thread, which also serves verifications; this thread reads the file through its own
+ * connection. Entry counts by state are kept in memory (counted once at open).
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -12,6 +16,7 @@ import type { CommitEvidence, Ledger } from '@hutong/ledger';
 import { LedgerError, type LedgerErrorCode } from '@hutong/ledger';
 import type { Logger } from '../logging/logger.js';
 import type { GatewayMetrics } from '../http/metrics.js';
+import { newSqliteWriter } from '../workers/sqlite-writer.js';
 
 export type OutboxKind = 'anchor' | 'revocation';
 export type OutboxState = 'pending' | 'committed' | 'failed';
@@ -34,7 +39,7 @@ export interface OutboxEntry {
 
 export interface Outbox {
   /** Durably records a write; resolves once it is on disk (not yet on the ledger). */
-  enqueue(entry: { kind: OutboxKind; issuerId: string; tx: SubmitTxName; input: Record<string, unknown> }): OutboxEntry;
+  enqueue(entry: { kind: OutboxKind; issuerId: string; tx: SubmitTxName; input: Record<string, unknown> }): Promise<OutboxEntry>;
   get(id: string): OutboxEntry | undefined;
   /** Resolves with the entry once it leaves `pending`, or with its pending state after `timeoutMs`. */
   waitSettled(id: string, timeoutMs: number): Promise<OutboxEntry>;
@@ -83,11 +88,19 @@ export interface OutboxOptions {
   reconcile?: (entry: OutboxEntry, error: LedgerError) => Promise<{ result: unknown; evidence: CommitEvidence } | undefined>;
 }
 
+/** The outbox's writes (run on the writer thread). */
+const INSERT = `INSERT INTO outbox (id, kind, issuer_id, tx, input, state, attempts, created_at, updated_at, next_attempt_at)
+  VALUES (@id, @kind, @issuer_id, @tx, @input, 'pending', 0, @now, @now, @now)`;
+const MARK_COMMITTED = "UPDATE outbox SET state = 'committed', attempts = attempts + 1, updated_at = ?, result = ?, evidence = ?, last_error_code = NULL WHERE id = ?";
+const MARK_FAILED = "UPDATE outbox SET state = 'failed', attempts = attempts + 1, updated_at = ?, last_error_code = ? WHERE id = ?";
+const MARK_RETRY = 'UPDATE outbox SET attempts = attempts + 1, updated_at = ?, next_attempt_at = ?, last_error_code = ? WHERE id = ?';
+/** A fresh process retries at once what an earlier one left pending. */
+const ALL_DUE = "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending'";
+
 export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
   const { ledger, logger, metrics } = options;
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
   db.exec(`
     CREATE TABLE IF NOT EXISTS outbox (
       id TEXT PRIMARY KEY, kind TEXT NOT NULL, issuer_id TEXT NOT NULL, tx TEXT NOT NULL, input TEXT NOT NULL,
@@ -95,18 +108,13 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
       next_attempt_at INTEGER NOT NULL, last_error_code TEXT, result TEXT, evidence TEXT);
     CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);
   `);
-  const insert = db.prepare(
-    `INSERT INTO outbox (id, kind, issuer_id, tx, input, state, attempts, created_at, updated_at, next_attempt_at)
-     VALUES (@id, @kind, @issuer_id, @tx, @input, 'pending', 0, @now, @now, @now)`,
-  );
+  // From here on this connection only reads; every write goes through the writer thread.
+  db.pragma('query_only = ON');
+  const writer = newSqliteWriter({ path: options.path, synchronous: 'FULL' });
+  const write = (sql: string, params: unknown[] | Record<string, unknown>) => writer.write([{ sql, params }]);
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
   const due = db.prepare("SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?");
   const nextDue = db.prepare("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'");
-  const markCommitted = db.prepare("UPDATE outbox SET state = 'committed', attempts = attempts + 1, updated_at = ?, result = ?, evidence = ?, last_error_code = NULL WHERE id = ?");
-  const markFailed = db.prepare("UPDATE outbox SET state = 'failed', attempts = attempts + 1, updated_at = ?, last_error_code = ? WHERE id = ?");
-  const markRetry = db.prepare('UPDATE outbox SET attempts = attempts + 1, updated_at = ?, next_attempt_at = ?, last_error_code = ? WHERE id = ?');
-  const counts = db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state');
-  const retryNow = db.prepare("UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending'");
 
   const inFlight = new Set<string>();
   const settledWaiters = new Map<string, Set<(e: OutboxEntry) => void>>();
@@ -116,16 +124,23 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
   const active = new Set<Promise<void>>();
   const waitTimers = new Set<NodeJS.Timeout>();
 
+  // Entries by state, counted in the file once and then moved along with every state change: committed entries are
+  // kept, so counting the table on every write cost O(entries) and grew for as long as the gateway ran.
+  const counted: Record<OutboxState, number> = { pending: 0, committed: 0, failed: 0 };
+  for (const r of db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state').all() as Array<{ state: OutboxState; n: number }>) counted[r.state] = r.n;
+
+  function settledAs(state: 'committed' | 'failed'): void {
+    counted.pending--;
+    counted[state]++;
+  }
+
   function refreshDepth(): void {
     if (!metrics) return;
-    const d = depth();
-    for (const [state, n] of Object.entries(d)) metrics.outboxDepth.set({ state }, n);
+    for (const [state, n] of Object.entries(counted)) metrics.outboxDepth.set({ state }, n);
   }
 
   function depth(): Record<OutboxState, number> {
-    const out: Record<OutboxState, number> = { pending: 0, committed: 0, failed: 0 };
-    for (const r of counts.all() as Array<{ state: OutboxState; n: number }>) out[r.state] = r.n;
-    return out;
+    return { ...counted };
   }
 
   function settle(id: string): void {
@@ -141,7 +156,8 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
     const now = () => Date.now();
     try {
       const { result, evidence } = await ledger.submit(row.tx, entry.input, { deadlineMs: options.submitDeadlineMs });
-      markCommitted.run(now(), JSON.stringify(result), JSON.stringify(evidence), row.id);
+      await write(MARK_COMMITTED, [now(), JSON.stringify(result), JSON.stringify(evidence), row.id]);
+      settledAs('committed');
       metrics?.outboxAttempts.inc({ kind: row.kind, result: 'COMMITTED' });
       logger.info({ event: 'outbox.committed', id: row.id, kind: row.kind, issuerId: row.issuer_id, txId: evidence.txId, block: evidence.blockNumber, attempts: row.attempts + 1 }, 'write committed');
     } catch (e) {
@@ -150,18 +166,20 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
       if (e instanceof LedgerError && !RETRYABLE.has(e.code) && options.reconcile) {
         const done = await options.reconcile(entry, e).catch(() => undefined);
         if (done) {
-          markCommitted.run(now(), JSON.stringify(done.result), JSON.stringify(done.evidence), row.id);
+          await write(MARK_COMMITTED, [now(), JSON.stringify(done.result), JSON.stringify(done.evidence), row.id]);
+          settledAs('committed');
           logger.info({ event: 'outbox.reconciled', id: row.id, kind: row.kind, code, txId: done.evidence.txId }, 'write found on the ledger');
           return settle(row.id);
         }
       }
       if (e instanceof LedgerError && !RETRYABLE.has(e.code)) {
-        markFailed.run(now(), code, row.id);
+        await write(MARK_FAILED, [now(), code, row.id]);
+        settledAs('failed');
         logger.warn({ event: 'outbox.failed', id: row.id, kind: row.kind, issuerId: row.issuer_id, code }, 'write rejected by the ledger');
       } else {
         const backoff = Math.min(options.maxBackoffMs, options.baseBackoffMs * 2 ** Math.min(row.attempts, 16));
         const jittered = Math.round(backoff / 2 + Math.random() * (backoff / 2));
-        markRetry.run(now(), now() + jittered, code, row.id);
+        await write(MARK_RETRY, [now(), now() + jittered, code, row.id]);
         logger.warn({ event: 'outbox.retry', id: row.id, kind: row.kind, code, attempts: row.attempts + 1, retryInMs: jittered }, 'write will be retried');
         return;
       }
@@ -185,7 +203,10 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
         const rows = (due.all(Date.now(), free + inFlight.size) as Row[]).filter((r) => !inFlight.has(r.id)).slice(0, free);
         for (const row of rows) {
           inFlight.add(row.id);
-          const p: Promise<void> = attempt(row).finally(() => {
+          const p: Promise<void> = attempt(row).catch(() => {
+            // Only the outbox file can fail here (ledger failures are handled in attempt): the entry stays pending.
+            logger.error({ event: 'outbox.write_failed', id: row.id, kind: row.kind }, 'outbox file write failed');
+          }).finally(() => {
             inFlight.delete(row.id);
             active.delete(p);
             refreshDepth();
@@ -202,9 +223,11 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
   }
 
   return {
-    enqueue({ kind, issuerId, tx, input }) {
+    async enqueue({ kind, issuerId, tx, input }) {
+      if (closed) throw new Error('the outbox is closed');
       const id = randomUUID();
-      insert.run({ id, kind, issuer_id: issuerId, tx, input: JSON.stringify(input), now: Date.now() });
+      await write(INSERT, { id, kind, issuer_id: issuerId, tx, input: JSON.stringify(input), now: Date.now() });
+      counted.pending++;
       refreshDepth();
       schedule(0);
       return toEntry(byId.get(id) as Row);
@@ -237,9 +260,11 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
     depth,
     start() {
       // A fresh process retries what a previous one left pending at once, instead of honouring its old backoff.
-      retryNow.run(Date.now());
       refreshDepth();
-      schedule(0);
+      write(ALL_DUE, [Date.now()]).then(
+        () => schedule(0),
+        () => logger.error({ event: 'outbox.write_failed' }, 'outbox file write failed'),
+      );
     },
     async close() {
       closed = true;
@@ -249,6 +274,7 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
       for (const t of waitTimers) clearTimeout(t);
       waitTimers.clear();
       for (const id of [...settledWaiters.keys()]) settle(id);
+      await writer.close();
       db.close();
     },
   };

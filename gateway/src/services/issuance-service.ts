@@ -88,7 +88,7 @@ export function newIssuanceService(
   }
 
   async function anchor(request: Readonly<{ root: string; leafCount: number; kid: string; issuerId: string }>) {
-    const entry = outbox.enqueue({
+    const entry = await outbox.enqueue({
       kind: 'anchor', issuerId: request.issuerId, tx: 'AnchorBatch',
       input: { issuerId: request.issuerId, kid: request.kid, root: request.root, leafCount: request.leafCount },
     });

@@ -47,7 +47,7 @@ export function newRevocationService(options: Readonly<{ outbox: Outbox; logger:
   return {
     async revoke(request) {
       const leafHash = await leafHashOfRequest(request);
-      const entry = options.outbox.enqueue({
+      const entry = await options.outbox.enqueue({
         kind: 'revocation', issuerId: request.issuerId, tx: 'RevokeCredential',
         input: { issuerId: request.issuerId, leafHash, reason: request.reason },
       });

@@ -8,12 +8,11 @@
  * state (`key`, bumped by the caller whenever it compiles a new verifier) and carries the snapshot only for a worker
  * that has not seen that key yet; signing keys likewise go once per worker.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { VerificationResult } from '@hutong/verifier-sdk';
 import type { HexInclusionProof } from '@hutong/verifier-sdk/issuer';
 import type { IssuerKey } from '@hutong/chaincode/domain';
+import { workerScript } from './worker-script.js';
 
 export interface TrustState {
   /** Changes whenever the snapshot does. */
@@ -81,15 +80,6 @@ interface Slot {
   keys: Set<string>;
 }
 
-/** The built worker; under jest the sources run from `src/` in-process, so the worker runs the `tsc -b` output. */
-function workerUrl(): URL {
-  const here = new URL('./crypto-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  const built = new URL(here.href.replace(/\/gateway\/src\/workers\//, '/gateway/dist/workers/'));
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`crypto worker not found at ${fileURLToPath(here)}: run \`npx tsc -b\``);
-}
-
 /** Splits `n` items into at most `parts` contiguous chunks of at least `min` items. */
 function chunks(n: number, parts: number, min: number): Array<[number, number]> {
   const count = Math.max(1, Math.min(parts, Math.floor(n / min)));
@@ -107,7 +97,7 @@ export function newCryptoPool(options: Readonly<{ size: number; minChunk?: numbe
   let url: URL | undefined;
 
   function spawn(i: number): Slot {
-    url ??= workerUrl();
+    url ??= workerScript('./crypto-worker.js', import.meta.url);
     const worker = new Worker(url);
     worker.unref();
     const slot: Slot = { worker, pending: new Map(), load: 0, trustKey: undefined, keys: new Set() };

@@ -1,0 +1,77 @@
+/**
+ * The writes of one SQLite file, run on a thread of their own (sqlite-writer-thread.ts): a commit's fsync — a
+ * fraction of a millisecond on an idle disk, tens of milliseconds on a busy one — and SQLite's occasional WAL
+ * checkpoint then never stop the event loop that also serves verifications. The owner reads the same file through
+ * its own connection (WAL: readers do not wait for the writer) and keeps that connection read-only.
+ *
+ * `write` resolves once its statements are committed (grouped with whatever else arrived meanwhile; a failed group
+ * fails each of its writes); writes are committed in the order they were made. The thread keeps the process alive
+ * only while it owes answers; one that dies fails what it had not answered, and the next write starts a new one.
+ */
+import { Worker } from 'node:worker_threads';
+import { workerScript } from './worker-script.js';
+
+export interface SqlStatement {
+  sql: string;
+  params: unknown[] | Record<string, unknown>;
+}
+
+export type SqliteWriterRequest = { seq: number; statements: SqlStatement[] } | { seq: number; close: true };
+export interface SqliteWriterResponse {
+  seq: number;
+  error?: string;
+}
+
+export interface SqliteWriter {
+  /** Commits `statements` in one transaction; resolves once they are committed (on disk under `FULL`). */
+  write(statements: SqlStatement[]): Promise<void>;
+  /** Waits for what was written, then stops the thread. */
+  close(): Promise<void>;
+}
+
+export function newSqliteWriter(options: Readonly<{ path: string; synchronous: 'FULL' | 'NORMAL' }>): SqliteWriter {
+  let worker: Worker | undefined;
+  let seq = 0;
+  let closing = false;
+  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+
+  function start(): Worker {
+    const w = new Worker(workerScript('./sqlite-writer-thread.js', import.meta.url), { workerData: { path: options.path, synchronous: options.synchronous } });
+    w.on('message', (m: SqliteWriterResponse) => {
+      const p = pending.get(m.seq);
+      pending.delete(m.seq);
+      if (pending.size === 0 && !closing) w.unref();
+      if (m.error === undefined) p?.resolve();
+      else p?.reject(new Error(`SQLite write failed: ${m.error}`));
+    });
+    const fail = (e: Error) => {
+      if (worker === w) worker = undefined;
+      for (const p of pending.values()) p.reject(e);
+      pending.clear();
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`SQLite writer thread exited (${code})`)));
+    return w;
+  }
+
+  function send(request: SqliteWriterRequest): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      pending.set(request.seq, { resolve, reject });
+      worker ??= start();
+      worker.ref();
+      worker.postMessage(request);
+    });
+  }
+
+  return {
+    write: (statements) => send({ seq: ++seq, statements }),
+    async close() {
+      if (worker === undefined) return;
+      const w = worker;
+      closing = true;
+      const exited = new Promise((resolve) => w.once('exit', resolve));
+      await send({ seq: ++seq, close: true }).catch(() => undefined);
+      await exited;
+    },
+  };
+}
