@@ -23,6 +23,7 @@ import type {
   SubmitResult,
 } from '../ledger.js';
 import { LedgerError } from '../ledger.js';
+import { encodeArgument } from '../transaction-argument.js';
 import { BlockBuilder } from './block-builder.js';
 import type { Proposal } from './block-builder.js';
 import { ChainStore, ChainVerificationError } from './chain-store.js';
@@ -98,17 +99,6 @@ export function toLedgerError(error: unknown, txId?: string): LedgerError {
     return new LedgerError('LEDGER_UNAVAILABLE', `embedded ledger storage failed: ${message}`, details, { cause: error });
   }
   return new LedgerError('INTERNAL', `[INTERNAL] unexpected chaincode failure: ${message}`, details, { cause: error });
-}
-
-/** JSON argument of a call, as a Fabric client would send it. */
-function encodeArgument(input: unknown): string {
-  let argument: string | undefined;
-  try {
-    argument = JSON.stringify(input);
-  } catch (e) {
-    throw new LedgerError('INVALID_ARGUMENT', '[INVALID_ARGUMENT] input is not serialisable to JSON', undefined, { cause: e });
-  }
-  return argument ?? '';
 }
 
 /** As Fabric: SHA-256 of a random nonce and the creator's identity, lower-case hex. */

@@ -26,6 +26,7 @@ import type {
   SubmitResult,
 } from '../ledger.js';
 import { LedgerError } from '../ledger.js';
+import { encodeArgument } from '../transaction-argument.js';
 import { readBlock, readTransaction } from './block-reader.js';
 import type { ConnectionProfile } from './connection-profile.js';
 import { toLedgerError } from './fabric-errors.js';
@@ -67,16 +68,6 @@ function parseResult(bytes: Uint8Array): unknown {
   } catch {
     return text;
   }
-}
-
-function encodeArgument(input: unknown): string {
-  let argument: string | undefined;
-  try {
-    argument = JSON.stringify(input);
-  } catch (e) {
-    throw new LedgerError('INVALID_ARGUMENT', '[INVALID_ARGUMENT] input is not serialisable to JSON', undefined, { cause: e });
-  }
-  return argument ?? '';
 }
 
 const deadline = (ms: number): Date => new Date(Date.now() + ms);
