@@ -5,13 +5,15 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { newAuthenticator } from './auth/authenticator.js';
 import { newTrustCache, type TrustCache } from './cache/trust-cache.js';
 import { newTrustCacheStore } from './cache/trust-cache-store.js';
 import { resolveIssuerSecrets, type GatewayConfig } from './config/config.js';
 import { createRequestListener } from './http/app.js';
+import { newHttpServer } from './http/http-server.js';
+import { newRateLimiter } from './http/rate-limit.js';
 import { newGatewayMetrics } from './http/metrics.js';
 import { openLedgerBackend } from './config/open-ledger-backend.js';
 import type { CommitEvidence, LedgerBackend } from '@hutong/ledger';
@@ -106,6 +108,7 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
       audit: newAuditService({ ledger: clientLedger, deadlineMs: 5000 }),
       trust,
       bodyLimitBytes: config.http.bodyLimitBytes,
+      limiter: newRateLimiter({ maxClients: config.rateLimits.maxClients, limits: config.rateLimits, metrics }),
       // Ready means a valid credential would be accepted now: the ledger answers, the cache follows it closely, and
       // the trust state is fresh enough for the verifier (a cache confirmed current too long ago is SNAPSHOT_STALE).
       async readiness() {
@@ -124,7 +127,7 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
     });
 
     const server: Server = await new Promise((resolve, reject) => {
-      const s = createServer(listener);
+      const s = newHttpServer(listener, { ...config.http, logger });
       s.once('error', reject);
       s.listen(config.http.port, config.http.host, () => {
         s.off('error', reject);

@@ -31,7 +31,7 @@ test('Node resolves the node build and the ./issuer subpath; both builds verify 
   expect(out.a).toEqual(out.b);
   expect((out.a as { reason: string }).reason).toBe('ACCEPTED');
   // Few, explicit exports: no internals leak through the entry point.
-  expect(out.exports).toEqual(['HutongSdkError', 'REASON_CODES', 'SNAPSHOT_JWS_TYP', 'decodeQr', 'newVerifier', 'openSignedSnapshot', 'verify']);
+  expect(out.exports).toEqual(['HutongSdkError', 'JsonError', 'REASON_CODES', 'SNAPSHOT_JWS_TYP', 'decodeQr', 'newVerifier', 'openSignedSnapshot', 'parseStrictJson', 'verify']);
 });
 
 test('a browser bundler resolves the default (WebCrypto) build and cannot reach the issuer', async () => {

@@ -44,6 +44,12 @@ export const IssuerSecretConfig = z
   })
   .refine((k) => (k.file !== undefined) !== (k.privateJwk !== undefined && k.pseudonymKey !== undefined), 'give either file, or both privateJwk and pseudonymKey');
 
+/** One token bucket: `perSecond` sustained, `burst` at once (a batch counts one per item; see http/rate-limit.ts). */
+const RateLimitConfig = z.strictObject({
+  perSecond: z.number().positive().max(1_000_000),
+  burst: z.number().int().min(1).max(10_000_000),
+});
+
 export const GatewayConfig = z.strictObject({
   org: OrgConfig,
   http: z
@@ -51,6 +57,26 @@ export const GatewayConfig = z.strictObject({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(0),
       bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
+      /** A request's head must arrive within `headersTimeoutMs`, the whole request within `requestTimeoutMs` (else 408). */
+      headersTimeoutMs: z.number().int().min(1000).max(300_000).default(10_000),
+      requestTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
+      /** Open connections beyond this are refused at accept. */
+      maxConnections: z.number().int().min(1).max(1_000_000).default(4096),
+    })
+    .prefault({}),
+  /**
+   * Per-client rate limits (http/rate-limit.ts): token buckets for the verification and issuance routes per token
+   * subject, and per remote address for requests to them without a valid token. A class without an entry is not
+   * limited — the default for all three, since the demo and the benchmarks drive one token at full speed
+   * (gateway/src/README.md, "Rate limits", suggests production values).
+   */
+  rateLimits: z
+    .strictObject({
+      /** Buckets kept per class, least recently used evicted first. */
+      maxClients: z.number().int().min(1).max(1_000_000).default(10_000),
+      verification: RateLimitConfig.optional(),
+      issuance: RateLimitConfig.optional(),
+      unauthenticated: RateLimitConfig.optional(),
     })
     .prefault({}),
   ledger: LedgerConfig,

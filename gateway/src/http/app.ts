@@ -4,10 +4,7 @@
  */
 import type { RequestListener } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
-import type { ZodType } from 'zod';
 import type { Authenticator } from '../auth/authenticator.js';
-import { requireRole } from '../auth/authenticator.js';
-import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -21,7 +18,9 @@ import { errorMiddleware } from './error-middleware.js';
 import { newFastPath } from './fast-path.js';
 import type { GatewayMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
+import { newRateLimiter, type RateLimiter } from './rate-limit.js';
 import type { RouteDefinition } from './route.js';
+import { newRouteRunner, type RouteOutcome, type RouteRunner } from './route-runner.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { governanceRoutes } from './routes/governance-routes.js';
@@ -47,17 +46,8 @@ export interface AppDeps {
   trust: TrustService;
   readiness: () => Promise<Readiness>;
   bodyLimitBytes: number;
-}
-
-const PUBLIC: Principal = { subject: 'anonymous', roles: new Set(), issuers: new Set() };
-
-export function validate<T>(schema: ZodType | undefined, value: unknown, where: string): T {
-  if (!schema) return undefined as T;
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data as T;
-  throw new GatewayError('REQUEST_INVALID', `the request ${where} is invalid`, {
-    issues: parsed.error.issues.map((i) => ({ in: where, path: i.path.join('.'), code: i.code, message: i.message })),
-  });
+  /** Per-client rate limits (default: none). */
+  limiter?: RateLimiter;
 }
 
 export function allRoutes(deps: AppDeps): RouteDefinition[] {
@@ -95,17 +85,20 @@ export function newRequestRecorder(deps: Pick<AppDeps, 'logger' | 'metrics'>): R
  * verification), Express for everything else — including any fast-path request whose head is unusual.
  */
 export function createRequestListener(deps: AppDeps): RequestListener {
-  const app = createApp(deps);
-  const fast = newFastPath(allRoutes(deps).filter((r) => r.fastPath === true), {
-    authenticator: deps.authenticator, logger: deps.logger, bodyLimitBytes: deps.bodyLimitBytes, record: newRequestRecorder(deps),
-  });
+  const run = routeRunnerOf(deps);
+  const app = createApp(deps, run);
+  const fast = newFastPath(allRoutes(deps).filter((r) => r.fastPath === true), { run, logger: deps.logger, record: newRequestRecorder(deps) });
   return (req, res) => {
     if (!fast(req, res)) app(req, res);
   };
 }
 
-export function createApp(deps: AppDeps): Express {
-  const { logger, metrics, authenticator } = deps;
+function routeRunnerOf(deps: AppDeps): RouteRunner {
+  return newRouteRunner({ authenticator: deps.authenticator, limiter: deps.limiter ?? newRateLimiter({ maxClients: 1, limits: {} }), bodyLimitBytes: deps.bodyLimitBytes });
+}
+
+export function createApp(deps: AppDeps, run: RouteRunner = routeRunnerOf(deps)): Express {
+  const { logger, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -123,13 +116,15 @@ export function createApp(deps: AppDeps): Express {
     });
     next();
   });
-  app.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  // No body parser here: a route reads its body itself (route-runner.ts), after authentication.
 
   const routes = allRoutes(deps);
   const document = openApiDocument(routes, {
     title: `hutong gateway — ${deps.org.displayName} (${deps.org.mspId})`,
     version: '1.0.0',
-    description: 'Verification, issuance, revocation, governance and audit of cross-border credentials. Errors: { code, message, details? }.',
+    description: 'Verification, issuance, revocation, governance and audit of cross-border credentials. Errors: { code, message, details? }; '
+      + 'each error status of an operation lists its codes (x-error-codes), answers given before any route is chosen are in x-transport-errors, '
+      + 'and operations with a per-client rate limit (x-rate-limit) answer 429 RATE_LIMITED with Retry-After.',
   });
 
   app.get('/healthz', (_req, res) => {
@@ -154,25 +149,33 @@ export function createApp(deps: AppDeps): Express {
   for (const route of routes) {
     app[route.method](route.path, async (req: Request, res: Response) => {
       res.locals['route'] = route.path;
-      let principal = PUBLIC;
-      if (route.roles !== 'public') {
-        principal = await authenticator.authenticate(req.headers.authorization);
-        res.locals['sub'] = principal.subject;
-        requireRole(principal, route.roles);
+      const outcome: RouteOutcome = {};
+      try {
+        const result = await run(route, { req, params: req.params, query: req.query, express: { req, res } }, outcome);
+        if (result.code) res.locals['code'] = result.code;
+        res.status(result.status ?? 200).json(result.body);
+      } finally {
+        res.locals['sub'] = outcome.sub;
       }
-      if (route.body && !req.is('application/json')) {
-        throw new GatewayError('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
-      }
-      const params = validate(route.params, req.params, 'path');
-      const query = validate(route.query, req.query, 'query');
-      const body = validate(route.body, req.body, 'body');
-      const result = await route.handler({ body, query, params, principal, req, res });
-      if (result.code) res.locals['code'] = result.code;
-      res.status(result.status ?? 200).json(result.body);
     });
   }
 
-  app.use((req, _res, next) => next(new GatewayError('ROUTE_NOT_FOUND', `no route ${req.method} ${req.path.slice(0, 100)}`)));
+  // A known path with a method it does not serve: 405 with the methods it does (HEAD wherever GET is).
+  const methodsByPath = new Map<string, Set<string>>(['/healthz', '/readyz', '/metrics', '/openapi.json'].map((p) => [p, new Set(['GET', 'HEAD'])]));
+  for (const route of routes) {
+    const methods = methodsByPath.get(route.path) ?? new Set<string>();
+    methods.add(route.method.toUpperCase());
+    if (route.method === 'get') methods.add('HEAD');
+    methodsByPath.set(route.path, methods);
+  }
+  for (const [path, methods] of methodsByPath) {
+    app.all(path, (_req, res) => {
+      res.locals['route'] = path;
+      throw new GatewayError('METHOD_NOT_ALLOWED', 'this path does not serve this method', { allow: [...methods].sort() });
+    });
+  }
+
+  app.use((_req, _res, next) => next(new GatewayError('ROUTE_NOT_FOUND', 'no route for this method and path')));
   app.use(errorMiddleware(logger));
   return app;
 }

@@ -1,33 +1,24 @@
 /**
  * The lean request path for the hottest routes (checkpoint verification, marked `fastPath` in their definitions).
- * Express costs ~0.3 ms of CPU per request (router walk, body-parser streams, `res.json`/`send`), more than the
- * SDK's verification itself; this path serves the same route definitions on plain node:http with the same order of
- * checks and the same answers: JSON body (strict: object or array, UTF-8) → bearer token → role → body schema →
- * handler → `{...}` with `application/json; charset=utf-8`; failures through the shared `renderError`, so codes,
- * statuses and bodies are those of the error middleware. It claims a request only if its head is ordinary — POST to
- * the exact path, `Content-Type: application/json` (optionally `charset=utf-8`), a `Content-Length` within the
- * body limit, no `Content-Encoding`/`Transfer-Encoding` — and leaves everything else to Express, which then
- * answers exactly as before (413, 415, trailing slashes, …).
+ * Express costs ~0.3 ms of CPU per request (router walk, `res.json`/`send`), more than the SDK's verification
+ * itself; this path serves the same route definitions on plain node:http through the same route runner
+ * (route-runner.ts: token → role → rate limit → body → schema → handler, json-body.ts for the body) and the same
+ * error renderer, so codes, statuses, headers and bodies are those of Express. It claims a POST to the exact path;
+ * anything else (a trailing slash, another method) goes to Express.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requireRole, type Authenticator } from '../auth/authenticator.js';
-import type { Principal } from '../auth/principal.js';
-import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../logging/logger.js';
-import { validate, type RequestRecorder } from './app.js';
+import type { RequestRecorder } from './app.js';
 import { renderError } from './error-middleware.js';
-import type { RouteContext, RouteDefinition } from './route.js';
+import { bodyAbandoned } from './json-body.js';
+import type { RouteDefinition } from './route.js';
+import type { RouteOutcome, RouteRunner } from './route-runner.js';
 
-const JSON_TYPE = /^application\/json(?:\s*;\s*charset="?utf-8"?)?$/i;
-/** body-parser's strict mode: the first non-blank character opens an object or an array. */
-const FIRST_CHAR = /^[ \t\n\r]*(.)/;
 const JSON_HEADERS = 'application/json; charset=utf-8';
-const PUBLIC: Principal = { subject: 'anonymous', roles: new Set(), issuers: new Set() };
 
 export interface FastPathDeps {
-  authenticator: Authenticator;
+  run: RouteRunner;
   logger: Logger;
-  bodyLimitBytes: number;
   record: RequestRecorder;
 }
 
@@ -38,37 +29,20 @@ export function newFastPath(routes: readonly RouteDefinition[], deps: Readonly<F
     if (r.method !== 'post' || r.path.includes(':') || r.params || r.query) throw new Error(`route ${r.path} cannot take the fast path`);
     byPath.set(r.path, r);
   }
-  const { authenticator, logger, bodyLimitBytes, record } = deps;
+  const { run, logger, record } = deps;
 
-  function send(res: ServerResponse, status: number, body: unknown): void {
+  function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
     const json = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': JSON_HEADERS, 'Content-Length': Buffer.byteLength(json) });
+    res.writeHead(status, { ...headers, 'Content-Type': JSON_HEADERS, 'Content-Length': Buffer.byteLength(json) });
     res.end(json);
   }
 
-  async function serve(route: RouteDefinition, req: IncomingMessage, res: ServerResponse, raw: Buffer, start: bigint): Promise<void> {
+  async function serve(route: RouteDefinition, req: IncomingMessage, res: ServerResponse, start: bigint): Promise<void> {
     let status: number;
     let code = 'OK';
-    let sub: string | undefined;
+    const outcome: RouteOutcome = {};
     try {
-      let parsed: unknown;
-      try {
-        let text = raw.toString('utf8');
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        const first = FIRST_CHAR.exec(text)?.[1];
-        if (first !== '{' && first !== '[') throw new SyntaxError('strict JSON: an object or an array');
-        parsed = JSON.parse(text);
-      } catch {
-        throw new GatewayError('REQUEST_MALFORMED_JSON', 'the request body is not valid JSON');
-      }
-      let principal = PUBLIC;
-      if (route.roles !== 'public') {
-        principal = await authenticator.authenticate(req.headers.authorization);
-        sub = principal.subject;
-        requireRole(principal, route.roles);
-      }
-      const body = validate(route.body, parsed, 'body');
-      const result = await route.handler({ body, query: undefined, params: undefined, principal } as RouteContext<unknown, unknown, unknown>);
+      const result = await run(route, { req }, outcome);
       if (result.code) code = result.code;
       status = result.status ?? 200;
       send(res, status, result.body);
@@ -76,26 +50,17 @@ export function newFastPath(routes: readonly RouteDefinition[], deps: Readonly<F
       const failure = renderError(e, logger);
       status = failure.status;
       code = failure.body.code;
-      if (!res.headersSent) send(res, status, failure.body);
-      else res.destroy();
+      if (res.headersSent) res.destroy();
+      else send(res, status, failure.body, bodyAbandoned(req) ? { ...failure.headers, Connection: 'close' } : failure.headers);
     }
-    record('POST', route.path, status, code, Number(process.hrtime.bigint() - start) / 1e9, sub);
+    record('POST', route.path, status, code, Number(process.hrtime.bigint() - start) / 1e9, outcome.sub);
   }
 
   return (req, res) => {
     if (req.method !== 'POST') return false;
     const route = byPath.get(req.url ?? '');
     if (route === undefined) return false;
-    const h = req.headers;
-    const type = h['content-type'];
-    if (type === undefined || !JSON_TYPE.test(type) || h['content-encoding'] !== undefined || h['transfer-encoding'] !== undefined) return false;
-    const length = Number(h['content-length']);
-    if (!(Number.isSafeInteger(length) && length > 0 && length <= bodyLimitBytes)) return false;
-    const start = process.hrtime.bigint();
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => void serve(route, req, res, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), start));
-    req.on('error', () => res.destroy());
+    void serve(route, req, res, process.hrtime.bigint());
     return true;
   };
 }

@@ -20,6 +20,7 @@ export interface GatewayMetrics {
   readonly cacheCapacity: Gauge<'cache'>;
   readonly cacheEvictions: Counter<'cache'>;
   readonly missLookups: Counter<'kind' | 'outcome'>;
+  readonly rateLimited: Counter<'class'>;
 }
 
 export function newGatewayMetrics(options: Readonly<{ org: string; defaultMetrics?: boolean }>): GatewayMetrics {
@@ -61,6 +62,10 @@ export function newGatewayMetrics(options: Readonly<{ org: string; defaultMetric
       name: 'hutong_trust_miss_lookups_total',
       help: 'Verification cache misses by kind (issuer, anchor) and what the lookup gate did: queried the ledger, coalesced with one in flight, answered from memory, or shed (rate or concurrency limit)',
       labelNames: ['kind', 'outcome'] as const, registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'hutong_rate_limited_total', help: 'Requests refused with 429 RATE_LIMITED, by limit class (verification, issuance, unauthenticated)',
+      labelNames: ['class'] as const, registers: [registry],
     }),
   };
 }

@@ -45,12 +45,22 @@ export interface RouteDefinition<B = unknown, Q = unknown, P = unknown> {
   errors?: readonly ErrorCode[];
   /**
    * Served by the lean node:http path (`fast-path.ts`) instead of Express: only for POST routes without path
-   * parameters or query whose handler never touches `req`/`res` (it gets neither there). Same schemas, roles,
-   * errors, metrics and logs; anything unusual in the request head still goes through Express.
+   * parameters or query whose handler never touches `req`/`res` (it gets neither there). Same route runner, so the
+   * same checks, errors, metrics and logs; only a POST to the exact path is claimed, anything else goes to Express.
    */
   fastPath?: boolean;
+  /**
+   * Per-client rate limit class (see rate-limit.ts): the request takes one token of its client's bucket before its
+   * body is read, and a batch `items(body) - 1` more once its body is valid.
+   */
+  rateLimit?: { class: 'verification' | 'issuance'; items?: (body: B) => number };
   handler(ctx: RouteContext<B, Q, P>): Promise<RouteResult>;
 }
+
+/** What any ledger query may answer besides its own refusals (documentation: `errors`). */
+export const LEDGER_READ_ERRORS: readonly ErrorCode[] = ['LEDGER_UNAVAILABLE', 'LEDGER_DEADLINE_EXCEEDED', 'NOT_INITIALISED', 'NOT_A_MEMBER'];
+/** What any ledger write may answer besides its transaction's own refusals. */
+export const LEDGER_WRITE_ERRORS: readonly ErrorCode[] = [...LEDGER_READ_ERRORS, 'LEDGER_ENDORSEMENT_FAILED', 'LEDGER_COMMIT_FAILED', 'LEDGER_MVCC_CONFLICT'];
 
 /** Declares a route; the handler's inputs are typed from the schemas. */
 export function defineRoute<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined, PS extends z.ZodType | undefined = undefined>(

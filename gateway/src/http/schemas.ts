@@ -102,3 +102,23 @@ export const BlocksQuery = z.strictObject({
 });
 export const BlockParams = z.strictObject({ number: z.coerce.number().int().min(0) });
 export const TxParams = z.strictObject({ txId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
+
+// Audit answers: ledger records are open objects (the chaincode may add members); the gateway's own shapes are closed.
+const AnchorRecord = z.looseObject({
+  root: z.string(), issuerId: z.string(), kid: z.string(), leafCount: z.number(), anchoredAt: z.string(), txId: z.string(), anchoredBy: z.string(),
+});
+const RevocationRecord = z.looseObject({ issuerId: z.string(), leafHash: z.string(), reason: z.string(), revokedAt: z.string(), txId: z.string() });
+const BlockTransactionSchema = z.object({
+  txId: z.string(), txIndex: z.number(), txName: z.string(), creatorMsp: z.string(), endorsedBy: z.array(z.string()), timestamp: z.string(),
+  validationCode: z.string(),
+});
+export const BlockSummarySchema = z.object({ number: z.number(), hash: z.string(), previousHash: z.string(), dataHash: z.string(), transactions: z.array(BlockTransactionSchema) });
+export const BlocksSchema = z.object({ height: z.number(), blocks: z.array(BlockSummarySchema) });
+export const TransactionSchema = BlockTransactionSchema.extend({ blockNumber: z.number() });
+export const AnchorPageSchema = z.object({ items: z.array(AnchorRecord), bookmark: z.string() });
+export const HistorySchema = z.object({ history: z.array(z.object({ txId: z.string(), timestamp: z.string(), isDelete: z.boolean(), value: z.unknown().optional() })) });
+export const LeafStatusSchema = z.object({
+  leafHash: z.string(), issuerId: z.string(), root: z.string().nullable(), proofValid: z.boolean(), anchored: z.boolean(), anchor: AnchorRecord.optional(),
+  anchoring: z.object({ txId: z.string(), blockNumber: z.number(), endorsedBy: z.array(z.string()), timestamp: z.string(), creatorMsp: z.string(), validationCode: z.string() }).optional(),
+  revoked: z.boolean(), revocation: RevocationRecord.optional(),
+});

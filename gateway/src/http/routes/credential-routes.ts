@@ -12,6 +12,7 @@ export function credentialRoutes(deps: Readonly<{ issuance: IssuanceService; rev
   return [
     defineRoute({
       method: 'post', path: '/v1/credentials', operationId: 'issueCredential', tag: 'issuance', roles: ['issuer'],
+      rateLimit: { class: 'issuance' },
       summary: 'Sign a credential, anchor it in a Merkle batch and return it once the batch root is committed',
       body: CredentialRequest,
       responses: { 201: { description: 'The credential (JWS, QR text, inclusion proof) and the anchor’s commit evidence', schema: IssuedCredential } },
@@ -24,9 +25,11 @@ export function credentialRoutes(deps: Readonly<{ issuance: IssuanceService; rev
     }),
     defineRoute({
       method: 'post', path: '/v1/credentials/bulk', operationId: 'issueCredentials', tag: 'issuance', roles: ['issuer'],
+      rateLimit: { class: 'issuance', items: (body) => body.credentials.length },
       summary: 'Issue up to 10,000 credentials (daily re-issue); all are anchored in batches, results in request order',
       body: CredentialBulkRequest,
       responses: { 201: { description: 'Issued credentials', schema: z.object({ credentials: z.array(IssuedCredential) }) } },
+      errors: ['ISSUER_FORBIDDEN', 'SIGNING_KEY_UNAVAILABLE', 'CLAIMS_INVALID', 'ISSUER_NOT_ACTIVE', 'CREDENTIAL_TYPE_NOT_ALLOWED', 'LEDGER_UNAVAILABLE'],
       async handler({ body, principal }) {
         for (const id of new Set(body.credentials.map((c) => c.issuerId))) requireIssuerBinding(principal, id);
         return { status: 201, body: { credentials: await issuance.issue(body.credentials) } };
@@ -34,6 +37,7 @@ export function credentialRoutes(deps: Readonly<{ issuance: IssuanceService; rev
     }),
     defineRoute({
       method: 'post', path: '/v1/revocations', operationId: 'revokeCredential', tag: 'issuance', roles: ['issuer'],
+      rateLimit: { class: 'issuance' },
       summary: 'Revoke a credential (by leaf hash, JWS or QR); durable: committed eventually even if the ledger is down now',
       body: RevocationRequest,
       responses: {
@@ -51,6 +55,7 @@ export function credentialRoutes(deps: Readonly<{ issuance: IssuanceService; rev
       summary: 'Status of a queued ledger write (anchor or revocation)',
       params: OutboxParams,
       responses: { 200: { description: 'The entry (hashes and ids only)', schema: OutboxEntrySchema } },
+      errors: ['OUTBOX_ENTRY_NOT_FOUND', 'ISSUER_FORBIDDEN'],
       async handler({ params, principal }) {
         const entry = outbox.get(params.id);
         if (!entry) throw new GatewayError('OUTBOX_ENTRY_NOT_FOUND', 'no such outbox entry');

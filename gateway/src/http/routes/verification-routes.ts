@@ -7,6 +7,7 @@ export function verificationRoutes(verification: VerificationService): RouteDefi
   return [
     defineRoute({
       method: 'post', path: '/v1/verifications', operationId: 'verifyCredential', tag: 'verification', roles: ['checkpoint'], fastPath: true,
+      rateLimit: { class: 'verification' },
       summary: 'Verify one credential QR against this jurisdiction’s trust state and recognition policies',
       body: VerifyRequest,
       responses: { 200: { description: 'The decision (ACCEPT or REJECT with its reason code) and ledger evidence', schema: VerificationResultSchema } },
@@ -17,6 +18,7 @@ export function verificationRoutes(verification: VerificationService): RouteDefi
     }),
     defineRoute({
       method: 'post', path: '/v1/verifications/batch', operationId: 'verifyCredentials', tag: 'verification', roles: ['checkpoint'], fastPath: true,
+      rateLimit: { class: 'verification', items: (body) => body.qrs.length },
       summary: 'Verify up to 1,000 credential QRs; results in request order',
       body: VerifyBatchRequest,
       responses: { 200: { description: 'One result per QR', schema: z.object({ results: z.array(VerificationResultSchema) }) } },
