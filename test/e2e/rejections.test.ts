@@ -44,6 +44,8 @@ const cases: Case[] = [
   ['revocation naming two credentials', 'POST', '/v1/revocations', 'issuer', { issuerId: 'gd-health-code', reason: 'other', leafHash: 'a'.repeat(64), jws: 'a.b.c' }, 400, 'REQUEST_INVALID'],
   ['revocation with a bad reason', 'POST', '/v1/revocations', 'issuer', { issuerId: 'gd-health-code', reason: 'because', leafHash: 'a'.repeat(64) }, 400, 'REQUEST_INVALID'],
   ['revocation of an undecodable QR', 'POST', '/v1/revocations', 'issuer', { issuerId: 'gd-health-code', reason: 'other', qr: 'HT1:AAAA' }, 422, 'QR_UNDECODABLE'],
+  ['issuance with a payload over 2,048 bytes', 'POST', '/v1/credentials', 'issuer', healthCode({ claims: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`c${i}`, 'x'.repeat(250)])) }), 422, 'CREDENTIAL_TOO_LARGE'],
+  ['issuance with too many extra claims', 'POST', '/v1/credentials', 'issuer', healthCode({ claims: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`c${i}`, i])) }), 400, 'REQUEST_INVALID'],
   ['outbox id not a uuid', 'GET', '/v1/outbox/123', 'issuer', undefined, 400, 'REQUEST_INVALID'],
   ['unknown outbox id', 'GET', '/v1/outbox/00000000-0000-4000-8000-000000000000', 'issuer', undefined, 404, 'OUTBOX_ENTRY_NOT_FOUND'],
   ['bad issuer id in path', 'POST', '/v1/governance/issuers/BAD_ID/approve', 'admin', undefined, 400, 'REQUEST_INVALID'],

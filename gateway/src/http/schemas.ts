@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { inputs, REVOCATION_REASONS } from '@hutong/chaincode/domain';
+import { EXTRA_CLAIM_NAME, MAX_CLAIM_CHARS, MAX_EXTRA_CLAIMS } from '@hutong/verifier-sdk/issuer';
 
 /** Cheap syntactic bounds for a QR text; everything deeper is the SDK's decoder (its reason codes). */
 export const QrText = z.string().min(1).max(4296).regex(/^[0-9A-Z $%*+\-./:]+$/, 'a QR text uses the QR alphanumeric alphabet only');
@@ -42,7 +43,12 @@ export const CredentialRequest = z.strictObject({
   holder,
   validitySeconds: z.number().int().min(60).max(400 * 24 * 3600),
   kid: inputs.kid.optional(),
-  claims: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,31}$/), z.union([z.string().max(256), z.number(), z.boolean()])).optional(),
+  /** The SDK's own limits (protocol §2.3); the exact payload size (≤ 2,048 bytes) is the signer's check (422). */
+  claims: z
+    .record(z.string().regex(EXTRA_CLAIM_NAME), z.union([z.string().max(MAX_CLAIM_CHARS), z.number(), z.boolean()]))
+    .refine((c) => Object.keys(c).length <= MAX_EXTRA_CLAIMS, `at most ${MAX_EXTRA_CLAIMS} extra claims`)
+    .meta({ maxProperties: MAX_EXTRA_CLAIMS, description: 'Type-specific claims; registered claim names are refused (422 CLAIMS_INVALID), and so is a payload over 2,048 bytes (422 CREDENTIAL_TOO_LARGE)' })
+    .optional(),
 });
 export const CredentialBulkRequest = z.strictObject({ credentials: z.array(CredentialRequest).min(1).max(10_000) });
 

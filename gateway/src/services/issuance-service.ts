@@ -4,6 +4,11 @@
  * outbox; a credential is handed out only once its root is committed, with the commit's evidence. If the commit
  * does not come within `commitWaitMs` the request fails with the outbox id — no credential of that batch is issued,
  * and the orphan root, committed later, proves nothing about anyone.
+ *
+ * One request never harms another: every request is checked (issuer, type, key, and the SDK signer's protocol
+ * limits) before it is signed into a batch, and refused alone with its code; the SDK's batcher checks every QR with
+ * the SDK's decoder before the root is anchored. A bulk request is all-or-nothing before batching: the first item
+ * that fails its checks refuses the call (its code, `details.index`) and nothing of it is signed or queued.
  */
 import { keyUsableAt, type IssuerKey } from '@hutong/chaincode/domain';
 import {
@@ -45,7 +50,8 @@ export interface IssuedCredentialView {
 }
 
 export interface IssuanceService {
-  issue(requests: readonly CredentialRequest[]): Promise<IssuedCredentialView[]>;
+  /** Issues in request order. With `bulk`, the refusal of one request names it (`details.index`). */
+  issue(requests: readonly CredentialRequest[], options?: Readonly<{ bulk?: boolean }>): Promise<IssuedCredentialView[]>;
   close(): Promise<void>;
 }
 
@@ -123,9 +129,18 @@ export function newIssuanceService(
   function unwrap(e: unknown): unknown {
     if (e instanceof HutongSdkError) {
       if (e.code === 'ANCHOR_FAILED' && (e.cause instanceof GatewayError || e.cause instanceof LedgerError)) return e.cause;
-      if (e.code === 'INVALID_CLAIMS') return new GatewayError('CLAIMS_INVALID', e.message.replace(/^[A-Z_]+: /, ''));
+      const message = e.message.replace(/^[A-Z_]+: /, '');
+      if (e.code === 'INVALID_CLAIMS') return new GatewayError('CLAIMS_INVALID', message, e.details, { cause: e });
+      if (e.code === 'CREDENTIAL_TOO_LARGE') return new GatewayError('CREDENTIAL_TOO_LARGE', message, e.details, { cause: e });
     }
     return e;
+  }
+
+  /** The refusal of request `index` of a bulk call: its own code and details, plus which request it was. */
+  function ofItem(e: unknown, index: number, bulk: boolean): unknown {
+    const err = unwrap(e);
+    if (!bulk || !(err instanceof GatewayError || err instanceof LedgerError)) return err;
+    return new GatewayError(err.code, err.message, { ...err.details, index }, { cause: err });
   }
 
   /** The issuer checks of one request and the key it is signed with. */
@@ -164,7 +179,7 @@ export function newIssuanceService(
    * Same outcome as `requests.map(sign)`: the first failing request (in order) fails the call; a request that fails
    * its checks here sends the whole call down the in-process path, which then fails exactly as before.
    */
-  async function signOnPool(p: CryptoPool, requests: readonly CredentialRequest[]): Promise<Array<{ jws: string; kid: string }>> {
+  async function signOnPool(p: CryptoPool, requests: readonly CredentialRequest[], bulk: boolean): Promise<Array<{ jws: string; kid: string }>> {
     const keys = new Map<string, WorkerSigningKey>();
     const items: SignItem[] = [];
     const kids: string[] = [];
@@ -173,7 +188,7 @@ export function newIssuanceService(
       try {
         planned = plan(r);
       } catch {
-        return requests.map(sign);
+        return signAll(requests, bulk);
       }
       const { signer, secret } = planned;
       const keyId = `${secret.issuerId}/${secret.kid}`;
@@ -187,15 +202,27 @@ export function newIssuanceService(
     return outcomes.map((o, i) => {
       if ('error' in o) {
         const { sdkCode, message, details } = o.error;
-        throw unwrap(sdkCode ? new HutongSdkError(sdkCode as HutongSdkErrorCode, message, details ? { details } : undefined) : new Error(message));
+        throw ofItem(sdkCode ? new HutongSdkError(sdkCode as HutongSdkErrorCode, message, details ? { details } : undefined) : new Error(message), i, bulk);
       }
       metrics?.credentialsIssued.inc({ issuer: (requests[i] as CredentialRequest).issuerId });
       return { jws: o.jws, kid: kids[i] as string };
     });
   }
 
+  /** `requests.map(sign)`, the first refusal naming its request. */
+  function signAll(requests: readonly CredentialRequest[], bulk: boolean): Array<{ jws: string; kid: string }> {
+    return requests.map((r, i) => {
+      try {
+        return sign(r);
+      } catch (e) {
+        throw ofItem(e, i, bulk);
+      }
+    });
+  }
+
   return {
-    async issue(requests) {
+    async issue(requests, how) {
+      const bulk = how?.bulk === true;
       // A just-approved issuer or key may not have reached the cache through events yet: ask the peer once.
       for (const issuerId of new Set(requests.map((r) => r.issuerId))) {
         const now = new Date().toISOString();
@@ -203,10 +230,10 @@ export function newIssuanceService(
         if (!ready) await cache.fetchIssuer(issuerId);
       }
       // Sign everything first: a bad request fails the call before anything is queued for anchoring.
-      const signed = pool !== undefined && requests.length >= poolMinRequests ? await signOnPool(pool, requests) : requests.map(sign);
-      const issued = await Promise.all(signed.map(({ jws, kid }, i) => batcherFor((requests[i] as CredentialRequest).issuerId, kid).add(jws))).catch((e: unknown) => {
-        throw unwrap(e);
-      });
+      const signed = pool !== undefined && requests.length >= poolMinRequests ? await signOnPool(pool, requests, bulk) : signAll(requests, bulk);
+      const issued = await Promise.all(signed.map(({ jws, kid }, i) => batcherFor((requests[i] as CredentialRequest).issuerId, kid).add(jws).catch((e: unknown) => {
+        throw ofItem(e, i, bulk);
+      })));
       return issued.map((c) => {
         const evidence = evidenceByRoot.get(c.root);
         return {

@@ -1,8 +1,12 @@
-// Batch anchoring: collect credentials, anchor one Merkle root per batch, then hand out each credential with its
-// proof. A batch is all-or-nothing: if the anchor fails, every credential of the batch is rejected.
+// Batch anchoring: collect credentials, encode and check every QR, anchor one Merkle root per batch, then hand out
+// each credential with its proof. One credential never fails the others: a credential the protocol's limits refuse
+// is refused alone, when it is added or (for a QR the SDK's decoder would refuse) before the root is built again
+// without it. Only the anchor itself is all-or-nothing: if it fails, every credential of the batch is rejected.
 import { HutongSdkError } from '../errors.js';
 import { toHex } from '../lib/hex.js';
+import { MAX_HEADER_BYTES, MAX_PAYLOAD_BYTES, ROOT_TAG_BYTES } from '../lib/limits.js';
 import { auditPath, treeLevels } from '../lib/merkle.js';
+import { decodeFrame, type Frame } from '../qr-decoder.js';
 import { splitJws } from './credential-signer.js';
 import { hashNodeSync, leafHashBytes, type HexInclusionProof } from './merkle-batch.js';
 import { encodeQr } from './qr-encoder.js';
@@ -61,7 +65,12 @@ export interface IssuedCredential {
  * ```
  */
 export interface Batcher {
-  /** Queues a signed credential; resolves once its batch root is committed on the ledger. */
+  /**
+   * Queues a signed credential; resolves once its batch root is committed on the ledger. Rejects this credential
+   * alone with `INVALID_CLAIMS` (not from this issuer key, not a JWS) or `CREDENTIAL_TOO_LARGE` (header or payload
+   * past the protocol's limits) at once, or with a `CREDENTIAL_TOO_LARGE` / `INVALID_CLAIMS` before its batch is
+   * anchored when the SDK's decoder would refuse its QR; with `ANCHOR_FAILED` when its batch's anchor failed.
+   */
   add(jws: string): Promise<IssuedCredential>;
   /** Anchors whatever is queued now; resolves when that batch has settled (success or failure). */
   flush(): Promise<void>;
@@ -72,8 +81,10 @@ export interface Batcher {
 }
 
 /**
- * Encodes the QR texts of one anchored batch, in order. The default encodes in-process with {@link encodeQr};
- * a server can hand the work to worker threads, since it is most of the CPU an issuance costs.
+ * Encodes the QR texts of one batch, in order, before its root is anchored. The default encodes in-process with
+ * {@link encodeQr}; a server can hand the work to worker threads, since it is most of the CPU an issuance costs.
+ * The batcher decodes every text it returns; a text that is missing or wrong (or a failed call) is encoded again
+ * in-process, so an encoder's failure never fails a credential.
  *
  * @example
  * ```ts
@@ -112,7 +123,41 @@ interface Entry {
   reject: (e: unknown) => void;
 }
 
+type QrItem = Readonly<{ jws: string; root: string; proof: HexInclusionProof }>;
+
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** Decode failures that are the protocol's size limits (§5.5) for a credential and proof of the right shape. */
+const SIZE_DEFECTS: ReadonlySet<string> = new Set(['DECODE_TOO_LARGE', 'DECODE_ENVELOPE']);
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Why the SDK's decoder would refuse `qr` as the QR of `item`, or null: it must decode, and to this credential
+ * (signing input, signature) with this proof (tree size, index, root tag, path length).
+ */
+function qrDefect(qr: unknown, item: QrItem): HutongSdkError | null {
+  let f: Frame;
+  try {
+    f = decodeFrame(qr);
+  } catch (e) {
+    const code = e instanceof HutongSdkError ? e.code : 'DECODE_ENVELOPE';
+    return SIZE_DEFECTS.has(code)
+      ? new HutongSdkError('CREDENTIAL_TOO_LARGE', 'the credential exceeds the QR limits of the protocol', { cause: e, details: { reason: code } })
+      : new HutongSdkError('INVALID_CLAIMS', 'a verifier could not decode this credential', { cause: e, details: { reason: code } });
+  }
+  const parts = splitJws(item.jws);
+  const rootTag = item.root.slice(0, 2 * ROOT_TAG_BYTES);
+  const same = sameBytes(f.signingInput, encoder.encode(parts.signingInput)) && sameBytes(f.signature, parts.signature)
+    && f.treeSize === item.proof.treeSize && f.leafIndex === item.proof.leafIndex && f.pathLength === item.proof.path.length
+    && toHex(f.raw.subarray(f.rootTagAt, f.rootTagAt + ROOT_TAG_BYTES)) === rootTag;
+  return same ? null : new HutongSdkError('INVALID_CLAIMS', 'the QR encodes another credential or proof');
+}
 
 /**
  * Creates a batcher for one issuer key.
@@ -135,30 +180,82 @@ export function newBatcher(options: Readonly<BatcherOptions>): Batcher {
   let closed = false;
   const inFlight = new Set<Promise<void>>();
 
-  async function anchorBatch(batch: Entry[]): Promise<void> {
-    let results: IssuedCredential[];
+  /**
+   * The QR of every item, checked with the SDK's decoder, or the error of the item whose own QR cannot be made
+   * acceptable. Whatever the injected encoder got wrong (a failed call, a missing or wrong text) is encoded again
+   * in-process, so only a credential's own defect fails it.
+   */
+  async function encodeChecked(items: readonly QrItem[]): Promise<Array<string | HutongSdkError>> {
+    let qrs: unknown;
     try {
-      const levels = treeLevels(batch.map((e) => e.leaf), hashNodeSync);
-      const root = toHex(levels[levels.length - 1]![0]!);
-      const receipt = await anchor({ root, leafCount: batch.length, kid, issuerId });
-      if (typeof receipt?.txId !== 'string' || !Number.isFinite(Date.parse(receipt.anchoredAt))) {
-        throw new Error('anchor returned no txId / anchoredAt');
+      qrs = await encode(items);
+    } catch {
+      qrs = undefined;
+    }
+    const given = Array.isArray(qrs) && qrs.length === items.length ? qrs : [];
+    return items.map((item, i) => {
+      if (qrDefect(given[i], item) === null) return given[i] as string;
+      try {
+        const qr = encodeQr(item);
+        return qrDefect(qr, item) ?? qr;
+      } catch (e) {
+        return e instanceof HutongSdkError ? e : new HutongSdkError('INVALID_CLAIMS', 'the credential cannot be encoded as a QR', { cause: e });
       }
-      const anchorInfo: AnchorReceipt = { txId: receipt.txId, blockNumber: receipt.blockNumber, anchoredAt: receipt.anchoredAt };
-      const items = batch.map((e, i) => ({ jws: e.jws, root, proof: { leafIndex: i, treeSize: batch.length, path: auditPath(levels, i).map(toHex) } }));
-      const qrs = await encode(items);
-      // Build every result before resolving any, so a failure cannot leave the batch half-delivered.
-      results = items.map((item, i) => {
-        const qr = qrs[i];
-        if (typeof qr !== 'string') throw new Error('QR encoder returned too few results');
-        return { jws: item.jws, leafHash: toHex(batch[i]!.leaf), root, proof: item.proof, qr, anchor: anchorInfo };
-      });
+    });
+  }
+
+  async function anchorBatch(batch: Entry[]): Promise<void> {
+    // Every QR is made and checked before the root goes to the ledger: a member whose QR a verifier would refuse is
+    // rejected alone and the tree is built again without it (its proofs change), so an anchored root never holds a
+    // leaf nobody can verify and no anchored credential is withheld for another's fault.
+    let members = batch;
+    let built: { root: string; items: QrItem[]; qrs: string[] } | undefined;
+    while (members.length > 0 && built === undefined) {
+      let levels: Uint8Array[][];
+      let outcomes: Array<string | HutongSdkError>;
+      let items: QrItem[];
+      try {
+        levels = treeLevels(members.map((e) => e.leaf), hashNodeSync);
+        const root = toHex(levels[levels.length - 1]![0]!);
+        const size = members.length;
+        items = members.map((e, i) => ({ jws: e.jws, root, proof: { leafIndex: i, treeSize: size, path: auditPath(levels, i).map(toHex) } }));
+        outcomes = await encodeChecked(items);
+      } catch (cause) {
+        const err = new HutongSdkError('ANCHOR_FAILED', 'the batch was not anchored: its tree or QR codes could not be built', { cause, details: { issuerId, kid, leafCount: members.length } });
+        for (const e of members) e.reject(err);
+        return;
+      }
+      if (outcomes.every((o) => typeof o === 'string')) {
+        built = { root: items[0]!.root, items, qrs: outcomes as string[] };
+        break;
+      }
+      const kept: Entry[] = [];
+      members.forEach((e, i) => (typeof outcomes[i] === 'string' ? kept.push(e) : e.reject(outcomes[i])));
+      members = kept;
+    }
+    if (built === undefined) return;
+    const { root, items, qrs } = built;
+    let receipt: AnchorReceipt;
+    try {
+      receipt = await anchor({ root, leafCount: members.length, kid, issuerId });
     } catch (cause) {
-      const err = new HutongSdkError('ANCHOR_FAILED', 'batch was not anchored; no credential of it is valid', { cause, details: { issuerId, kid, leafCount: batch.length } });
-      for (const e of batch) e.reject(err);
+      const err = new HutongSdkError('ANCHOR_FAILED', 'the batch was not anchored; no credential of it is valid', { cause, details: { issuerId, kid, leafCount: members.length } });
+      for (const e of members) e.reject(err);
       return;
     }
-    batch.forEach((e, i) => e.resolve(results[i]!));
+    if (typeof receipt?.txId !== 'string' || !Number.isFinite(Date.parse(receipt.anchoredAt))) {
+      // The anchor call returned, so the root may well be on the ledger: say so rather than "not anchored".
+      const err = new HutongSdkError('ANCHOR_FAILED', 'the anchor call returned no receipt (txId, anchoredAt); whether the root is on the ledger is unknown', {
+        details: { issuerId, kid, root, leafCount: members.length },
+      });
+      for (const e of members) e.reject(err);
+      return;
+    }
+    const anchorInfo: AnchorReceipt = { txId: receipt.txId, blockNumber: receipt.blockNumber, anchoredAt: receipt.anchoredAt };
+    members.forEach((e, i) => {
+      const item = items[i]!;
+      e.resolve({ jws: item.jws, leafHash: toHex(e.leaf), root, proof: item.proof, qr: qrs[i]!, anchor: anchorInfo });
+    });
   }
 
   function flushNow(): Promise<void> {
@@ -177,6 +274,12 @@ export function newBatcher(options: Readonly<BatcherOptions>): Batcher {
       let leaf: Uint8Array;
       try {
         const parts = splitJws(jws);
+        // The protocol's size limits (§5.5) before anything is parsed or queued: refused alone, never in a batch.
+        if (parts.header.length > MAX_HEADER_BYTES || parts.payload.length > MAX_PAYLOAD_BYTES) {
+          throw new HutongSdkError('CREDENTIAL_TOO_LARGE', `header and payload are limited to ${MAX_HEADER_BYTES} and ${MAX_PAYLOAD_BYTES} bytes`, {
+            details: { headerBytes: parts.header.length, payloadBytes: parts.payload.length },
+          });
+        }
         const header = JSON.parse(decoder.decode(parts.header)) as { kid?: unknown };
         const claims = JSON.parse(decoder.decode(parts.payload)) as { iss?: unknown };
         if (header.kid !== kid || claims.iss !== issuerId) throw new HutongSdkError('INVALID_CLAIMS', 'credential is not from this issuer key');

@@ -3,7 +3,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { HutongSdkError } from '../errors.js';
 import { base64urlDecode, base64urlEncode } from '../lib/base64url.js';
-import { CREDENTIAL_TYP } from '../lib/limits.js';
+import {
+  CREDENTIAL_TYP, EXTRA_CLAIM_NAME, MAX_CLAIM_CHARS, MAX_EXTRA_CLAIMS, MAX_HEADER_BYTES, MAX_KID_BYTES, MAX_PAYLOAD_BYTES, REGISTERED_CLAIMS,
+} from '../lib/limits.js';
 import type { CredentialAlg, PublicJwk } from '../lib/crypto-backend.js';
 
 /**
@@ -39,7 +41,10 @@ export interface CredentialInput {
   validitySeconds: number;
   /** Default: the signing time. */
   notBefore?: Date;
-  /** Type-specific claims (e.g. `{ dose: 3 }`); must not reuse a registered claim name. */
+  /**
+   * Type-specific claims (e.g. `{ dose: 3 }`): at most `MAX_EXTRA_CLAIMS`, names matching `EXTRA_CLAIM_NAME` and not
+   * registered, values strings of at most `MAX_CLAIM_CHARS`, finite numbers or booleans.
+   */
   extra?: Readonly<Record<string, string | number | boolean>>;
 }
 
@@ -56,13 +61,45 @@ export interface CredentialSigner {
   readonly kid: string;
   readonly alg: CredentialAlg;
   readonly publicJwk: PublicJwk;
-  /** Returns a compact JWS. `now` defaults to the current time. */
+  /**
+   * Returns a compact JWS. `now` defaults to the current time. Throws `INVALID_CLAIMS` for input the protocol does
+   * not allow and `CREDENTIAL_TOO_LARGE` when the payload would exceed `MAX_PAYLOAD_BYTES` (docs/protocol.md §2.3,
+   * §5.5): whatever it returns fits every limit a verifier checks, in a QR of any batch of up to 65,536 leaves.
+   */
   sign(input: CredentialInput, now?: Date): string;
 }
 
-const RESERVED = new Set(['iss', 'jti', 'iat', 'nbf', 'exp', 'vct', 'st', 'sub', 'name', 'doc']);
+const REGISTERED = new Set(REGISTERED_CLAIMS);
+/** A lone surrogate: JSON.stringify escapes it, and I-JSON (RFC 7493 §2.1) and the SDK's parser refuse it. */
+const LONE_SURROGATE = /\p{Cs}/u;
 const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 const encoder = new TextEncoder();
+
+const invalid = (message: string): HutongSdkError => new HutongSdkError('INVALID_CLAIMS', message);
+
+/** A registered string claim: 1…MAX_CLAIM_CHARS characters of well-formed Unicode. */
+function claimText(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_CLAIM_CHARS || LONE_SURROGATE.test(value)) {
+    throw invalid(`${what} must be 1–${MAX_CLAIM_CHARS} characters of well-formed Unicode`);
+  }
+  return value;
+}
+
+/** The extra claims, checked (names, count, value types and sizes), in their given order. */
+function extraClaims(extra: unknown): Array<[string, string | number | boolean]> {
+  if (extra === undefined) return [];
+  if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) throw invalid('extra claims must be an object');
+  const entries = Object.entries(extra);
+  if (entries.length > MAX_EXTRA_CLAIMS) throw invalid(`at most ${MAX_EXTRA_CLAIMS} extra claims`);
+  for (const [k, v] of entries) {
+    if (REGISTERED.has(k)) throw invalid(`extra claim ${k} is registered`);
+    if (!EXTRA_CLAIM_NAME.test(k)) throw invalid('extra claim names match [a-z][a-zA-Z0-9_]{0,31}');
+    const ok = typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))
+      || (typeof v === 'string' && v.length <= MAX_CLAIM_CHARS && !LONE_SURROGATE.test(v));
+    if (!ok) throw invalid(`extra claim ${k} must be a string of at most ${MAX_CLAIM_CHARS} characters, a finite number or a boolean`);
+  }
+  return entries as Array<[string, string | number | boolean]>;
+}
 
 function bytesToBigInt(b: Uint8Array): bigint {
   let n = 0n;
@@ -128,7 +165,12 @@ export function newCredentialSigner(options: Readonly<{ issuerId: string; kid: s
   if (!expected || privateJwk?.kty !== expected[0] || privateJwk.crv !== expected[1]) {
     throw new HutongSdkError('INVALID_KEY', `key does not match ${String(alg)}`);
   }
-  if (!issuerId || !kid) throw new HutongSdkError('INVALID_KEY', 'issuerId and kid are required');
+  if (typeof issuerId !== 'string' || issuerId.length === 0 || issuerId.length > MAX_CLAIM_CHARS || LONE_SURROGATE.test(issuerId)) {
+    throw new HutongSdkError('INVALID_KEY', `issuerId must be 1–${MAX_CLAIM_CHARS} characters`);
+  }
+  if (typeof kid !== 'string' || kid.length === 0 || LONE_SURROGATE.test(kid) || encoder.encode(kid).length > MAX_KID_BYTES) {
+    throw new HutongSdkError('INVALID_KEY', `kid must be 1–${MAX_KID_BYTES} bytes of UTF-8`);
+  }
   let key;
   try {
     key = createPrivateKey({ key: privateJwk, format: 'jwk' });
@@ -136,31 +178,39 @@ export function newCredentialSigner(options: Readonly<{ issuerId: string; kid: s
   } catch (e) {
     throw new HutongSdkError('INVALID_KEY', 'unusable private JWK', { cause: e });
   }
-  const headerB64 = base64urlEncode(encoder.encode(JSON.stringify({ alg, kid, typ: CREDENTIAL_TYP })));
+  const header = encoder.encode(JSON.stringify({ alg, kid, typ: CREDENTIAL_TYP }));
+  // Escaped characters (a control character is six bytes of JSON) can make a short kid a long header.
+  if (header.length > MAX_HEADER_BYTES) throw new HutongSdkError('INVALID_KEY', `the header of kid '${kid}' exceeds ${MAX_HEADER_BYTES} bytes`);
+  const headerB64 = base64urlEncode(header);
   return {
     issuerId, kid, alg, publicJwk: publicPart(privateJwk),
     sign(input, now = new Date()) {
       const iat = Math.floor(now.getTime() / 1000);
       const nbf = input.notBefore ? Math.floor(input.notBefore.getTime() / 1000) : iat;
-      if (!Number.isSafeInteger(input.validitySeconds) || input.validitySeconds <= 0) {
-        throw new HutongSdkError('INVALID_CLAIMS', 'validitySeconds must be a positive integer');
-      }
-      for (const k of ['vct', 'st', 'sub'] as const) {
-        if (typeof input[k] !== 'string' || input[k].length === 0 || input[k].length > 256) throw new HutongSdkError('INVALID_CLAIMS', `${k} must be a short string`);
-      }
+      const exp = iat + input.validitySeconds;
+      if (!Number.isSafeInteger(input.validitySeconds) || input.validitySeconds <= 0) throw invalid('validitySeconds must be a positive integer');
+      // A verifier refuses times that are not non-negative safe integers (CLAIMS_INVALID).
+      if (![iat, nbf, exp].every((t) => Number.isSafeInteger(t) && t >= 0)) throw invalid('iat, nbf and exp must be times after 1970 as safe integers');
       const claims: Record<string, unknown> = {
         iss: issuerId,
         jti: base64urlEncode(randomBytes(16)), // 128 random bits: leaf hashes cannot be brute-forced from guesses
-        iat, nbf, exp: iat + input.validitySeconds,
-        vct: input.vct, st: input.st, sub: input.sub,
+        iat, nbf, exp,
+        vct: claimText(input.vct, 'vct'), st: claimText(input.st, 'st'), sub: claimText(input.sub, 'sub'),
       };
-      if (input.name !== undefined) claims.name = input.name;
-      if (input.doc !== undefined) claims.doc = input.doc;
-      for (const [k, v] of Object.entries(input.extra ?? {})) {
-        if (RESERVED.has(k)) throw new HutongSdkError('INVALID_CLAIMS', `extra claim ${k} is registered`);
+      for (const k of ['name', 'doc'] as const) {
+        const v: unknown = input[k];
+        if (v === undefined) continue;
+        if (typeof v !== 'string' || LONE_SURROGATE.test(v)) throw invalid(`${k} must be a string of well-formed Unicode`);
         claims[k] = v;
       }
-      const signingInput = `${headerB64}.${base64urlEncode(encoder.encode(JSON.stringify(claims)))}`;
+      for (const [k, v] of extraClaims(input.extra)) claims[k] = v;
+      const payload = encoder.encode(JSON.stringify(claims));
+      if (payload.length > MAX_PAYLOAD_BYTES) {
+        throw new HutongSdkError('CREDENTIAL_TOO_LARGE', `the payload would be ${payload.length} bytes; the limit is ${MAX_PAYLOAD_BYTES}`, {
+          details: { payloadBytes: payload.length, limit: MAX_PAYLOAD_BYTES },
+        });
+      }
+      const signingInput = `${headerB64}.${base64urlEncode(payload)}`;
       const data = encoder.encode(signingInput);
       const sig = alg === 'ES256'
         ? normaliseLowS(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }))

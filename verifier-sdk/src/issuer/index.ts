@@ -8,9 +8,14 @@ export {
   type CredentialSigner, type CredentialInput, type PrivateJwk,
 } from './credential-signer.js';
 export { pseudonym, normaliseId, maskName, documentHint } from './pseudonym.js';
-export { leafHashOf, merkleRoot, inclusionProof, impliedRoot, type HexInclusionProof } from './merkle-batch.js';
+export { leafHashOf, merkleRoot, inclusionProof, impliedRoot, impliedRootOfLeaf, type HexInclusionProof } from './merkle-batch.js';
 export { encodeQr } from './qr-encoder.js';
 export {
   newBatcher, encodeQrsInProcess, type Batcher, type BatcherOptions, type AnchorFn, type AnchorReceipt, type IssuedCredential, type QrEncoder,
 } from './batcher.js';
 export { HutongSdkError, type HutongSdkErrorCode } from '../errors.js';
+/** The protocol's limits that issuing enforces (docs/protocol.md §2.3, §5.5): one source for the SDK and the gateway. */
+export {
+  EXTRA_CLAIM_NAME, MAX_CLAIM_CHARS, MAX_EXTRA_CLAIMS, MAX_HEADER_BYTES, MAX_KID_BYTES, MAX_PAYLOAD_BYTES, MAX_PROOF_HASHES, MAX_QR_CHARS,
+  REGISTERED_CLAIMS,
+} from '../lib/limits.js';

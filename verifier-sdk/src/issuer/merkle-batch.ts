@@ -95,9 +95,32 @@ export function inclusionProof(leafHashes: readonly string[], leafIndex: number)
  * ```
  */
 export function impliedRoot(jws: string, proof: Readonly<{ leafIndex: number; treeSize: number; path: readonly Uint8Array[] }>): string | undefined {
-  const steps = proofSteps(proof.leafIndex, proof.treeSize, proof.path);
+  return fold(leafHashBytes(jws), proof.leafIndex, proof.treeSize, proof.path);
+}
+
+/**
+ * The Merkle root (hex) that an inclusion proof implies for a leaf hash (both as the ledger and the issuance
+ * response write them), or `undefined` when a hash is not 64 lower-case hex characters or the proof has the wrong
+ * shape. What a revocation must show: that the leaf is in a batch the issuer anchored.
+ *
+ * @example
+ * ```ts
+ * const { leafHash, proof } = issued; // from POST /v1/credentials
+ * const root = impliedRootOfLeaf(leafHash, proof); // === issued.root
+ * ```
+ */
+export function impliedRootOfLeaf(leafHash: string, proof: Readonly<HexInclusionProof>): string | undefined {
+  const hashes = [leafHash, ...(Array.isArray(proof?.path) ? proof.path : [])];
+  if (!hashes.every((h) => typeof h === 'string' && HEX64.test(h))) return undefined;
+  if (!Number.isSafeInteger(proof.leafIndex) || !Number.isSafeInteger(proof.treeSize) || proof.leafIndex < 0) return undefined;
+  const [leaf, ...path] = hashes.map((h) => Buffer.from(h, 'hex'));
+  return fold(leaf!, proof.leafIndex, proof.treeSize, path);
+}
+
+function fold(leaf: Uint8Array, leafIndex: number, treeSize: number, path: readonly Uint8Array[]): string | undefined {
+  const steps = proofSteps(leafIndex, treeSize, path);
   if (!steps) return undefined;
-  let r = leafHashBytes(jws);
+  let r = leaf;
   for (const { sibling, siblingOnLeft } of steps) r = siblingOnLeft ? hashNodeSync(sibling, r) : hashNodeSync(r, sibling);
   return toHex(r);
 }

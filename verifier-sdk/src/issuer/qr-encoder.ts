@@ -11,7 +11,9 @@ import { splitJws } from './credential-signer.js';
 import type { HexInclusionProof } from './merkle-batch.js';
 
 /**
- * Encodes a credential, the root of its batch and its inclusion proof as QR text (`HT1:` + Base45).
+ * Encodes a credential, the root of its batch and its inclusion proof as QR text (`HT1:` + Base45). It encodes what
+ * it is given (tests use it to craft credentials a verifier refuses); the batcher checks every QR with the SDK's
+ * decoder before it anchors the batch. Throws `CREDENTIAL_TOO_LARGE` past 4,296 characters.
  *
  * @example
  * ```ts
@@ -40,6 +42,8 @@ export function encodeQr(input: Readonly<{ jws: string; root: string; proof: Hex
   framed[framed.length - 2] = crc >> 8;
   framed[framed.length - 1] = crc & 0xff;
   const qr = QR_PREFIX + base45Encode(framed);
-  if (qr.length > MAX_QR_CHARS) throw new HutongSdkError('DECODE_TOO_LARGE', `QR text of ${qr.length} characters exceeds ${MAX_QR_CHARS}`);
+  if (qr.length > MAX_QR_CHARS) {
+    throw new HutongSdkError('CREDENTIAL_TOO_LARGE', `QR text of ${qr.length} characters exceeds ${MAX_QR_CHARS}`, { details: { qrChars: qr.length, limit: MAX_QR_CHARS } });
+  }
   return qr;
 }

@@ -15,3 +15,14 @@ export const MAX_KID_BYTES = 64;
 export const CREDENTIAL_TYP = 'hutong-vc+jws;v=1';
 /** Domain separation for leaf hashes: SHA-256(0x00 ‖ LEAF_DOMAIN ‖ signing input). */
 export const LEAF_DOMAIN = 'hutong/vc-leaf/v1\u0000';
+
+// Issuing side (docs/protocol.md §2.3): what the issuing library signs, and what the gateway's request schema admits,
+// so that no credential it issues can fail the limits above at a verifier.
+/** Strings `iss`, `vct`, `st`, `sub` and `kid` are 1–256 characters; the issuing library bounds extra strings the same. */
+export const MAX_CLAIM_CHARS = 256;
+/** Type-specific (extra) claims per credential. The payload limit decides the rest; this bounds the work per request. */
+export const MAX_EXTRA_CLAIMS = 32;
+/** Names of extra claims: short, JSON- and JavaScript-safe identifiers (no `__proto__`, no escaping needed). */
+export const EXTRA_CLAIM_NAME = /^[a-z][a-zA-Z0-9_]{0,31}$/;
+/** Claim names with a meaning of their own (§2.3): never an extra claim. */
+export const REGISTERED_CLAIMS: readonly string[] = ['iss', 'jti', 'iat', 'nbf', 'exp', 'vct', 'st', 'sub', 'name', 'doc'];

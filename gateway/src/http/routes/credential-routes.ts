@@ -3,9 +3,15 @@ import { requireIssuerBinding } from '../../auth/authenticator.js';
 import type { IssuanceService } from '../../services/issuance-service.js';
 import type { RevocationService } from '../../services/revocation-service.js';
 import type { Outbox } from '../../outbox/outbox.js';
-import { GatewayError } from '../../errors/gateway-error.js';
+import { GatewayError, type ErrorCode } from '../../errors/gateway-error.js';
 import { defineRoute, type RouteDefinition } from '../route.js';
 import { CredentialBulkRequest, CredentialRequest, IssuedCredential, OutboxEntrySchema, OutboxParams, RevocationOutcome, RevocationRequest } from '../schemas.js';
+
+/** Every refusal of one issuance request; each is that request's own (one request never fails another). */
+const ISSUANCE_ERRORS: readonly ErrorCode[] = [
+  'ISSUER_FORBIDDEN', 'ISSUER_NOT_FOUND', 'ISSUER_NOT_ACTIVE', 'CREDENTIAL_TYPE_NOT_ALLOWED', 'SIGNING_KEY_UNAVAILABLE', 'CLAIMS_INVALID',
+  'CREDENTIAL_TOO_LARGE', 'KEY_NOT_ACTIVE', 'LEDGER_UNAVAILABLE',
+];
 
 export function credentialRoutes(deps: Readonly<{ issuance: IssuanceService; revocation: RevocationService; outbox: Outbox }>): RouteDefinition[] {
   const { issuance, revocation, outbox } = deps;
@@ -16,7 +22,7 @@ export function credentialRoutes(deps: Readonly<{ issuance: IssuanceService; rev
       summary: 'Sign a credential, anchor it in a Merkle batch and return it once the batch root is committed',
       body: CredentialRequest,
       responses: { 201: { description: 'The credential (JWS, QR text, inclusion proof) and the anchor’s commit evidence', schema: IssuedCredential } },
-      errors: ['ISSUER_FORBIDDEN', 'SIGNING_KEY_UNAVAILABLE', 'CLAIMS_INVALID', 'ISSUER_NOT_ACTIVE', 'CREDENTIAL_TYPE_NOT_ALLOWED', 'LEDGER_UNAVAILABLE'],
+      errors: ISSUANCE_ERRORS,
       async handler({ body, principal }) {
         requireIssuerBinding(principal, body.issuerId);
         const [issued] = await issuance.issue([body]);
@@ -26,13 +32,20 @@ export function credentialRoutes(deps: Readonly<{ issuance: IssuanceService; rev
     defineRoute({
       method: 'post', path: '/v1/credentials/bulk', operationId: 'issueCredentials', tag: 'issuance', roles: ['issuer'],
       rateLimit: { class: 'issuance', items: (body) => body.credentials.length },
-      summary: 'Issue up to 10,000 credentials (daily re-issue); all are anchored in batches, results in request order',
+      summary: 'Issue up to 10,000 credentials (daily re-issue); all are anchored in batches, results in request order. '
+        + 'All or nothing before batching: the first credential that fails its checks refuses the call with its code and `details.index`',
       body: CredentialBulkRequest,
       responses: { 201: { description: 'Issued credentials', schema: z.object({ credentials: z.array(IssuedCredential) }) } },
-      errors: ['ISSUER_FORBIDDEN', 'SIGNING_KEY_UNAVAILABLE', 'CLAIMS_INVALID', 'ISSUER_NOT_ACTIVE', 'CREDENTIAL_TYPE_NOT_ALLOWED', 'LEDGER_UNAVAILABLE'],
+      errors: ISSUANCE_ERRORS,
       async handler({ body, principal }) {
-        for (const id of new Set(body.credentials.map((c) => c.issuerId))) requireIssuerBinding(principal, id);
-        return { status: 201, body: { credentials: await issuance.issue(body.credentials) } };
+        body.credentials.forEach((c, index) => {
+          try {
+            requireIssuerBinding(principal, c.issuerId);
+          } catch (e) {
+            throw e instanceof GatewayError ? new GatewayError(e.code, e.message, { ...e.details, index }) : e;
+          }
+        });
+        return { status: 201, body: { credentials: await issuance.issue(body.credentials, { bulk: true }) } };
       },
     }),
     defineRoute({
