@@ -3,7 +3,7 @@
  * the same inputs. Properties: whatever the insertion order of object keys in the inputs, every effect (state
  * writes, endorsement metadata, the event) and every result is the same, byte for byte.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { canonicalJson, executeTransaction } from '../src/domain';
 import type { ClientIdentity } from '../src/domain';
@@ -53,8 +53,11 @@ function steps(s: Scenario): Step[] {
     const accepted = [...new Set(Object.values(s.mapping))];
     out.push({ who: MO, tx: 'PutRecognitionPolicy', input: { issuerId, credentialType: s.types[0]!, statusMapping: s.mapping, acceptedStatuses: accepted, maxAgeSeconds: s.maxAge, validFrom: '2026-01-01T00:00:00Z' } });
     const root = s.roots[i % s.roots.length]!;
-    out.push({ who: GDC, tx: 'AnchorBatch', input: { issuerId, kid: `k${i}`, root: `${i}${root.slice(1)}`, leafCount: 4096 } });
-    out.push({ who: GDC, tx: 'RevokeCredential', input: { issuerId, leafHash: root, reason: 'superseded' } });
+    // A batch of two leaves, `root` and a sibling distinct per issuer; the revocation proves `root` is in it.
+    const sibling = `${i}${root.slice(1)}`;
+    const batchRoot = createHash('sha256').update(Buffer.concat([Buffer.of(1), Buffer.from(root, 'hex'), Buffer.from(sibling, 'hex')])).digest('hex');
+    out.push({ who: GDC, tx: 'AnchorBatch', input: { issuerId, kid: `k${i}`, root: batchRoot, leafCount: 2 } });
+    out.push({ who: GDC, tx: 'RevokeCredential', input: { issuerId, leafHash: root, reason: 'superseded', proof: { leafIndex: 0, treeSize: 2, path: [sibling] } } });
     out.push({ who: GD, tx: 'RevokeIssuerKey', input: { issuerId, kid: `k${i}`, reason: 'superseded', effectiveAt: '2026-12-01T00:00:00Z' } });
     out.push({ who: GD, tx: 'SuspendIssuer', input: { issuerId, reason: 'maintenance' } });
   });

@@ -31,6 +31,8 @@ async function ledger() {
   await run(GD, 'ProposeIssuerKey', { issuerId: 'gd-hc', kid: 'k1', jwk: ecJwk(), validFrom: '2026-01-01T00:00:00Z', validUntil: '2027-01-01T00:00:00Z' });
   await run(MO, 'ApproveIssuerKey', { issuerId: 'gd-hc', kid: 'k1' });
   await run(MO, 'PutRecognitionPolicy', { issuerId: 'gd-hc', credentialType: 'health-code', statusMapping: { green: 'green' }, acceptedStatuses: ['green'], maxAgeSeconds: 3600, validFrom: '2026-01-01T00:00:00Z' });
+  // Two credentials anchored as batches of one (root = leaf hash), so that they can be revoked.
+  for (const leaf of ['cd', 'ef']) await run(GDC, 'AnchorBatch', { issuerId: 'gd-hc', kid: 'k1', root: leaf.repeat(32), leafCount: 1 });
   /** Runs one transaction without committing it; the domain error code, or 'OK'. */
   return async (who: ClientIdentity, tx: string, input: unknown): Promise<string> => {
     try {
@@ -63,7 +65,7 @@ const SAMPLES: Array<{ tx: TxName; who: ClientIdentity; input: Record<string, un
   },
   { tx: 'WithdrawRecognitionPolicy', who: MO, input: { issuerId: 'gd-hc', credentialType: 'health-code' } },
   { tx: 'AnchorBatch', who: GDC, input: { issuerId: 'gd-hc', kid: 'k1', root: 'ab'.repeat(32), leafCount: 4096 } },
-  { tx: 'RevokeCredential', who: GDC, input: { issuerId: 'gd-hc', leafHash: 'cd'.repeat(32), reason: 'fraud' } },
+  { tx: 'RevokeCredential', who: GDC, input: { issuerId: 'gd-hc', leafHash: 'cd'.repeat(32), reason: 'fraud', proof: { leafIndex: 0, treeSize: 1, path: [] } } },
 ];
 
 /** What an operator might type into a reason or a name: a person, a document number, a phone number. */
@@ -130,7 +132,7 @@ describe('submit transactions: free text reaches no block', () => {
     const exec = await ledger();
     for (const reason of ISSUER_SUSPENSION_REASONS) expect(await exec(GD, 'SuspendIssuer', { issuerId: 'gd-hc', reason })).toBe('OK');
     for (const reason of KEY_REVOCATION_REASONS) expect(await exec(GD, 'RevokeIssuerKey', { issuerId: 'gd-hc', kid: 'k1', reason })).toBe('OK');
-    for (const reason of REVOCATION_REASONS) expect(await exec(GDC, 'RevokeCredential', { issuerId: 'gd-hc', leafHash: 'ef'.repeat(32), reason })).toBe('OK');
+    for (const reason of REVOCATION_REASONS) expect(await exec(GDC, 'RevokeCredential', { issuerId: 'gd-hc', leafHash: 'ef'.repeat(32), reason, proof: { leafIndex: 0, treeSize: 1, path: [] } })).toBe('OK');
     for (const reason of ['', 'Other', 'key compromise', 'other ', 'superseded'.repeat(2)]) {
       expect(await exec(GD, 'SuspendIssuer', { issuerId: 'gd-hc', reason })).toBe('INVALID_ARGUMENT');
       expect(await exec(GD, 'RevokeIssuerKey', { issuerId: 'gd-hc', kid: 'k1', reason })).toBe('INVALID_ARGUMENT');

@@ -102,7 +102,7 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
       authenticator: newAuthenticator(config.auth),
       verification,
       issuance,
-      revocation: newRevocationService({ outbox, logger, commitWaitMs: config.issuance.commitWaitMs }),
+      revocation: newRevocationService({ outbox, cache, ledger: clientLedger, logger, commitWaitMs: config.issuance.commitWaitMs }),
       outbox,
       governance: newGovernanceService({ adminLedger, cache, logger, deadlineMs: config.outbox.submitDeadlineMs }),
       audit: newAuditService({ ledger: clientLedger, deadlineMs: 5000 }),

@@ -27,11 +27,11 @@ process.stdout.write('ready\n');
 async function worker(n) {
   for (let i = 0; ; i++) {
     const leafHash = randomBytes(32).toString('hex');
-    const { evidence } =
-      i % 5 === n % 5
-        ? await gd.submit('RevokeCredential', { issuerId, leafHash, reason: 'fraud' })
-        : await gd.submit('AnchorBatch', { issuerId, kid, root: leafHash, leafCount: 1 + (i % 4096) });
+    const revoke = i % 5 === n % 5;
+    // A revocation names a leaf of an anchored batch: here a batch of one (root = leaf hash), anchored just before.
+    const { evidence } = await gd.submit('AnchorBatch', { issuerId, kid, root: leafHash, leafCount: revoke ? 1 : 1 + (i % 4096) });
     print(evidence.txId);
+    if (revoke) print((await gd.submit('RevokeCredential', { issuerId, leafHash, reason: 'fraud', proof: { leafIndex: 0, treeSize: 1, path: [] } })).evidence.txId);
   }
 }
 await Promise.all(Array.from({ length: 8 }, (_, n) => worker(n)));

@@ -77,7 +77,7 @@ describe('embedded ledger: crash safety', () => {
       expect(replay.stateDigest).toBe(backend.stateDigest());
       // The recovered chain keeps growing from its tip.
       const gd = await backend.connect({ mspId: 'GuangdongMSP', role: 'client' });
-      const { evidence } = await gd.submit('RevokeCredential', { issuerId: 'gd-crash', leafHash: 'ab'.repeat(32), reason: 'fraud' });
+      const { evidence } = await gd.submit('AnchorBatch', { issuerId: 'gd-crash', kid: 'k1', root: 'ab'.repeat(32), leafCount: 1 });
       expect(evidence.blockNumber).toBe(chain.height);
       expect(backend.verifyChain().height).toBe(chain.height + 1);
       console.log(`crash test: ${printed.length} acknowledged, ${chain.transactions} committed in ${chain.height} blocks across two SIGKILLs`);

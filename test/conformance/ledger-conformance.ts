@@ -7,6 +7,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { CHAINCODE_ERROR_CODES, EVALUATE_TRANSACTIONS, SUBMIT_TRANSACTIONS } from '@hutong/chaincode/domain';
 import type { Anchor, Consortium, Issuer, IssuerKey, LedgerEventPayload, Page, RecognitionPolicy, Revocation, TxName } from '@hutong/chaincode/domain';
 import type { EventCheckpoint, Ledger, LedgerBackend, LedgerEvent, LedgerIdentity } from '@hutong/ledger';
+import { inclusionProof, merkleRoot } from '@hutong/verifier-sdk/issuer';
 
 export interface ConformanceTarget {
   name: string;
@@ -420,30 +421,60 @@ export function ledgerConformance(target: ConformanceTarget): void {
     });
 
     describe('revocations', () => {
+      /** A batch of `size` random leaves anchored by the issuer, with each leaf's inclusion proof (computed by the SDK). */
+      async function anchoredBatch(client: () => Promise<Ledger>, issuerId: string, kid: string, size: number) {
+        const leaves = Array.from({ length: size }, () => hex());
+        await submit(client(), 'AnchorBatch', { issuerId, kid, root: merkleRoot(leaves), leafCount: size });
+        return leaves.map((leafHash, i) => ({ leafHash, proof: inclusionProof(leaves, i) }));
+      }
+
       it('by the owner organisation only, idempotent, readable by both', async () => {
         for (const owner of ['GD', 'MO'] as const) {
           const [ownerClient, otherClient, otherAdmin] = owner === 'GD' ? [gdClient, moClient, moAdmin] : [moClient, gdClient, gdAdmin];
-          const { id } = await activeIssuer(owner);
-          const leafHash = hex();
+          const { id, kid } = await activeIssuer(owner);
+          const [{ leafHash, proof }] = (await anchoredBatch(ownerClient, id, kid, 1)) as [{ leafHash: string; proof: unknown }];
           expect(await evaluate(otherClient(), 'GetRevocation', { issuerId: id, leafHash })).toEqual({ revoked: false });
-          await expectCode(submitCall(otherClient(), 'RevokeCredential', { issuerId: id, leafHash, reason: 'fraud' }), 'NOT_OWNER');
-          await expectCode(submitCall(otherAdmin(), 'RevokeCredential', { issuerId: id, leafHash, reason: 'fraud' }), 'NOT_OWNER');
-          const first = await submit<Revocation>(ownerClient(), 'RevokeCredential', { issuerId: id, leafHash, reason: 'status-change' });
+          await expectCode(submitCall(otherClient(), 'RevokeCredential', { issuerId: id, leafHash, proof, reason: 'fraud' }), 'NOT_OWNER');
+          await expectCode(submitCall(otherAdmin(), 'RevokeCredential', { issuerId: id, leafHash, proof, reason: 'fraud' }), 'NOT_OWNER');
+          const first = await submit<Revocation>(ownerClient(), 'RevokeCredential', { issuerId: id, leafHash, proof, reason: 'status-change' });
           expect(first).toMatchObject({ issuerId: id, leafHash, reason: 'status-change' });
-          const again = await submit<Revocation>(ownerClient(), 'RevokeCredential', { issuerId: id, leafHash, reason: 'fraud' });
+          const again = await submit<Revocation>(ownerClient(), 'RevokeCredential', { issuerId: id, leafHash, proof, reason: 'fraud' });
           expect(again).toEqual(first);
           expect(await evaluate(otherClient(), 'GetRevocation', { issuerId: id, leafHash })).toEqual({ revoked: true, revocation: first });
           const listed = await evaluate<Page<Revocation>>(otherClient(), 'ListRevocations', { issuerId: id });
           expect(listed.items).toEqual([first]);
-          await expectCode(submitCall(ownerClient(), 'RevokeCredential', { issuerId: id, leafHash, reason: 'because' }), 'INVALID_ARGUMENT');
-          await expectCode(submitCall(ownerClient(), 'RevokeCredential', { issuerId: 'nobody-here', leafHash, reason: 'fraud' }), 'ISSUER_NOT_FOUND');
+          await expectCode(submitCall(ownerClient(), 'RevokeCredential', { issuerId: id, leafHash, proof, reason: 'because' }), 'INVALID_ARGUMENT');
+          await expectCode(submitCall(ownerClient(), 'RevokeCredential', { issuerId: 'nobody-here', leafHash, proof, reason: 'fraud' }), 'ISSUER_NOT_FOUND');
         }
       });
 
+      it('only of a leaf that its proof shows in a batch the issuer anchored, with that many leaves', async () => {
+        const { id, kid } = await activeIssuer('GD');
+        const other = await activeIssuer('GD');
+        const batch = await anchoredBatch(gdClient, id, kid, 5);
+        const [foreign] = await anchoredBatch(gdClient, other.id, other.kid, 1);
+        const leaf = batch[3]!;
+        const revoke = (input: Record<string, unknown>) => submitCall(gdClient(), 'RevokeCredential', { issuerId: id, reason: 'fraud', ...input });
+        await expectCode(revoke({ leafHash: hex(), proof: { leafIndex: 0, treeSize: 1, path: [] } }), 'LEAF_NOT_ANCHORED'); // never anchored
+        await expectCode(revoke(foreign!), 'LEAF_NOT_ANCHORED'); // another issuer's batch
+        await expectCode(revoke({ leafHash: hex(), proof: leaf.proof }), 'LEAF_NOT_ANCHORED'); // another leaf's path
+        await expectCode(revoke({ leafHash: leaf.leafHash, proof: { ...leaf.proof, treeSize: 6 } }), 'LEAF_NOT_ANCHORED'); // not the anchored size
+        await expectCode(revoke({ leafHash: leaf.leafHash, proof: { ...leaf.proof, path: leaf.proof.path.slice(1) } }), 'LEAF_NOT_ANCHORED'); // too short
+        await expectCode(revoke({ leafHash: leaf.leafHash, proof: { ...leaf.proof, leafIndex: 5 } }), 'LEAF_NOT_ANCHORED'); // index outside the tree
+        await expectCode(revoke({ leafHash: leaf.leafHash }), 'INVALID_ARGUMENT');
+        await expectCode(revoke({ leafHash: leaf.leafHash, proof: { ...leaf.proof, path: ['XY'] } }), 'INVALID_ARGUMENT');
+        await expectCode(revoke({ leafHash: leaf.leafHash, proof: { ...leaf.proof, path: Array.from({ length: 25 }, () => hex()) } }), 'INVALID_ARGUMENT');
+        expect((await evaluate<Page<Revocation>>(moClient(), 'ListRevocations', { issuerId: id })).items).toEqual([]);
+        for (const l of [batch[0]!, leaf, batch[4]!]) await submit(gdClient(), 'RevokeCredential', { issuerId: id, reason: 'fraud', ...l });
+        const listed = await evaluate<Page<Revocation>>(moClient(), 'ListRevocations', { issuerId: id });
+        expect(listed.items.map((r) => r.leafHash).sort()).toEqual([batch[0]!, leaf, batch[4]!].map((l) => l.leafHash).sort());
+      });
+
       it('revocation still works for a suspended issuer', async () => {
-        const { id } = await activeIssuer('GD');
+        const { id, kid } = await activeIssuer('GD');
+        const [leaf] = await anchoredBatch(gdClient, id, kid, 1);
         await submit(gdAdmin(), 'SuspendIssuer', { issuerId: id, reason: 'mis-issuance' });
-        const r = await submit<Revocation>(gdClient(), 'RevokeCredential', { issuerId: id, leafHash: hex(), reason: 'issued-in-error' });
+        const r = await submit<Revocation>(gdClient(), 'RevokeCredential', { issuerId: id, ...leaf!, reason: 'issued-in-error' });
         expect(r.reason).toBe('issued-in-error');
       });
     });

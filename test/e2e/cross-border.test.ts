@@ -100,7 +100,7 @@ test('an auditor proves anchoring (tx, block, endorsers, time) and revocation of
   expect(before.body.anchoring).toEqual(expect.objectContaining({
     txId: credential.anchor.txId, blockNumber: credential.anchor.blockNumber, endorsedBy: ['GuangdongMSP', 'MacauMSP'], creatorMsp: 'GuangdongMSP', validationCode: 'VALID',
   }));
-  await call('POST', `${gd}/v1/revocations`, { token: h.token('guangdong', 'issuer'), body: { issuerId: 'gd-health-code', leafHash: credential.leafHash, reason: 'issued-in-error' } });
+  await call('POST', `${gd}/v1/revocations`, { token: h.token('guangdong', 'issuer'), body: { issuerId: 'gd-health-code', leafHash: credential.leafHash, proof: credential.proof, reason: 'issued-in-error' } });
   const after = await call('POST', `${mo}/v1/audit/leaf-status`, { token: auditor, body: { qr: credential.qr } });
   expect(after.body).toEqual(expect.objectContaining({ revoked: true, revocation: expect.objectContaining({ reason: 'issued-in-error' }) }));
 

@@ -44,6 +44,8 @@ const cases: Case[] = [
   ['revocation naming two credentials', 'POST', '/v1/revocations', 'issuer', { issuerId: 'gd-health-code', reason: 'other', leafHash: 'a'.repeat(64), jws: 'a.b.c' }, 400, 'REQUEST_INVALID'],
   ['revocation with a bad reason', 'POST', '/v1/revocations', 'issuer', { issuerId: 'gd-health-code', reason: 'because', leafHash: 'a'.repeat(64) }, 400, 'REQUEST_INVALID'],
   ['revocation of an undecodable QR', 'POST', '/v1/revocations', 'issuer', { issuerId: 'gd-health-code', reason: 'other', qr: 'HT1:AAAA' }, 422, 'QR_UNDECODABLE'],
+  ['revocation by leaf hash without its inclusion proof', 'POST', '/v1/revocations', 'issuer', { issuerId: 'gd-health-code', reason: 'other', leafHash: 'a'.repeat(64) }, 400, 'REQUEST_INVALID'],
+  ['revocation of a leaf the issuer never anchored', 'POST', '/v1/revocations', 'issuer', { issuerId: 'gd-health-code', reason: 'other', leafHash: 'a'.repeat(64), proof: { leafIndex: 0, treeSize: 1, path: [] } }, 422, 'LEAF_NOT_ANCHORED'],
   ['issuance with a payload over 2,048 bytes', 'POST', '/v1/credentials', 'issuer', healthCode({ claims: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`c${i}`, 'x'.repeat(250)])) }), 422, 'CREDENTIAL_TOO_LARGE'],
   ['issuance with too many extra claims', 'POST', '/v1/credentials', 'issuer', healthCode({ claims: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`c${i}`, i])) }), 400, 'REQUEST_INVALID'],
   ['outbox id not a uuid', 'GET', '/v1/outbox/123', 'issuer', undefined, 400, 'REQUEST_INVALID'],
@@ -130,7 +132,7 @@ describe('authentication and authorisation', () => {
     const gdIssuer = h.token('guangdong', 'issuer');
     expectError(await call('POST', `${gd()}/v1/credentials`, { token: gdIssuer, body: healthCode({ issuerId: 'mo-health-bureau' }) }), 403, 'ISSUER_FORBIDDEN');
     expectError(await call('POST', `${gd()}/v1/credentials/bulk`, { token: gdIssuer, body: { credentials: [healthCode(), healthCode({ issuerId: 'mo-health-bureau' })] } }), 403, 'ISSUER_FORBIDDEN');
-    expectError(await call('POST', `${gd()}/v1/revocations`, { token: gdIssuer, body: { issuerId: 'mo-health-bureau', reason: 'other', leafHash: 'a'.repeat(64) } }), 403, 'ISSUER_FORBIDDEN');
+    expectError(await call('POST', `${gd()}/v1/revocations`, { token: gdIssuer, body: { issuerId: 'mo-health-bureau', reason: 'other', leafHash: 'a'.repeat(64), proof: { leafIndex: 0, treeSize: 1, path: [] } } }), 403, 'ISSUER_FORBIDDEN');
     // A token that claims a Guangdong issuer at Macau's gateway: Macau holds no key for it, and its ledger identity does not own it.
     const rogue = await h.tokenIssuer.mint({ subject: 'rogue', audience: gatewayAudience('macau'), roles: ['issuer'], issuers: ['gd-health-code'] });
     expectError(await call('POST', `${h.url('macau')}/v1/credentials`, { token: rogue, body: healthCode() }), 409, 'SIGNING_KEY_UNAVAILABLE');
@@ -140,7 +142,8 @@ describe('authentication and authorisation', () => {
   });
 
   test('outbox entries are visible to their own issuer only', async () => {
-    const revoked = await call('POST', `${gd()}/v1/revocations`, { token: h.token('guangdong', 'issuer'), body: { issuerId: 'gd-health-code', reason: 'other', leafHash: 'b'.repeat(64) } });
+    const own = await call('POST', `${gd()}/v1/credentials`, { token: h.token('guangdong', 'issuer'), body: healthCode() });
+    const revoked = await call('POST', `${gd()}/v1/revocations`, { token: h.token('guangdong', 'issuer'), body: { issuerId: 'gd-health-code', reason: 'other', qr: own.body.qr } });
     expect(revoked.status).toBe(201);
     const other = await h.tokenIssuer.mint({ subject: 'other', audience: gatewayAudience('guangdong'), roles: ['issuer'], issuers: ['gd-other-issuer'] });
     expectError(await call('GET', `${gd()}/v1/outbox/${revoked.body.outboxId}`, { token: other }), 403, 'ISSUER_FORBIDDEN');

@@ -23,7 +23,7 @@ describe('crypto worker pool', () => {
     expect(issued.status).toBe(201);
     const qrs: string[] = issued.body.credentials.map((c: { qr: string }) => c.qr);
     const revoked = issued.body.credentials[3];
-    expect((await call('POST', `${h.url('guangdong')}/v1/revocations`, { token: h.token('guangdong', 'issuer'), body: { issuerId: 'gd-health-code', leafHash: revoked.leafHash, reason: 'status-change' } })).status).toBeLessThan(300);
+    expect((await call('POST', `${h.url('guangdong')}/v1/revocations`, { token: h.token('guangdong', 'issuer'), body: { issuerId: 'gd-health-code', leafHash: revoked.leafHash, proof: revoked.proof, reason: 'status-change' } })).status).toBeLessThan(300);
     const tampered = qrs.map((q) => `${q.slice(0, 40)}${q[40] === 'A' ? 'B' : 'A'}${q.slice(41)}`).slice(0, 10);
     const batch = [...qrs, ...tampered, 'HT1:NOT A CREDENTIAL', ...qrs.slice(0, 10).reverse()];
     expect(batch.length).toBeGreaterThanOrEqual(64); // the pool's threshold

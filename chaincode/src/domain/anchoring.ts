@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ownerEndorsers, requireOwner } from './access';
 import { DomainError } from './errors';
 import { keyUsableAt } from './governance';
+import { rootOfInclusionProof } from './inclusion-proof';
 import type { AnchorBatchInput, RevokeCredentialInput } from './inputs';
 import type { Anchor, Revocation } from './model';
 import { emit, keys, loadConsortium, loadIssuer, loadKey, readRecord, writeRecord } from './records';
@@ -38,11 +39,20 @@ export async function anchorBatch(ctx: TxContext, input: z.output<typeof AnchorB
   return anchor;
 }
 
-/** Revokes one credential by its leaf hash. Idempotent: revoking again returns the first revocation and writes nothing. */
+/**
+ * Revokes one credential by its leaf hash, given the proof that the leaf is in a batch this issuer anchored (so no
+ * issuer writes revocations of leaves that are not its own). Idempotent: revoking again returns the first revocation
+ * and writes nothing.
+ */
 export async function revokeCredential(ctx: TxContext, input: z.output<typeof RevokeCredentialInput>): Promise<Revocation> {
   const consortium = await loadConsortium(ctx);
   const issuer = await loadIssuer(ctx, input.issuerId);
   requireOwner(ctx, consortium, issuer.ownerMsp, `issuer '${issuer.id}'`, false);
+  const root = rootOfInclusionProof(input.leafHash, input.proof);
+  const anchor = root === undefined ? undefined : await readRecord<Anchor>(ctx, keys.anchor(root));
+  if (anchor === undefined || anchor.issuerId !== issuer.id || anchor.leafCount !== input.proof.treeSize) {
+    throw new DomainError('LEAF_NOT_ANCHORED', `the proof does not show the leaf in a batch of ${input.proof.treeSize} that issuer '${issuer.id}' anchored`);
+  }
   const key = keys.revocation(issuer.id, input.leafHash);
   const existing = await readRecord<Revocation>(ctx, key);
   if (existing) return existing;

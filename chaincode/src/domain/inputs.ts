@@ -126,10 +126,22 @@ export const AnchorBatchInput = z.strictObject({
   leafCount: z.number().int().min(1).max(2 ** 24),
 });
 
+/**
+ * RFC 9162 inclusion proof of a leaf in an anchored batch: position, batch size (an anchor's `leafCount`, ≤ 2^24)
+ * and audit path, leaf to root (at most 24 hashes for 2^24 leaves).
+ */
+export const inclusionProof = z.strictObject({
+  leafIndex: z.number().int().min(0).max(2 ** 24 - 1),
+  treeSize: z.number().int().min(1).max(2 ** 24),
+  path: z.array(hex256).max(24),
+});
+
+/** `proof` shows the leaf is in a batch this issuer anchored: an issuer revokes only its own credentials. */
 export const RevokeCredentialInput = z.strictObject({
   issuerId,
   leafHash: hex256,
   reason: z.enum(REVOCATION_REASONS),
+  proof: inclusionProof,
 });
 
 export const EmptyInput = z.strictObject({});

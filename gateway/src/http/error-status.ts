@@ -58,6 +58,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   POLICY_NOT_FOUND: 404,
   ANCHOR_EXISTS: 409,
   ANCHOR_NOT_FOUND: 404,
+  LEAF_NOT_ANCHORED: 422,
   RECORD_NOT_FOUND: 404,
   INTERNAL: 500,
   // ledger transport

@@ -70,11 +70,16 @@ export const RevocationRequest = z
     leafHash: inputs.hex256.optional(),
     jws: z.string().max(4096).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/).optional(),
     qr: QrText.optional(),
+    proof: inputs.inclusionProof.optional().meta({
+      description: 'With leafHash or jws: the `proof` of the issuance response, which shows the leaf is in a batch this issuer anchored (a QR carries its own)',
+    }),
   })
-  .refine((r) => [r.leafHash, r.jws, r.qr].filter((x) => x !== undefined).length === 1, 'give exactly one of leafHash, jws, qr');
+  .refine((r) => [r.leafHash, r.jws, r.qr].filter((x) => x !== undefined).length === 1, 'give exactly one of leafHash, jws, qr')
+  .refine((r) => (r.qr === undefined) === (r.proof !== undefined), { message: 'give proof with leafHash or jws, and none with qr (it carries its own)', path: ['proof'] });
 
 export const RevocationOutcome = z.object({
   leafHash: z.string(),
+  root: z.string().meta({ description: 'The anchored batch root the proof leads to' }),
   outboxId: z.string(),
   state: z.enum(['committed', 'pending']),
   revocation: z.record(z.string(), z.unknown()).optional(),

@@ -51,12 +51,14 @@ export function credentialRoutes(deps: Readonly<{ issuance: IssuanceService; rev
     defineRoute({
       method: 'post', path: '/v1/revocations', operationId: 'revokeCredential', tag: 'issuance', roles: ['issuer'],
       rateLimit: { class: 'issuance' },
-      summary: 'Revoke a credential (by leaf hash, JWS or QR); durable: committed eventually even if the ledger is down now',
+      summary: 'Revoke one of the issuer’s own credentials: its QR, or its leaf hash or JWS with the inclusion proof of the issuance '
+        + 'response (the proof must lead to a root this issuer anchored); durable: committed eventually even if the ledger is down now',
       body: RevocationRequest,
       responses: {
         201: { description: 'Committed on the ledger', schema: RevocationOutcome },
         202: { description: 'Accepted into the durable outbox, not yet committed; poll GET /v1/outbox/{id}', schema: RevocationOutcome },
       },
+      errors: ['ISSUER_FORBIDDEN', 'QR_UNDECODABLE', 'LEAF_NOT_ANCHORED', 'NOT_OWNER', 'ISSUER_NOT_FOUND'],
       async handler({ body, principal }) {
         requireIssuerBinding(principal, body.issuerId);
         const outcome = await revocation.revoke(body);
