@@ -110,7 +110,7 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
   `);
   // From here on this connection only reads; every write goes through the writer thread.
   db.pragma('query_only = ON');
-  const writer = newSqliteWriter({ path: options.path, synchronous: 'FULL' });
+  const writer = newSqliteWriter({ path: options.path, synchronous: 'FULL', batchMs: 0 });
   const write = (sql: string, params: unknown[] | Record<string, unknown>) => writer.write([{ sql, params }]);
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
   const due = db.prepare("SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?");

@@ -4,9 +4,12 @@
  * checkpoint then never stop the event loop that also serves verifications. The owner reads the same file through
  * its own connection (WAL: readers do not wait for the writer) and keeps that connection read-only.
  *
- * `write` resolves once its statements are committed (grouped with whatever else arrived meanwhile; a failed group
- * fails each of its writes); writes are committed in the order they were made. The thread keeps the process alive
- * only while it owes answers; one that dies fails what it had not answered, and the next write starts a new one.
+ * `write` resolves once its statements are committed; writes are committed in the order they were made. Writes made
+ * within `batchMs` of each other (0: in the same turn of the event loop) travel to the thread in one message and are
+ * committed together: waking another thread costs the event loop more than the message, on a busy machine up to a
+ * scheduler time slice, so a block's worth of events or outbox updates wakes the writer once. A failed commit fails
+ * every write in it. The thread keeps the process alive only while it owes answers; one that dies fails what it had
+ * not answered, and the next write starts a new one.
  */
 import { Worker } from 'node:worker_threads';
 import { workerScript } from './worker-script.js';
@@ -29,11 +32,14 @@ export interface SqliteWriter {
   close(): Promise<void>;
 }
 
-export function newSqliteWriter(options: Readonly<{ path: string; synchronous: 'FULL' | 'NORMAL' }>): SqliteWriter {
+export function newSqliteWriter(options: Readonly<{ path: string; synchronous: 'FULL' | 'NORMAL'; batchMs: number }>): SqliteWriter {
   let worker: Worker | undefined;
   let seq = 0;
   let closing = false;
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  /** Writes not sent yet, and when they will be. */
+  let batch: { statements: SqlStatement[]; waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> } | undefined;
+  let cancelSend: (() => void) | undefined;
 
   function start(): Worker {
     const w = new Worker(workerScript('./sqlite-writer-thread.js', import.meta.url), { workerData: { path: options.path, synchronous: options.synchronous } });
@@ -63,9 +69,39 @@ export function newSqliteWriter(options: Readonly<{ path: string; synchronous: '
     });
   }
 
+  function sendBatch(): void {
+    const b = batch;
+    batch = undefined;
+    cancelSend = undefined;
+    if (!b) return;
+    send({ seq: ++seq, statements: b.statements }).then(
+      () => { for (const w of b.waiters) w.resolve(); },
+      (e: Error) => { for (const w of b.waiters) w.reject(e); },
+    );
+  }
+
   return {
-    write: (statements) => send({ seq: ++seq, statements }),
+    write(statements) {
+      return new Promise<void>((resolve, reject) => {
+        batch ??= { statements: [], waiters: [] };
+        for (const s of statements) batch.statements.push(s);
+        batch.waiters.push({ resolve, reject });
+        if (cancelSend === undefined) {
+          if (options.batchMs === 0) {
+            const immediate = setImmediate(sendBatch);
+            cancelSend = () => clearImmediate(immediate);
+          } else {
+            const timer = setTimeout(sendBatch, options.batchMs);
+            cancelSend = () => clearTimeout(timer);
+          }
+        }
+      });
+    },
     async close() {
+      if (cancelSend !== undefined) {
+        cancelSend();
+        sendBatch();
+      }
       if (worker === undefined) return;
       const w = worker;
       closing = true;
