@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import type { DemoTokenIssuer } from '../../gateway/src/auth/demo-token-issuer';
 import { DEMO_CONSORTIUM, parseConsortium, type ConsortiumConfig } from '../../gateway/src/config/consortium';
 import { startConsortium, type ConsortiumOptions, type RunningConsortium } from '../../gateway/src/consortium/start-consortium';
-import { startFabricConsortium } from '../../gateway/src/consortium/start-fabric-consortium';
-import { killOnExit, startTestNetwork } from '../fabric/test-network';
+import { startFabricConsortium, type RunningFabricConsortium } from '../../gateway/src/consortium/start-fabric-consortium';
+import { killOnExit, startTestNetwork, type TestNetwork } from '../fabric/test-network';
 
 export interface Harness {
   home: string;
@@ -26,6 +26,12 @@ export interface EmbeddedHarness extends Harness, RunningConsortium {
   logs: string[];
 }
 
+/** Gateways in their own processes on a real network: faults are real processes killed by PID. */
+export interface FabricHarness extends Harness {
+  network: TestNetwork;
+  consortium: RunningFabricConsortium;
+}
+
 type HarnessOptions = Partial<Pick<ConsortiumOptions, 'overrides'>> & { consortium?: ConsortiumConfig; home?: string };
 
 const defaultOverrides = () => ({ issuance: { maxDelayMs: 5, commitWaitMs: 5000 } });
@@ -34,7 +40,7 @@ export function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   return process.env['HUTONG_E2E_LEDGER'] === 'fabric' ? startFabricHarness(options) : startEmbeddedHarness(options);
 }
 
-async function startFabricHarness(options: HarnessOptions): Promise<Harness> {
+export async function startFabricHarness(options: HarnessOptions = {}): Promise<FabricHarness> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'hutong-e2e-fabric-'));
   const network = await startTestNetwork({ bare: true, batchTimeoutMs: 100 });
   try {
@@ -49,9 +55,12 @@ async function startFabricHarness(options: HarnessOptions): Promise<Harness> {
     });
     for (const g of running.gateways.values()) killOnExit(g.pid);
     return {
+      network,
+      consortium: running,
       home,
       tokenIssuer: running.tokenIssuer,
       bootstrapActions: running.bootstrapActions,
+      // Read at each call: a restarted gateway listens on a new port.
       url: (org) => running.gateways.get(org)!.url,
       token: (org, role) => running.tokens.get(org)![role],
       async dispose() {

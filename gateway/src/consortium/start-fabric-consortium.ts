@@ -31,6 +31,8 @@ export interface RunningFabricConsortium {
   tokenIssuer: DemoTokenIssuer;
   bootstrapActions: string[];
   networkDir: string;
+  /** Starts an organisation's gateway again with the same configuration and data (after a crash or a stop). */
+  restart(org: string): Promise<GatewayProcess>;
   /** Stops every gateway process (by PID); the network keeps running. */
   close(): Promise<void>;
 }
@@ -113,33 +115,46 @@ export async function startFabricConsortium(options: Readonly<FabricConsortiumOp
   const close = async () => {
     await Promise.all([...gateways.values()].map((g) => stopPid(g.pid)));
   };
+  /** Spawns the organisation's gateway on its configuration file and waits until it is ready. */
+  const spawnGateway = async (org: ConsortiumConfig['orgs'][number]): Promise<GatewayProcess> => {
+    const dir = join(home, org.name);
+    const configFile = join(dir, 'gateway.config.json');
+    const logFile = join(dir, 'gateway.log');
+    // The log is appended to across restarts: only what this process writes counts.
+    const from = existsSync(logFile) ? readFileSync(logFile, 'utf8').length : 0;
+    const fd = openSync(logFile, 'a');
+    const child = spawn(process.execPath, [cli, '--config', configFile], { cwd: options.repoRoot, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' }, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    if (child.pid === undefined) throw new GatewayError('NOT_READY', `the gateway of ${org.name} could not be started`);
+    const entry: GatewayProcess = { name: org.name, mspId: org.mspId, displayName: org.displayName, url: '', pid: child.pid, log: logFile };
+    gateways.set(org.name, entry);
+    entry.url = await awaitGateway(child.pid, logFile, from, 60_000);
+    return entry;
+  };
   try {
     await Promise.all(consortium.orgs.map(async (org) => {
       const dir = join(home, org.name);
       mkdirSync(dir, { recursive: true });
-      const configFile = join(dir, 'gateway.config.json');
       const config = demoGatewayConfig(consortium, org.name, secrets, {
         home, ledger: { kind: 'fabric', connectionProfile: profiles.get(org.name)! },
         ...(options.ephemeralPorts ? { ephemeralPorts: true } : {}),
         ...(options.logLevel ? { logLevel: options.logLevel } : {}),
         ...(options.overrides ? { overrides: options.overrides } : {}),
       });
-      writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
-      const logFile = join(dir, 'gateway.log');
-      // The log is appended to across restarts: only what this process writes counts.
-      const from = existsSync(logFile) ? readFileSync(logFile, 'utf8').length : 0;
-      const fd = openSync(logFile, 'a');
-      const child = spawn(process.execPath, [cli, '--config', configFile], { cwd: options.repoRoot, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' }, stdio: ['ignore', fd, fd] });
-      closeSync(fd);
-      if (child.pid === undefined) throw new GatewayError('NOT_READY', `the gateway of ${org.name} could not be started`);
-      const entry: GatewayProcess = { name: org.name, mspId: org.mspId, displayName: org.displayName, url: '', pid: child.pid, log: logFile };
-      gateways.set(org.name, entry);
-      entry.url = await awaitGateway(child.pid, logFile, from, 60_000);
+      writeFileSync(join(dir, 'gateway.config.json'), JSON.stringify(config, null, 2), { mode: 0o600 });
+      await spawnGateway(org);
       tokens.set(org.name, await mintOrgTokens(secrets.tokenIssuer, consortium, org.name));
     }));
   } catch (e) {
     await close();
     throw e;
   }
-  return { gateways, tokens, tokenIssuer: secrets.tokenIssuer, bootstrapActions: actions, networkDir: network.plan.dir, close };
+  const restart = async (name: string): Promise<GatewayProcess> => {
+    const org = consortium.orgs.find((o) => o.name === name);
+    if (!org) throw new GatewayError('CONFIG_INVALID', `no organisation ${name}`);
+    const running = gateways.get(name);
+    if (running) await stopPid(running.pid);
+    return spawnGateway(org);
+  };
+  return { gateways, tokens, tokenIssuer: secrets.tokenIssuer, bootstrapActions: actions, networkDir: network.plan.dir, restart, close };
 }
