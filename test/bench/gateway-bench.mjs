@@ -1,111 +1,36 @@
 // Gateway benchmarks on the built dist, loopback only, bounded in count and time. Each gateway consortium runs in
 // its own child process (`npm start` entry, embedded ledger); this process is only the load generator.
 // Writes bench-results/gateway.json and prints a table against the issue's targets (2 cores).
-//   node test/bench/gateway-bench.mjs [--quick]
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+//   node test/bench/gateway-bench.mjs [--quick] [--rounds=N] [--cpu-prof]
+// --rounds: alone/mixed rounds of the mixed-load comparison (default 4; more rounds = a longer run of writes, to see
+// whether verification latency drifts as the trust state and the outbox grow). --cpu-prof: the gateway processes
+// run under `node --cpu-prof`, profiles in bench-results/profiles/ (open them in Chrome DevTools).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { requireBuild, ROOT, startConsortiumProcess } from './consortium-process.mjs';
+import { closeConnections, load, paced, percentile, request, summary } from './load-generator.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const START = join(ROOT, 'gateway/dist/cli/start.js');
 const QUICK = process.argv.includes('--quick');
 const PHASE_MS = QUICK ? 1500 : 5000;
-
-if (!existsSync(START)) {
-  console.error(`missing ${START}: run \`npx tsc -b\` (or \`npm run bench\`) first`);
-  process.exit(1);
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
-function request(method, url, token, body) {
-  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolvePromise, reject) => {
-    const req = http.request(url, {
-      method, agent,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}) },
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed;
-        try { parsed = JSON.parse(text); } catch { parsed = undefined; }
-        resolvePromise({ status: res.statusCode, body: parsed });
-      });
-    });
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-/** Runs `op` with `concurrency` workers until `maxCount` operations or `maxMs` elapse; latencies in ms. */
-async function load({ concurrency, maxCount, maxMs, op }) {
-  const latencies = [];
-  let started = 0;
-  let failures = 0;
-  const t0 = performance.now();
-  const deadline = t0 + maxMs;
-  async function worker() {
-    while (started < maxCount && performance.now() < deadline) {
-      const i = started++;
-      const s = performance.now();
-      const ok = await op(i).catch(() => false);
-      latencies.push(performance.now() - s);
-      if (!ok) failures++;
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { count: latencies.length, failures, seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
-}
-
-async function startConsortium(label, env = {}) {
-  const home = mkdtempSync(join(os.tmpdir(), `hutong-bench-${label}-`));
-  const child = spawn(process.execPath, [START], {
-    env: { ...process.env, HUTONG_HOME: home, HUTONG_EPHEMERAL_PORTS: '1', HUTONG_NO_SAMPLE: '1', HUTONG_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 20_000;
-  while (!existsSync(join(home, 'runtime.json'))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`consortium ${label} did not start`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const runtime = JSON.parse(readFileSync(join(home, 'runtime.json'), 'utf8'));
-  return {
-    gd: runtime.gateways.guangdong,
-    mo: runtime.gateways.macau,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
+const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? (QUICK ? 1 : 4));
+const CPU_PROF = process.argv.includes('--cpu-prof');
+requireBuild();
+const startConsortium = (label, env = {}) => startConsortiumProcess(label, { env, cpuProf: CPU_PROF });
 
 let serial = 0;
 function holder() {
   serial++;
   return { name: `Bench Holder ${serial}`, documentType: 'HRP', documentNumber: `H${String(10_000_000 + serial)}` };
 }
-const credential = () => ({ issuerId: 'gd-health-code', credentialType: 'health-code', status: 'green', holder: holder(), validitySeconds: 86_400 });
+const credential = (issuerId = 'gd-health-code') => ({ issuerId, credentialType: 'health-code', status: 'green', holder: holder(), validitySeconds: 86_400 });
 
-async function issueBulk(c, n) {
-  const r = await request('POST', `${c.gd.url}/v1/credentials/bulk`, c.gd.tokens.issuer, { credentials: Array.from({ length: n }, credential) });
+/** `n` credentials of Guangdong's issuer, or of Macau's (`org: 'mo'`), issued at their own gateway in one request. */
+async function issueBulk(c, n, org = 'gd') {
+  const issuerId = org === 'gd' ? 'gd-health-code' : 'mo-health-bureau';
+  const r = await request('POST', `${c[org].url}/v1/credentials/bulk`, c[org].tokens.issuer, { credentials: Array.from({ length: n }, () => credential(issuerId)) });
   if (r.status !== 201) throw new Error(`bulk issuance failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.credentials;
 }
@@ -167,7 +92,7 @@ try {
   const delays = [];
   for (const v of victims) {
     const t0 = performance.now();
-    const r = await request('POST', `${main.gd.url}/v1/revocations`, main.gd.tokens.issuer, { issuerId: 'gd-health-code', leafHash: v.leafHash, reason: 'status-change' });
+    const r = await request('POST', `${main.gd.url}/v1/revocations`, main.gd.tokens.issuer, { issuerId: 'gd-health-code', qr: v.qr, reason: 'status-change' });
     if (r.status !== 201 && r.status !== 202) throw new Error(`revocation failed: ${r.status}`);
     for (;;) {
       const seen = await request('POST', verifyUrl, main.mo.tokens.checkpoint, { qr: v.qr });
@@ -196,6 +121,62 @@ try {
 }
 results.issuanceRatio = results.issuanceBatched.credentialsPerSecond / results.issuanceOneTxPerCredential.credentialsPerSecond;
 
+// ---- verification alone and under mixed load (same consortium, interleaved rounds) ----
+// A checkpoint's latency should not depend on the other traffic of its gateway. Macau's gateway gets verifications
+// at a steady rate (open loop: a slow answer does not slow the offered load), alone, and then together with single
+// issuance and revocation requests of Macau's own issuer at 3/7 of that rate (70 % / 30 % of the requests): 500
+// requests/s in all, a busy gateway well below saturation. Rounds alternate, so both see the same machine and the
+// same, growing, trust state and outbox; the table gives the median of the rounds' p99 ratios.
+const VERIFY_RATE = 350;
+const WRITE_RATE = 150;
+
+const mixedRun = await startConsortium('mixed');
+try {
+  const mo = mixedRun.mo;
+  const corpus = [];
+  for (let i = 0; i < 4; i++) corpus.push(...(await issueBulk(mixedRun, 500)).map((c) => c.qr));
+  // Macau's own credentials, revoked one by one during the mixed phases (a leaf is revoked once).
+  const victims = [];
+  const needed = Math.ceil(ROUNDS * (PHASE_MS / 1000) * (WRITE_RATE / 2) * 1.2);
+  while (victims.length < needed) victims.push(...(await issueBulk(mixedRun, Math.min(5000, needed - victims.length), 'mo')).map((c) => c.qr));
+  let nextQr = 0;
+  let nextVictim = 0;
+  const verifications = (ms) => paced({
+    url: `${mo.url}/v1/verifications`, token: mo.tokens.checkpoint, rate: VERIFY_RATE, ms,
+    body: () => ({ qr: corpus[nextQr++ % corpus.length] }),
+  });
+  for (let i = 0; i < 300; i++) await request('POST', `${mo.url}/v1/verifications`, mo.tokens.checkpoint, { qr: corpus[i % corpus.length] });
+  await verifications(1000); // warm-up
+  const rounds = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const alone = summary(await verifications(PHASE_MS));
+    const [verify, issuance, revocation] = await Promise.all([
+      verifications(PHASE_MS),
+      paced({
+        url: `${mo.url}/v1/credentials`, token: mo.tokens.issuer, rate: WRITE_RATE / 2, ms: PHASE_MS,
+        body: () => credential('mo-health-bureau'),
+      }),
+      paced({
+        url: `${mo.url}/v1/revocations`, token: mo.tokens.issuer, rate: WRITE_RATE / 2, ms: PHASE_MS,
+        body: () => ({ issuerId: 'mo-health-bureau', qr: victims[nextVictim++ % victims.length], reason: 'status-change' }),
+      }),
+    ]);
+    const mixed = summary(verify);
+    rounds.push({ alone, mixed, issuance: summary(issuance), revocation: summary(revocation), p99Ratio: mixed.p99 / alone.p99 });
+  }
+  const probe = await request('POST', `${mo.url}/v1/verifications`, mo.tokens.checkpoint, { qr: corpus[0] });
+  if (probe.body?.reason !== 'ACCEPTED') throw new Error(`mixed-load corpus not accepted: ${probe.body?.reason}`);
+  const ratios = rounds.map((r) => r.p99Ratio);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  results.mixedLoad = {
+    verifyRate: VERIFY_RATE, writeRate: WRITE_RATE, phaseMs: PHASE_MS, rounds,
+    p99Alone: median(rounds.map((r) => r.alone.p99)), p99Mixed: median(rounds.map((r) => r.mixed.p99)),
+    p99Ratio: median(ratios), p99RatioMin: Math.min(...ratios), p99RatioMax: Math.max(...ratios),
+  };
+} finally {
+  await mixedRun.stop();
+}
+
 const targets = [
   ['verify single, req/s', results.verifySingle.perSecond, '≥ 3,000', (v) => v >= 3000],
   ['verify single, p50 ms', results.verifySingle.p50, '', () => true],
@@ -208,9 +189,15 @@ const targets = [
   ['issuance batched ÷ one-tx', results.issuanceRatio, '≥ 50×', (v) => v >= 50],
   ['revocation GD → MO visible, p50 ms', results.revocationPropagation.p50, '', () => true],
   ['revocation GD → MO visible, p95 ms', results.revocationPropagation.p95, '≤ 3,000', (v) => v <= 3000],
+  [`verify alone (${VERIFY_RATE}/s), p99 ms`, results.mixedLoad.p99Alone, '', () => true],
+  [`verify + ${WRITE_RATE}/s writes, p99 ms`, results.mixedLoad.p99Mixed, '', () => true],
+  [`verify p99 mixed ÷ alone (${ROUNDS} rounds)`, results.mixedLoad.p99Ratio, '≤ 1.5×', (v) => v <= 1.5],
 ];
 results.table = targets.map(([metric, value, target, ok]) => ({ metric, value: Math.round(value * 100) / 100, target, met: target === '' ? null : ok(value) }));
-results.failures = { verifySingle: results.verifySingle.failures, verifyBatch: results.verifyBatch.failures, issuanceBatched: results.issuanceBatched.failures, issuanceOneTx: results.issuanceOneTxPerCredential.failures };
+results.failures = {
+  verifySingle: results.verifySingle.failures, verifyBatch: results.verifyBatch.failures, issuanceBatched: results.issuanceBatched.failures, issuanceOneTx: results.issuanceOneTxPerCredential.failures,
+  mixedLoad: results.mixedLoad.rounds.reduce((n, r) => n + r.alone.failures + r.mixed.failures + r.issuance.failures + r.revocation.failures, 0),
+};
 
 const outDir = join(ROOT, 'bench-results');
 mkdirSync(outDir, { recursive: true });
@@ -223,5 +210,7 @@ console.log(`\nhutong gateway benchmark (${results.machine.cpus} CPUs, ${results
 console.log(`${'metric'.padEnd(44)} ${'value'.padStart(12)}  ${'target'.padEnd(9)} met`);
 for (const row of results.table) console.log(`${row.metric.padEnd(44)} ${fmt(row.value).padStart(12)}  ${row.target.padEnd(9)} ${row.met === null ? '' : row.met ? 'yes' : 'NO'}`);
 console.log(`failed operations: ${JSON.stringify(results.failures)}`);
+console.log(`mixed load, per round (p99 alone → mixed, ms): ${results.mixedLoad.rounds.map((r) => `${fmt(r.alone.p99)} → ${fmt(r.mixed.p99)} (${r.p99Ratio.toFixed(2)}×)`).join(', ')};`
+  + ` writes answered ${results.mixedLoad.rounds.map((r) => `${Math.round(r.issuance.perSecond + r.revocation.perSecond)}/s`).join(', ')}`);
 console.log(`\nwrote ${outFile}`);
-agent.destroy();
+closeConnections();
