@@ -16,7 +16,7 @@ import { newHttpServer } from './http/http-server.js';
 import { newRateLimiter } from './http/rate-limit.js';
 import { newGatewayMetrics } from './http/metrics.js';
 import { openLedgerBackend } from './config/open-ledger-backend.js';
-import type { CommitEvidence, LedgerBackend } from '@hutong/ledger';
+import type { LedgerBackend } from '@hutong/ledger';
 import { newLogger, type Logger } from './logging/logger.js';
 import { newOutbox, type Outbox } from './outbox/outbox.js';
 import { newAuditService } from './services/audit-service.js';
@@ -25,7 +25,6 @@ import { newIssuanceService } from './services/issuance-service.js';
 import { newRevocationService } from './services/revocation-service.js';
 import { loadSnapshotKey, newTrustService } from './services/trust-service.js';
 import { newVerificationService } from './services/verification-service.js';
-import type { Anchor } from '@hutong/chaincode/domain';
 import { defaultPoolSize, newCryptoPool } from './workers/crypto-pool.js';
 
 export interface Gateway {
@@ -72,14 +71,6 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
 
     const outbox = newOutbox({
       path: join(config.dataDir, 'outbox.sqlite'), ledger: clientLedger, logger, metrics, ...config.outbox,
-      // After a crash between commit and bookkeeping the anchor is already there: take its evidence instead of failing.
-      async reconcile(entry, error): Promise<{ result: unknown; evidence: CommitEvidence } | undefined> {
-        if (entry.tx !== 'AnchorBatch' || error.code !== 'ANCHOR_EXISTS') return undefined;
-        const anchor = await clientLedger.evaluate<Anchor>('GetAnchor', { root: entry.input['root'] });
-        if (anchor.issuerId !== entry.issuerId || anchor.kid !== entry.input['kid'] || anchor.leafCount !== entry.input['leafCount']) return undefined;
-        const tx = await clientLedger.getTransaction(anchor.txId);
-        return { result: anchor, evidence: { txId: tx.txId, blockNumber: tx.blockNumber, timestamp: tx.timestamp, endorsedBy: tx.endorsedBy } };
-      },
     });
     outbox.start();
     closers.push(() => outbox.close());

@@ -1,4 +1,4 @@
-/** The durable outbox against a scripted ledger: retry with backoff on transport failures, stop on chaincode refusals. */
+/** The durable outbox against a scripted ledger: retry with backoff on transport failures, stop on chaincode refusals, resume by transaction id. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,17 +11,34 @@ let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'hutong-outbox-')); });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function scriptedLedger(script: Array<Error | 'ok'>): Ledger & { calls: number } {
+/**
+ * A ledger that answers each ordering attempt from a script; endorsement always succeeds. It remembers which
+ * transaction ids it committed, as a real ledger's `getTransaction` does.
+ */
+function scriptedLedger(script: Array<Error | 'ok'>, committed = new Map<string, number>()): Ledger & { calls: number; prepared: number; committed: Map<string, number> } {
+  const evidence = (txId: string) => ({ txId, blockNumber: committed.get(txId) ?? 7, timestamp: '2026-11-26T00:00:00.000Z', endorsedBy: ['GuangdongMSP', 'MacauMSP'] });
   const ledger = {
     calls: 0,
+    prepared: 0,
+    committed,
     identity: { mspId: 'GuangdongMSP', role: 'client' as const },
-    async submit() {
+    async prepare() {
+      ledger.prepared++;
+      const txId = `tx${ledger.prepared}-${Math.random().toString(16).slice(2)}`;
+      return { txId, bytes: Buffer.from(txId), result: { ok: true } };
+    },
+    async submitPrepared(p: { txId: string; result: unknown }) {
       const step = script[Math.min(ledger.calls++, script.length - 1)];
       if (step instanceof Error) throw step;
-      return { result: { ok: true }, evidence: { txId: `tx${ledger.calls}`, blockNumber: 7, timestamp: '2026-11-26T00:00:00.000Z', endorsedBy: ['GuangdongMSP', 'MacauMSP'] } };
+      committed.set(p.txId, 7);
+      return { result: p.result, evidence: evidence(p.txId) };
+    },
+    async getTransaction(txId: string) {
+      if (!committed.has(txId)) throw new LedgerError('LEDGER_TX_NOT_FOUND', `no ${txId}`);
+      return { ...evidence(txId), txIndex: 0, txName: 'RevokeCredential', creatorMsp: 'GuangdongMSP', validationCode: 'VALID' };
     },
   };
-  return ledger as unknown as Ledger & { calls: number };
+  return ledger as unknown as Ledger & { calls: number; prepared: number; committed: Map<string, number> };
 }
 
 const options = { baseBackoffMs: 5, maxBackoffMs: 20, concurrency: 2, submitDeadlineMs: 1000, logger };
@@ -33,7 +50,7 @@ test('transport failures are retried with backoff until the write commits', asyn
   outbox.start();
   const entry = await outbox.enqueue(write);
   const settled = await outbox.waitSettled(entry.id, 5000);
-  expect(settled).toEqual(expect.objectContaining({ state: 'committed', attempts: 4, evidence: expect.objectContaining({ txId: 'tx4', blockNumber: 7 }) }));
+  expect(settled).toEqual(expect.objectContaining({ state: 'committed', attempts: 4, evidence: expect.objectContaining({ txId: expect.stringMatching(/^tx/), blockNumber: 7 }) }));
   expect(outbox.depth()).toEqual({ pending: 0, committed: 1, failed: 0 });
   await outbox.close();
 });
@@ -63,15 +80,47 @@ test('an entry written before a crash is submitted by the next process', async (
   await second.close();
 });
 
-test('reconcile turns ANCHOR_EXISTS after a lost acknowledgement into a commit', async () => {
-  const ledger = scriptedLedger([new LedgerError('ANCHOR_EXISTS', '[ANCHOR_EXISTS] already')]);
-  const outbox = newOutbox({
-    path: join(dir, 'o.sqlite'), ledger, ...options,
-    reconcile: async () => ({ result: { root: 'r' }, evidence: { txId: 'earlier', blockNumber: 3, timestamp: '2026-11-26T00:00:00.000Z', endorsedBy: [] } }),
-  });
+test('a write that reached the ledger before its answer was lost is found by its transaction id, not written again', async () => {
+  // The first process prepares, orders, and loses the answer (commit status timed out) — then dies.
+  const ledgerState = new Map<string, number>();
+  const lost = scriptedLedger(['ok'], ledgerState);
+  lost.submitPrepared = (async (p: { txId: string }) => {
+    ledgerState.set(p.txId, 9);
+    throw new LedgerError('LEDGER_DEADLINE_EXCEEDED', 'commit status not read in time', { txId: p.txId });
+  }) as Ledger['submitPrepared'];
+  const first = newOutbox({ path: join(dir, 'o.sqlite'), ledger: lost, ...options, baseBackoffMs: 60_000, maxBackoffMs: 60_000 });
+  first.start();
+  const entry = await first.enqueue(write);
+  expect(await first.waitSettled(entry.id, 300)).toEqual(expect.objectContaining({ state: 'pending', lastErrorCode: 'LEDGER_DEADLINE_EXCEEDED' }));
+  await first.close();
+
+  // The next process asks the ledger for that transaction id first: it is there, so nothing is endorsed or ordered.
+  const next = scriptedLedger(['ok'], ledgerState);
+  const second = newOutbox({ path: join(dir, 'o.sqlite'), ledger: next, ...options });
+  second.start();
+  const settled = await second.waitSettled(entry.id, 2000);
+  expect(settled).toEqual(expect.objectContaining({ state: 'committed', evidence: expect.objectContaining({ blockNumber: 9 }) }));
+  expect([next.prepared, next.calls]).toEqual([0, 0]);
+  expect(ledgerState.size).toBe(1);
+  await second.close();
+});
+
+test('a prepared write never ordered is ordered again as it was; one committed invalid is endorsed anew', async () => {
+  const ledger = scriptedLedger([new LedgerError('LEDGER_UNAVAILABLE', 'orderer down'), new LedgerError('LEDGER_MVCC_CONFLICT', 'race'), 'ok']);
+  const seen: string[] = [];
+  const submit = ledger.submitPrepared.bind(ledger);
+  ledger.submitPrepared = (async (p: Parameters<Ledger['submitPrepared']>[0]) => {
+    seen.push(p.txId);
+    return submit(p);
+  }) as Ledger['submitPrepared'];
+  const outbox = newOutbox({ path: join(dir, 'o.sqlite'), ledger, ...options });
   outbox.start();
-  const entry = await outbox.enqueue({ kind: 'anchor', issuerId: 'gd-health-code', tx: 'AnchorBatch', input: { root: 'r' } });
-  expect(await outbox.waitSettled(entry.id, 2000)).toEqual(expect.objectContaining({ state: 'committed', evidence: expect.objectContaining({ txId: 'earlier' }) }));
+  const settled = await outbox.waitSettled((await outbox.enqueue(write)).id, 5000);
+  expect(settled.state).toBe('committed');
+  // Unavailable: the same prepared transaction again; MVCC conflict: a new endorsement, a new transaction id.
+  expect(seen[1]).toBe(seen[0]);
+  expect(seen[2]).not.toBe(seen[1]);
+  expect(ledger.prepared).toBe(2);
   await outbox.close();
 });
 

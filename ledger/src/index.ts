@@ -16,5 +16,6 @@ export type {
   LedgerEvent,
   LedgerIdentity,
   LedgerTransportCode,
+  PreparedTransaction,
   SubmitResult,
 } from './ledger.js';

@@ -81,9 +81,31 @@ export interface CallOptions {
   deadlineMs?: number;
 }
 
+/**
+ * An endorsed transaction not yet ordered (Fabric's prepared transaction): its id is fixed and its bytes can be kept
+ * durably and submitted after a crash. Submitting the same bytes again never commits the write twice: a transaction
+ * id commits at most once.
+ */
+export interface PreparedTransaction<T = unknown> {
+  txId: string;
+  /** Opaque: store and hand back as they are. */
+  bytes: Uint8Array;
+  /** The chaincode's result as endorsed. */
+  result: T;
+}
+
 export interface Ledger {
   readonly identity: LedgerIdentity;
+  /** `prepare` then `submitPrepared`: endorse, order, wait for the commit. */
   submit<T = unknown>(tx: TxName, input: unknown, options?: CallOptions): Promise<SubmitResult<T>>;
+  /** Endorses a transaction without ordering it. The chaincode's own refusals fail here, with their codes. */
+  prepare<T = unknown>(tx: TxName, input: unknown, options?: CallOptions): Promise<PreparedTransaction<T>>;
+  /**
+   * Orders a prepared transaction and waits for its commit. If that transaction id is already committed, its
+   * evidence is returned instead (a transaction id commits at most once); an invalid commit fails with
+   * LEDGER_MVCC_CONFLICT or LEDGER_COMMIT_FAILED, and the write must then be prepared again.
+   */
+  submitPrepared<T = unknown>(prepared: Readonly<PreparedTransaction<T>>, options?: CallOptions): Promise<SubmitResult<T>>;
   evaluate<T = unknown>(tx: TxName, input: unknown, options?: CallOptions): Promise<T>;
   /**
    * Chaincode events in chain order, strictly after the checkpoint `after` (from block 0 when undefined), stored

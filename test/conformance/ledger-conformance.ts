@@ -420,6 +420,39 @@ export function ledgerConformance(target: ConformanceTarget): void {
       });
     });
 
+    describe('prepared transactions', () => {
+      it('prepare endorses without ordering; the prepared bytes commit once however often they are submitted', async () => {
+        const { id, kid } = await activeIssuer('GD');
+        const l = await gdClient();
+        const root = hex();
+        const prepared = await l.prepare<Anchor>('AnchorBatch', { issuerId: id, kid, root, leafCount: 3 });
+        expect(prepared.txId).toMatch(/^[0-9a-f]{64}$/);
+        expect(prepared.result).toMatchObject({ root, txId: prepared.txId, leafCount: 3 });
+        await expectCode(evaluateCall(moClient(), 'GetAnchor', { root }), 'ANCHOR_NOT_FOUND');
+        await expectCode(l.getTransaction(prepared.txId), 'LEDGER_TX_NOT_FOUND');
+        const first = await l.submitPrepared(prepared);
+        expect(first.evidence).toMatchObject({ txId: prepared.txId, endorsedBy: expect.arrayContaining([GD, MO]) });
+        expect(first.result).toEqual(prepared.result);
+        // After a crash the same bytes are submitted again: the write is not made twice.
+        const again = await l.submitPrepared({ ...prepared, bytes: Uint8Array.from(prepared.bytes) });
+        expect(again.evidence).toMatchObject({ txId: prepared.txId, blockNumber: first.evidence.blockNumber });
+        expect(await evaluate<Anchor>(moClient(), 'GetAnchor', { root })).toEqual(prepared.result);
+        expect((await l.getTransaction(prepared.txId)).validationCode).toBe('VALID');
+        await expectCode((await gdClient()).prepare('AnchorBatch', { issuerId: id, kid, root, leafCount: 3 }), 'ANCHOR_EXISTS');
+      });
+
+      it('a prepared write whose state changed before ordering fails as an MVCC conflict, and nothing is written', async () => {
+        const { id, kid } = await activeIssuer('MO');
+        const l = await moClient();
+        const root = hex();
+        const a = await l.prepare<Anchor>('AnchorBatch', { issuerId: id, kid, root, leafCount: 1 });
+        const b = await l.prepare<Anchor>('AnchorBatch', { issuerId: id, kid, root, leafCount: 2 });
+        await l.submitPrepared(a);
+        await expectCode(l.submitPrepared(b), 'LEDGER_MVCC_CONFLICT');
+        expect((await evaluate<Anchor>(gdClient(), 'GetAnchor', { root })).leafCount).toBe(1);
+      });
+    });
+
     describe('revocations', () => {
       /** A batch of `size` random leaves anchored by the issuer, with each leaf's inclusion proof (computed by the SDK). */
       async function anchoredBatch(client: () => Promise<Ledger>, issuerId: string, kid: string, size: number) {

@@ -17,6 +17,8 @@ export function withUnavailableFlag(backend, flagFile) {
   const wrap = (ledger) => ({
     identity: ledger.identity,
     submit: async (tx, input, options) => { check(); return ledger.submit(tx, input, options); },
+    prepare: async (tx, input, options) => { check(); return ledger.prepare(tx, input, options); },
+    submitPrepared: async (prepared, options) => { check(); return ledger.submitPrepared(prepared, options); },
     evaluate: async (tx, input, options) => { check(); return ledger.evaluate(tx, input, options); },
     events(after, signal) {
       return {

@@ -5,6 +5,12 @@
  * or the other organisation being down delays a write; it never loses one. Entries hold only hashes and
  * identifiers: the outbox is as free of personal data as the ledger.
  *
+ * In Fabric's terms: an attempt first endorses the write (`prepare`) and keeps the prepared transaction and its id
+ * on disk before ordering it. The next attempt — after a lost answer, or in the next process after a crash — asks
+ * the ledger for that transaction id first: committed, the entry is done without writing again; not on the ledger,
+ * the same prepared transaction is submitted again (a transaction id commits at most once); committed invalid (an
+ * MVCC conflict), the write is endorsed anew.
+ *
  * The file is written only on a thread of its own (workers/sqlite-writer.ts), so the fsync of each durable commit
  * never holds up this thread, which also serves verifications; this thread reads the file through its own
  * connection. Entry counts by state are kept in memory (counted once at open).
@@ -12,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { SubmitTxName } from '@hutong/chaincode/domain';
-import type { CommitEvidence, Ledger } from '@hutong/ledger';
+import type { CommitEvidence, Ledger, PreparedTransaction } from '@hutong/ledger';
 import { LedgerError, type LedgerErrorCode } from '@hutong/ledger';
 import type { Logger } from '../logging/logger.js';
 import type { GatewayMetrics } from '../http/metrics.js';
@@ -59,6 +65,8 @@ const RETRYABLE: ReadonlySet<LedgerErrorCode> = new Set([
 interface Row {
   id: string; kind: OutboxKind; issuer_id: string; tx: SubmitTxName; input: string; state: OutboxState; attempts: number;
   created_at: number; updated_at: number; next_attempt_at: number; last_error_code: string | null; result: string | null; evidence: string | null;
+  /** The prepared transaction of an earlier attempt: its id, bytes (base64) and endorsed result (JSON). */
+  tx_id: string | null; prepared: string | null; prepared_result: string | null;
 }
 
 function toEntry(r: Row): OutboxEntry {
@@ -81,11 +89,6 @@ export interface OutboxOptions {
   maxBackoffMs: number;
   concurrency: number;
   submitDeadlineMs: number;
-  /**
-   * Turns a chaincode rejection into success when the write is already on the ledger (e.g. ANCHOR_EXISTS after a
-   * crash between commit and bookkeeping): returns the committed result and evidence, or undefined.
-   */
-  reconcile?: (entry: OutboxEntry, error: LedgerError) => Promise<{ result: unknown; evidence: CommitEvidence } | undefined>;
 }
 
 /** The outbox's writes (run on the writer thread). */
@@ -94,6 +97,8 @@ const INSERT = `INSERT INTO outbox (id, kind, issuer_id, tx, input, state, attem
 const MARK_COMMITTED = "UPDATE outbox SET state = 'committed', attempts = attempts + 1, updated_at = ?, result = ?, evidence = ?, last_error_code = NULL WHERE id = ?";
 const MARK_FAILED = "UPDATE outbox SET state = 'failed', attempts = attempts + 1, updated_at = ?, last_error_code = ? WHERE id = ?";
 const MARK_RETRY = 'UPDATE outbox SET attempts = attempts + 1, updated_at = ?, next_attempt_at = ?, last_error_code = ? WHERE id = ?';
+const MARK_PREPARED = 'UPDATE outbox SET tx_id = ?, prepared = ?, prepared_result = ?, updated_at = ? WHERE id = ?';
+const CLEAR_PREPARED = 'UPDATE outbox SET tx_id = NULL, prepared = NULL, prepared_result = NULL, updated_at = ? WHERE id = ?';
 /** A fresh process retries at once what an earlier one left pending. */
 const ALL_DUE = "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending'";
 
@@ -108,6 +113,9 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
       next_attempt_at INTEGER NOT NULL, last_error_code TEXT, result TEXT, evidence TEXT);
     CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);
   `);
+  // Files from before prepared transactions were kept gain the columns (their pending entries are prepared anew).
+  const columns = new Set((db.prepare('PRAGMA table_info(outbox)').all() as Array<{ name: string }>).map((c) => c.name));
+  for (const column of ['tx_id', 'prepared', 'prepared_result']) if (!columns.has(column)) db.exec(`ALTER TABLE outbox ADD COLUMN ${column} TEXT`);
   // From here on this connection only reads; every write goes through the writer thread.
   db.pragma('query_only = ON');
   const writer = newSqliteWriter({ path: options.path, synchronous: 'FULL', batchMs: 0 });
@@ -151,32 +159,63 @@ export function newOutbox(options: Readonly<OutboxOptions>): Outbox {
     for (const w of waiters) w(entry);
   }
 
+  /** The prepared transaction an earlier attempt kept, if any. */
+  function preparedOf(row: Row): PreparedTransaction | undefined {
+    if (!row.tx_id || !row.prepared) return undefined;
+    return { txId: row.tx_id, bytes: Buffer.from(row.prepared, 'base64'), result: row.prepared_result ? (JSON.parse(row.prepared_result) as unknown) : undefined };
+  }
+
+  /** Where an earlier attempt's transaction stands on the ledger: VALID, invalid, or not there (LEDGER_TX_NOT_FOUND). */
+  async function committedOf(txId: string): Promise<(CommitEvidence & { valid: boolean }) | undefined> {
+    try {
+      const tx = await ledger.getTransaction(txId);
+      return { txId, blockNumber: tx.blockNumber, timestamp: tx.timestamp, endorsedBy: tx.endorsedBy, valid: tx.validationCode === 'VALID' };
+    } catch (e) {
+      if (e instanceof LedgerError && e.code === 'LEDGER_TX_NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
   async function attempt(row: Row): Promise<void> {
     const entry = toEntry(row);
     const now = () => Date.now();
-    try {
-      const { result, evidence } = await ledger.submit(row.tx, entry.input, { deadlineMs: options.submitDeadlineMs });
+    const deadline = { deadlineMs: options.submitDeadlineMs };
+    const committed = async (result: unknown, evidence: CommitEvidence, event: string) => {
       await write(MARK_COMMITTED, [now(), JSON.stringify(result), JSON.stringify(evidence), row.id]);
       settledAs('committed');
       metrics?.outboxAttempts.inc({ kind: row.kind, result: 'COMMITTED' });
-      logger.info({ event: 'outbox.committed', id: row.id, kind: row.kind, issuerId: row.issuer_id, txId: evidence.txId, block: evidence.blockNumber, attempts: row.attempts + 1 }, 'write committed');
+      logger.info({ event, id: row.id, kind: row.kind, issuerId: row.issuer_id, txId: evidence.txId, block: evidence.blockNumber, attempts: row.attempts + 1 }, 'write committed');
+    };
+    try {
+      let prepared = preparedOf(row);
+      if (prepared) {
+        const found = await committedOf(prepared.txId);
+        if (found?.valid) {
+          const { valid: _valid, ...evidence } = found;
+          await committed(prepared.result, evidence, 'outbox.found_committed');
+          return settle(row.id);
+        }
+        if (found) {
+          prepared = undefined; // committed invalid: endorse the write anew
+          await write(CLEAR_PREPARED, [now(), row.id]);
+        }
+      }
+      if (!prepared) {
+        prepared = await ledger.prepare(row.tx, entry.input, deadline);
+        await write(MARK_PREPARED, [prepared.txId, Buffer.from(prepared.bytes).toString('base64'), JSON.stringify(prepared.result ?? null), now(), row.id]);
+      }
+      const { result, evidence } = await ledger.submitPrepared(prepared, deadline);
+      await committed(result, evidence, 'outbox.committed');
     } catch (e) {
       const code: string = e instanceof LedgerError ? e.code : 'INTERNAL_ERROR';
       metrics?.outboxAttempts.inc({ kind: row.kind, result: code });
-      if (e instanceof LedgerError && !RETRYABLE.has(e.code) && options.reconcile) {
-        const done = await options.reconcile(entry, e).catch(() => undefined);
-        if (done) {
-          await write(MARK_COMMITTED, [now(), JSON.stringify(done.result), JSON.stringify(done.evidence), row.id]);
-          settledAs('committed');
-          logger.info({ event: 'outbox.reconciled', id: row.id, kind: row.kind, code, txId: done.evidence.txId }, 'write found on the ledger');
-          return settle(row.id);
-        }
-      }
       if (e instanceof LedgerError && !RETRYABLE.has(e.code)) {
         await write(MARK_FAILED, [now(), code, row.id]);
         settledAs('failed');
         logger.warn({ event: 'outbox.failed', id: row.id, kind: row.kind, issuerId: row.issuer_id, code }, 'write rejected by the ledger');
       } else {
+        // A commit that failed validation will fail again: the next attempt endorses the write anew.
+        if (code === 'LEDGER_MVCC_CONFLICT' || code === 'LEDGER_COMMIT_FAILED') await write(CLEAR_PREPARED, [now(), row.id]);
         const backoff = Math.min(options.maxBackoffMs, options.baseBackoffMs * 2 ** Math.min(row.attempts, 16));
         const jittered = Math.round(backoff / 2 + Math.random() * (backoff / 2));
         await write(MARK_RETRY, [now(), now() + jittered, code, row.id]);

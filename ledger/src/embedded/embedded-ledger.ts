@@ -20,6 +20,7 @@ import type {
   LedgerBackend,
   LedgerEvent,
   LedgerIdentity,
+  PreparedTransaction,
   SubmitResult,
 } from '../ledger.js';
 import { LedgerError } from '../ledger.js';
@@ -65,11 +66,23 @@ export interface EmbeddedLedgerBackend extends LedgerBackend {
 }
 
 interface Pending extends Proposal {
+  /** Submitted as a prepared transaction (endorsed earlier). */
+  prepared?: true;
+  /** For a prepared transaction: its endorsed result, the answer when its id is already committed. */
+  preparedResult?: unknown;
   state: 'queued' | 'executing' | 'settled';
   resolve(value: SubmitResult<unknown>): void;
   reject(error: LedgerError): void;
   deadline?: NodeJS.Timeout;
 }
+
+/** The embedded ledger's prepared transaction: the proposal with its id and time fixed, and its endorsed result. */
+interface PreparedBytes {
+  format: typeof PREPARED_FORMAT;
+  proposal: Proposal;
+  result: unknown;
+}
+const PREPARED_FORMAT = 'hutong-embedded-prepared/1';
 
 const DEFAULT_BLOCK_CUT_MS = 5;
 const DEFAULT_MAX_BATCH = 256;
@@ -157,21 +170,53 @@ class EmbeddedLedgerBackendImpl implements EmbeddedLedgerBackend {
 
   submit(identity: LedgerIdentity, txName: string, input: unknown, options: CallOptions | undefined): Promise<SubmitResult<unknown>> {
     this.ensureOpen();
-    const argument = encodeArgument(input);
+    return this.order(this.newProposal(identity, txName, encodeArgument(input)), options);
+  }
+
+  /** A proposal with its transaction id and timestamp fixed, as a Fabric client's proposal header fixes them. */
+  private newProposal(identity: LedgerIdentity, txName: string, argument: string): Proposal {
     // The ledger owns the clock; timestamps never go backwards along the chain, even if the wall clock does.
     this.lastTimestampMs = Math.max(Date.now(), this.lastTimestampMs);
-    const txId = newTxId(identity);
+    return { txId: newTxId(identity), timestamp: new Date(this.lastTimestampMs).toISOString(), creator: { mspId: identity.mspId, role: identity.role }, txName, argument };
+  }
+
+  /**
+   * Endorsement, embedded: the proposal runs against the committed state in a throw-away block and nothing is kept;
+   * what the domain refuses fails here, with its code.
+   */
+  async prepare(identity: LedgerIdentity, txName: string, input: unknown): Promise<PreparedTransaction> {
+    this.ensureOpen();
+    const proposal = this.newProposal(identity, txName, encodeArgument(input));
+    const outcome = await new BlockBuilder(this.store).execute(proposal);
+    if (!outcome.ok) throw toLedgerError(outcome.error, proposal.txId);
+    const prepared: PreparedBytes = { format: PREPARED_FORMAT, proposal, result: outcome.result };
+    return { txId: proposal.txId, bytes: Buffer.from(JSON.stringify(prepared), 'utf8'), result: outcome.result };
+  }
+
+  submitPrepared(identity: LedgerIdentity, prepared: Readonly<PreparedTransaction>, options: CallOptions | undefined): Promise<SubmitResult<unknown>> {
+    this.ensureOpen();
+    let parsed: PreparedBytes;
+    try {
+      parsed = JSON.parse(Buffer.from(prepared.bytes).toString('utf8')) as PreparedBytes;
+    } catch (e) {
+      throw new LedgerError('INVALID_ARGUMENT', '[INVALID_ARGUMENT] these are not the bytes of a prepared transaction', { txId: prepared.txId }, { cause: e });
+    }
+    const p = parsed?.proposal;
+    if (parsed?.format !== PREPARED_FORMAT || !p || p.txId !== prepared.txId || typeof p.argument !== 'string' || typeof p.txName !== 'string') {
+      throw new LedgerError('INVALID_ARGUMENT', `[INVALID_ARGUMENT] these are not the bytes of prepared transaction ${String(prepared.txId)}`, { txId: prepared.txId });
+    }
+    // As on Fabric, only the identity that made the proposal can sign it for ordering.
+    if (p.creator?.mspId !== identity.mspId || p.creator?.role !== identity.role) {
+      throw new LedgerError('INVALID_ARGUMENT', `[INVALID_ARGUMENT] transaction ${p.txId} was proposed by another identity`, { txId: p.txId });
+    }
+    return this.order({ txId: p.txId, timestamp: p.timestamp, creator: p.creator, txName: p.txName, argument: p.argument }, options, { result: parsed.result });
+  }
+
+  /** Queues a proposal for the next block. `prepared` is the endorsed result, returned if the id is already on the chain. */
+  private order(proposal: Proposal, options: CallOptions | undefined, prepared?: { result: unknown }): Promise<SubmitResult<unknown>> {
+    const { txId } = proposal;
     return new Promise<SubmitResult<unknown>>((resolve, reject) => {
-      const pending: Pending = {
-        txId,
-        timestamp: new Date(this.lastTimestampMs).toISOString(),
-        creator: { mspId: identity.mspId, role: identity.role },
-        txName,
-        argument,
-        state: 'queued',
-        resolve,
-        reject,
-      };
+      const pending: Pending = { ...proposal, ...(prepared ? { prepared: true, preparedResult: prepared.result } : {}), state: 'queued', resolve, reject };
       if (options?.deadlineMs !== undefined) {
         pending.deadline = setTimeout(() => {
           // Only a proposal still waiting for its block can miss its deadline; once executing, it commits or fails.
@@ -207,13 +252,31 @@ class EmbeddedLedgerBackendImpl implements EmbeddedLedgerBackend {
 
   private async buildBlock(batch: Pending[]): Promise<void> {
     const builder = new BlockBuilder(this.store);
+    /** Second submissions of a transaction id that this very block commits: they get its evidence after the commit. */
+    const duplicates: Pending[] = [];
     const accepted: Array<{ pending: Pending; result: unknown }> = [];
+    const inBlock = new Set<string>();
     for (const pending of batch) {
       if (pending.state !== 'queued') continue;
+      // A transaction id commits at most once: a prepared transaction submitted again answers with the first commit.
+      const committed = this.store.transaction(pending.txId);
+      if (committed || inBlock.has(pending.txId)) {
+        pending.state = 'executing';
+        if (committed) {
+          settle(pending, undefined, { result: pending.preparedResult, evidence: { txId: committed.txId, blockNumber: committed.blockNumber, timestamp: committed.timestamp, endorsedBy: committed.endorsedBy } });
+        } else {
+          duplicates.push(pending);
+        }
+        continue;
+      }
+      inBlock.add(pending.txId);
       pending.state = 'executing';
       const outcome = await builder.execute(pending);
       if (outcome.ok) accepted.push({ pending, result: outcome.result });
-      else settle(pending, toLedgerError(outcome.error, pending.txId));
+      else if (pending.prepared) {
+        // Endorsed against a state that has changed since: on Fabric the commit fails validation as an MVCC conflict.
+        settle(pending, new LedgerError('LEDGER_MVCC_CONFLICT', `transaction ${pending.txId} was endorsed against a state that has changed: ${toLedgerError(outcome.error).message}`, { txId: pending.txId, validationCode: 'MVCC_READ_CONFLICT' }));
+      } else settle(pending, toLedgerError(outcome.error, pending.txId));
     }
     const block = builder.seal();
     if (!block) return;
@@ -233,6 +296,11 @@ class EmbeddedLedgerBackendImpl implements EmbeddedLedgerBackend {
         evidence: { txId: tx.txId, blockNumber: block.number, timestamp: tx.timestamp, endorsedBy: tx.endorsedBy },
       });
     });
+    for (const pending of duplicates) {
+      const tx = block.transactions.find((t) => t.txId === pending.txId);
+      if (tx) settle(pending, undefined, { result: pending.preparedResult, evidence: { txId: tx.txId, blockNumber: block.number, timestamp: tx.timestamp, endorsedBy: tx.endorsedBy } });
+      else settle(pending, new LedgerError('LEDGER_COMMIT_FAILED', `transaction ${pending.txId} was not committed`, { txId: pending.txId }));
+    }
     this.notifyCommit();
   }
 
@@ -450,6 +518,19 @@ class EmbeddedLedgerImpl implements Ledger {
       throw new LedgerError('UNKNOWN_TRANSACTION', `[UNKNOWN_TRANSACTION] no transaction named '${String(tx)}'`);
     }
     return (await this.backend.submit(this.identity, tx, input, options)) as SubmitResult<T>;
+  }
+
+  async prepare<T = unknown>(tx: TxName, input: unknown): Promise<PreparedTransaction<T>> {
+    this.check();
+    if (typeof tx !== 'string' || !isTxName(tx)) {
+      throw new LedgerError('UNKNOWN_TRANSACTION', `[UNKNOWN_TRANSACTION] no transaction named '${String(tx)}'`);
+    }
+    return (await this.backend.prepare(this.identity, tx, input)) as PreparedTransaction<T>;
+  }
+
+  async submitPrepared<T = unknown>(prepared: Readonly<PreparedTransaction<T>>, options?: CallOptions): Promise<SubmitResult<T>> {
+    this.check();
+    return (await this.backend.submitPrepared(this.identity, prepared, options)) as SubmitResult<T>;
   }
 
   async evaluate<T = unknown>(tx: TxName, input: unknown): Promise<T> {

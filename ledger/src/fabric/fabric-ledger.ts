@@ -23,11 +23,12 @@ import type {
   LedgerBackend,
   LedgerEvent,
   LedgerIdentity,
+  PreparedTransaction,
   SubmitResult,
 } from '../ledger.js';
 import { LedgerError } from '../ledger.js';
 import { encodeArgument } from '../transaction-argument.js';
-import { readBlock, readTransaction } from './block-reader.js';
+import { readBlock, readTransaction, validationCodeName } from './block-reader.js';
 import type { ConnectionProfile } from './connection-profile.js';
 import { toLedgerError } from './fabric-errors.js';
 import { newGatewayConnection, newGrpcClient } from './gateway-connection.js';
@@ -135,24 +136,49 @@ class FabricLedgerImpl implements Ledger {
   }
 
   async submit<T = unknown>(tx: string, input: unknown, options?: CallOptions): Promise<SubmitResult<T>> {
+    const overall = options?.deadlineMs !== undefined ? deadline(options.deadlineMs) : undefined;
+    const prepared = await this.prepare<T>(tx, input, overall ? { deadlineMs: overall.getTime() - Date.now() } : undefined);
+    return this.submitPrepared(prepared, overall ? { deadlineMs: Math.max(0, overall.getTime() - Date.now()) } : undefined);
+  }
+
+  async prepare<T = unknown>(tx: string, input: unknown, options?: CallOptions): Promise<PreparedTransaction<T>> {
     this.check();
     const argument = encodeArgument(input);
-    const d = this.backend.deadlines;
     const overall = options?.deadlineMs !== undefined ? deadline(options.deadlineMs) : undefined;
     const proposal = this.network.getContract(this.profile.chaincode).newProposal(tx, { arguments: [argument] });
     const txId = proposal.getTransactionId();
     try {
-      const transaction = await proposal.endorse({ deadline: this.phaseDeadline(d.endorseMs, overall) });
-      // The envelope that will be ordered: its header has the timestamp, its action the real endorsements.
-      const envelope = gatewayProtos.PreparedTransaction.deserializeBinary(transaction.getBytes()).getEnvelope();
-      const prepared = readTransaction(envelope?.serializeBinary() ?? new Uint8Array(), 0, this.profile.chaincode, 'NOT_VALIDATED');
+      const transaction = await proposal.endorse({ deadline: this.phaseDeadline(this.backend.deadlines.endorseMs, overall) });
+      return { txId, bytes: transaction.getBytes(), result: parseResult(transaction.getResult()) as T };
+    } catch (e) {
+      throw toLedgerError(e, txId);
+    }
+  }
+
+  async submitPrepared<T = unknown>(prepared: Readonly<PreparedTransaction<T>>, options?: CallOptions): Promise<SubmitResult<T>> {
+    this.check();
+    const d = this.backend.deadlines;
+    const overall = options?.deadlineMs !== undefined ? deadline(options.deadlineMs) : undefined;
+    const { txId } = prepared;
+    try {
+      const transaction = this.gateway.newTransaction(prepared.bytes);
+      if (transaction.getTransactionId() !== txId) throw new LedgerError('INVALID_ARGUMENT', `[INVALID_ARGUMENT] the prepared bytes are transaction ${transaction.getTransactionId()}, not ${txId}`);
+      // The envelope that is ordered: its header has the timestamp, its action the real endorsements.
+      const envelope = gatewayProtos.PreparedTransaction.deserializeBinary(prepared.bytes).getEnvelope();
+      const ordered = readTransaction(envelope?.serializeBinary() ?? new Uint8Array(), 0, this.profile.chaincode, 'NOT_VALIDATED');
       const submitted = await transaction.submit({ deadline: this.phaseDeadline(d.submitMs, overall) });
       const status = await submitted.getStatus({ deadline: this.phaseDeadline(d.commitStatusMs, overall) });
-      if (!status.successful) throw Object.assign(new Error('invalid'), { name: 'CommitError', code: status.code, transactionId: txId });
-      return {
-        result: parseResult(transaction.getResult()) as T,
-        evidence: { txId, blockNumber: Number(status.blockNumber), timestamp: prepared.timestamp, endorsedBy: prepared.endorsedBy },
-      };
+      if (!status.successful) {
+        // Submitted again after a crash: the first commit of this transaction id is the one that counts.
+        if (validationCodeName(status.code) === 'DUPLICATE_TXID') {
+          const committed = await this.getTransaction(txId);
+          if (committed.validationCode === 'VALID') {
+            return { result: prepared.result, evidence: { txId, blockNumber: committed.blockNumber, timestamp: committed.timestamp, endorsedBy: committed.endorsedBy } };
+          }
+        }
+        throw Object.assign(new Error('invalid'), { name: 'CommitError', code: status.code, transactionId: txId });
+      }
+      return { result: prepared.result, evidence: { txId, blockNumber: Number(status.blockNumber), timestamp: ordered.timestamp, endorsedBy: ordered.endorsedBy } };
     } catch (e) {
       throw toLedgerError(e, txId);
     }
