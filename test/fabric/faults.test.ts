@@ -80,7 +80,8 @@ describeFabric('faults on the real network', () => {
       body: { credentials: Array.from({ length: 20 }, (_, j) => healthCode({ holder: { name: `Holder ${i}-${j}`, documentType: 'HRP', documentNumber: `H${20000000 + i * 100 + j}` } })) },
     });
     const inFlight = Array.from({ length: 6 }, (_, i) => bulk(i));
-    await new Promise((r) => setTimeout(r, 150));
+    // Killed mid-way: once the first batch has an answer (or after 2 s), while the others are still in flight.
+    await Promise.race([Promise.race(inFlight), new Promise((r) => setTimeout(r, 2000))]);
     await kill('peer0.macau');
     const whileDown = await bulk(99);
     const responses = [...(await Promise.all(inFlight)), whileDown];
@@ -90,6 +91,7 @@ describeFabric('faults on the real network', () => {
     expect(await proveAnchored(responses)).toBeGreaterThan(0);
     // Every acknowledged credential that was handed out verifies at Macau.
     const qrs = responses.filter((r) => r.status === 201).flatMap((r) => (r.body.credentials as Array<{ qr: string }>).map((c) => c.qr));
+    expect(qrs.length).toBeGreaterThan(0);
     const verified = await eventually(
       () => call('POST', `${mo()}/v1/verifications/batch`, { token: h.token('macau', 'checkpoint'), body: { qrs } }),
       (r) => r.status === 200 && (r.body.results as Array<{ decision: string }>).every((x) => x.decision === 'ACCEPT'), 20_000, 250,
