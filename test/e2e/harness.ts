@@ -40,9 +40,9 @@ export function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   return process.env['HUTONG_E2E_LEDGER'] === 'fabric' ? startFabricHarness(options) : startEmbeddedHarness(options);
 }
 
-export async function startFabricHarness(options: HarnessOptions = {}): Promise<FabricHarness> {
+export async function startFabricHarness(options: HarnessOptions & { topology?: 'dev' | 'consortium' } = {}): Promise<FabricHarness> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'hutong-e2e-fabric-'));
-  const network = await startTestNetwork({ bare: true, batchTimeoutMs: 100 });
+  const network = await startTestNetwork({ bare: true, batchTimeoutMs: 100, ...(options.topology ? { topology: options.topology } : {}) });
   try {
     const running = await startFabricConsortium({
       consortium: options.consortium ?? parseConsortium(DEMO_CONSORTIUM, 'demo'),
