@@ -6,7 +6,7 @@
 import type { Ledger, LedgerBackend } from '@hutong/ledger';
 import { newFabricLedger } from '@hutong/ledger/fabric';
 import { isRunning, ProcessTable } from '@hutong/network';
-import { call, healthCode, startFabricHarness, type FabricHarness } from '../e2e/harness';
+import { call, eventually, healthCode, startFabricHarness, type FabricHarness } from '../e2e/harness';
 import { describeFabric } from './test-network';
 
 describeFabric('gateways on the consortium topology', () => {
@@ -34,7 +34,9 @@ describeFabric('gateways on the consortium topology', () => {
     for (let i = 0; i < 3; i++) {
       const issued = await call('POST', `${h.url('guangdong')}/v1/credentials`, { token: h.token('guangdong', 'issuer'), body: healthCode() });
       expect(issued.status).toBe(201);
-      expect(await ledger.getTransaction(issued.body.anchor.txId as string)).toMatchObject({ txName: 'AnchorBatch', validationCode: 'VALID', endorsedBy: ['GuangdongMSP', 'MacauMSP'] });
+      // Guangdong's gateway answers once Guangdong's peer committed; Macau's peer commits the same block moments later.
+      const tx = await eventually(() => ledger.getTransaction(issued.body.anchor.txId as string).catch(() => undefined), (t) => t !== undefined, 10_000, 50);
+      expect(tx).toMatchObject({ txName: 'AnchorBatch', validationCode: 'VALID', endorsedBy: ['GuangdongMSP', 'MacauMSP'] });
       const verified = await call('POST', `${h.url('macau')}/v1/verifications`, { token: h.token('macau', 'checkpoint'), body: { qr: issued.body.qr } });
       expect(verified.body).toMatchObject({ decision: 'ACCEPT' });
     }

@@ -18,6 +18,7 @@ describeFabric('faults on the real network', () => {
   let h: FabricHarness;
   let backend: LedgerBackend;
   let ledger: Ledger;
+  let guangdongLedger: Ledger;
   const gd = () => h.url('guangdong');
   const mo = () => h.url('macau');
   const issuer = () => h.token('guangdong', 'issuer');
@@ -26,9 +27,11 @@ describeFabric('faults on the real network', () => {
     h = await startFabricHarness({ overrides: () => ({ issuance: { maxDelayMs: 5, commitWaitMs: 2500 } }) });
     backend = newFabricLedger({ profiles: h.network.profiles });
     ledger = await backend.connect({ mspId: 'MacauMSP', role: 'client' });
+    guangdongLedger = await backend.connect({ mspId: 'GuangdongMSP', role: 'client' });
   }, 120_000);
 
   afterAll(async () => {
+    await guangdongLedger?.close();
     await ledger?.close();
     await backend?.close();
     await h?.dispose();
@@ -57,6 +60,9 @@ describeFabric('faults on the real network', () => {
         txIds.add(entry.body.evidence.txId as string);
       }
     }
+    // Read at Macau's peer once it holds every block Guangdong's has (a restarted peer catches up from the orderer).
+    const target = await guangdongLedger.height();
+    await eventually(() => ledger.height().catch(() => 0), (n) => n >= target, 20_000, 100);
     const anchors: Anchor[] = [];
     let bookmark = '';
     do {
