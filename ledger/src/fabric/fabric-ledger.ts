@@ -78,6 +78,12 @@ class FabricLedgerBackendImpl implements LedgerBackend {
   private readonly profiles: Map<string, ConnectionProfile>;
   private readonly clients = new Map<string, grpc.Client>();
   readonly deadlines: FabricDeadlines;
+  /**
+   * The height this backend has seen committed through any of its connections. A connection to another
+   * organisation's peer reads only once that peer is this high: Fabric answers a submit when the submitter's own peer
+   * has committed, and the other organisations' peers commit the same block moments later.
+   */
+  seenHeight = 0;
   private closed = false;
 
   constructor(options: Readonly<FabricLedgerOptions>) {
@@ -130,6 +136,25 @@ class FabricLedgerImpl implements Ledger {
     if (this.closed) throw new LedgerError('LEDGER_UNAVAILABLE', 'this ledger connection is closed');
   }
 
+  /** The height this connection's peer is known to have reached. */
+  private peerHeight = 0;
+
+  /** Waits (bounded) until this connection's peer holds every block this backend has seen committed. */
+  private async caughtUp(): Promise<void> {
+    if (this.peerHeight >= this.backend.seenHeight) return;
+    const deadline = Date.now() + this.backend.deadlines.evaluateMs;
+    while (Date.now() < deadline) {
+      this.peerHeight = Number(common.BlockchainInfo.deserializeBinary(await this.qscc('GetChainInfo')).getHeight());
+      if (this.peerHeight >= this.backend.seenHeight) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private committedAt(blockNumber: number): void {
+    this.peerHeight = Math.max(this.peerHeight, blockNumber + 1);
+    this.backend.seenHeight = Math.max(this.backend.seenHeight, blockNumber + 1);
+  }
+
   private phaseDeadline(phaseMs: number, overall: Date | undefined): Date {
     const phase = deadline(phaseMs);
     return overall && overall < phase ? overall : phase;
@@ -148,6 +173,7 @@ class FabricLedgerImpl implements Ledger {
     const proposal = this.network.getContract(this.profile.chaincode).newProposal(tx, { arguments: [argument] });
     const txId = proposal.getTransactionId();
     try {
+      await this.caughtUp();
       const transaction = await proposal.endorse({ deadline: this.phaseDeadline(this.backend.deadlines.endorseMs, overall) });
       return { txId, bytes: transaction.getBytes(), result: parseResult(transaction.getResult()) as T };
     } catch (e) {
@@ -173,11 +199,13 @@ class FabricLedgerImpl implements Ledger {
         if (validationCodeName(status.code) === 'DUPLICATE_TXID') {
           const committed = await this.getTransaction(txId);
           if (committed.validationCode === 'VALID') {
+            this.committedAt(committed.blockNumber);
             return { result: prepared.result, evidence: { txId, blockNumber: committed.blockNumber, timestamp: committed.timestamp, endorsedBy: committed.endorsedBy } };
           }
         }
         throw Object.assign(new Error('invalid'), { name: 'CommitError', code: status.code, transactionId: txId });
       }
+      this.committedAt(Number(status.blockNumber));
       return { result: prepared.result, evidence: { txId, blockNumber: Number(status.blockNumber), timestamp: ordered.timestamp, endorsedBy: ordered.endorsedBy } };
     } catch (e) {
       throw toLedgerError(e, txId);
@@ -189,6 +217,7 @@ class FabricLedgerImpl implements Ledger {
     const argument = encodeArgument(input);
     const ms = Math.min(options?.deadlineMs ?? Infinity, this.backend.deadlines.evaluateMs);
     try {
+      await this.caughtUp();
       const bytes = await this.network.getContract(this.profile.chaincode).newProposal(tx, { arguments: [argument] }).evaluate({ deadline: deadline(ms) });
       return parseResult(bytes) as T;
     } catch (e) {
@@ -213,6 +242,7 @@ class FabricLedgerImpl implements Ledger {
     if (!Number.isSafeInteger(blockNumber) || blockNumber < 0) throw new LedgerError('LEDGER_BLOCK_NOT_FOUND', `no block ${blockNumber}`);
     let bytes: Uint8Array;
     try {
+      await this.caughtUp();
       bytes = await this.qscc('GetBlockByNumber', String(blockNumber));
     } catch (e) {
       const error = toLedgerError(e);
@@ -226,6 +256,7 @@ class FabricLedgerImpl implements Ledger {
     if (typeof txId !== 'string' || !/^[0-9a-f]{64}$/.test(txId)) throw new LedgerError('LEDGER_TX_NOT_FOUND', `no committed transaction ${String(txId)}`, { txId: String(txId) });
     let bytes: Uint8Array;
     try {
+      await this.caughtUp();
       bytes = await this.qscc('GetBlockByTxID', txId);
     } catch (e) {
       const error = toLedgerError(e, txId);
