@@ -1,6 +1,8 @@
-// A gateway consortium for the benchmarks: `npm start`'s entry (both gateways on one embedded ledger) in a child
-// process with its own temporary home, so the benchmark process is only the load generator.
-import { spawn } from 'node:child_process';
+// A gateway consortium for the benchmarks: `npm start`'s entry in a child process with its own temporary home, so the
+// benchmark process is only the load generator. Embedded: both gateways on one embedded ledger in that process.
+// Fabric (`ledger: 'fabric'`): a real dev network in the home, each gateway in a process of its own; `stop()` stops
+// the gateways, then removes the network (its processes stopped by PID).
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,16 +23,17 @@ export function requireBuild() {
  * `liveHeapMb()`: the process's heap after a full collection (heap-probe.mjs). With `cpuProf` the child runs under
  * `node --cpu-prof`, its profile written to bench-results/profiles/ when it stops.
  */
-export async function startConsortiumProcess(label, { env = {}, cpuProf = false, heapProbe = false } = {}) {
+export async function startConsortiumProcess(label, { env = {}, cpuProf = false, heapProbe = false, ledger = 'embedded', basePort = 30_600 } = {}) {
   const home = mkdtempSync(join(os.tmpdir(), `hutong-bench-${label}-`));
   const heapFile = join(home, 'heap.json');
   const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench-results', 'profiles')}`, `--cpu-prof-name=gateway-${label}-${Date.now()}.cpuprofile`] : [];
   const probe = heapProbe ? ['--expose-gc', `--import=${join(ROOT, 'test/bench/heap-probe.mjs')}`] : [];
-  const child = spawn(process.execPath, [...profile, ...probe, START], {
+  const ledgerArgs = ledger === 'fabric' ? ['--ledger', 'fabric', '--base-port', String(basePort)] : [];
+  const child = spawn(process.execPath, [...profile, ...probe, START, ...ledgerArgs], {
     env: { ...process.env, HUTONG_HOME: home, HUTONG_EPHEMERAL_PORTS: '1', HUTONG_NO_SAMPLE: '1', HUTONG_LOG_LEVEL: 'info', HUTONG_BENCH_HEAP_FILE: heapFile, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + (ledger === 'fabric' ? 90_000 : 20_000);
   while (!existsSync(join(home, 'runtime.json'))) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`consortium ${label} did not start`);
     await new Promise((r) => setTimeout(r, 50));
@@ -54,6 +57,7 @@ export async function startConsortiumProcess(label, { env = {}, cpuProf = false,
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }
+      if (ledger === 'fabric') spawnSync(process.execPath, [join(ROOT, 'network/dist/cli.js'), 'clean', '--dir', join(home, 'fabric')], { stdio: 'ignore' });
       rmSync(home, { recursive: true, force: true });
     },
   };

@@ -17,8 +17,11 @@ const QUICK = process.argv.includes('--quick');
 const PHASE_MS = QUICK ? 1500 : 5000;
 const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? (QUICK ? 1 : 4));
 const CPU_PROF = process.argv.includes('--cpu-prof');
+// `--ledger fabric`: the same measurements with each gateway in its own process on a real dev network.
+const LEDGER = process.argv.includes('--ledger') ? process.argv[process.argv.indexOf('--ledger') + 1] : 'embedded';
+if (LEDGER !== 'embedded' && LEDGER !== 'fabric') throw new Error(`--ledger takes embedded or fabric, not ${LEDGER}`);
 requireBuild();
-const startConsortium = (label, env = {}) => startConsortiumProcess(label, { env, cpuProf: CPU_PROF });
+const startConsortium = (label, env = {}) => startConsortiumProcess(label, { env, cpuProf: CPU_PROF, ledger: LEDGER });
 
 let serial = 0;
 function holder() {
@@ -43,7 +46,7 @@ const results = {
     loadAverage1mBefore: Math.round(os.loadavg()[0] * 100) / 100, loadGeneratorSharesMachine: true,
     gatewayWorkers: process.env.HUTONG_WORKERS ?? `default (${os.availableParallelism()})`,
   },
-  quick: QUICK, startedAt: new Date().toISOString(),
+  quick: QUICK, ledger: LEDGER, startedAt: new Date().toISOString(),
 };
 
 const main = await startConsortium('main');
@@ -201,11 +204,11 @@ results.failures = {
 
 const outDir = join(ROOT, 'bench-results');
 mkdirSync(outDir, { recursive: true });
-const outFile = join(outDir, 'gateway.json');
+const outFile = join(outDir, LEDGER === 'fabric' ? 'gateway-fabric.json' : 'gateway.json');
 writeFileSync(outFile, JSON.stringify(results, null, 2));
 
 const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
-console.log(`\nhutong gateway benchmark (${results.machine.cpus} CPUs, ${results.machine.node}${QUICK ? ', quick' : ''}; embedded ledger, loopback;`
+console.log(`\nhutong gateway benchmark (${results.machine.cpus} CPUs, ${results.machine.node}${QUICK ? ', quick' : ''}; ${LEDGER === 'fabric' ? 'Fabric dev network, one process per gateway' : 'embedded ledger'}, loopback;`
   + ` load generator on the same machine; 1-min load average before: ${results.machine.loadAverage1mBefore}; gateway workers: ${results.machine.gatewayWorkers})`);
 console.log(`${'metric'.padEnd(44)} ${'value'.padStart(12)}  ${'target'.padEnd(9)} met`);
 for (const row of results.table) console.log(`${row.metric.padEnd(44)} ${fmt(row.value).padStart(12)}  ${row.target.padEnd(9)} ${row.met === null ? '' : row.met ? 'yes' : 'NO'}`);
