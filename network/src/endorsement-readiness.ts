@@ -7,6 +7,7 @@
  * initialised) with the chaincode's own error. A chaincode error from the local peer alone proves nothing: the
  * gateway stops at the first failing endorser.
  */
+import { parseChaincodeErrorCode } from '@hutong/chaincode/domain';
 import { LedgerError } from '@hutong/ledger';
 import { newGatewayConnection, newGrpcClient, toLedgerError } from '@hutong/ledger/fabric';
 import { connectionProfile } from './connection-profile.js';
@@ -31,7 +32,7 @@ export async function awaitEndorsers(plan: NetworkPlan, timeoutMs = 30_000): Pro
           return;
         } catch (e) {
           last = toLedgerError(e);
-          const answered = new Set((last.details?.peers ?? []).filter((p) => /\[[A-Z_]+\]/.test(p.message)).map((p) => p.mspId));
+          const answered = new Set((last.details?.peers ?? []).filter((p) => parseChaincodeErrorCode(p.message) !== undefined).map((p) => p.mspId));
           if (everyOrg.every((m) => answered.has(m))) return;
         }
         await sleep(100);

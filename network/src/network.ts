@@ -21,7 +21,7 @@ import { NetworkError } from './network-error.js';
 import { planNetwork, planPorts, type NetworkPlan, type OrgSpec, type TopologyName } from './network-plan.js';
 import { configDirOf, writeOrdererConfig, writePeerConfig } from './node-config.js';
 import { isRunning, ProcessTable, startDaemon, stopProcess, type ProcessRecord } from './processes.js';
-import { healthz, listening, portFree, waitUntil } from './readiness.js';
+import { chaincodeServerReady, ordererReady, peerReady, portFree, waitUntil } from './readiness.js';
 
 export interface NetworkLocation {
   /** The network's folder. */
@@ -167,7 +167,7 @@ async function startOrderers(home: FabricHome, plan: NetworkPlan, table: Process
     await ensureRunning(table, orderer.id, () => startDaemon({
       name: orderer.id, command: join(home.binDir, 'orderer'), args: [], cwd: orderer.homeDir,
       env: fabricEnv({ FABRIC_CFG_PATH: configDirOf(orderer), FABRIC_LOGGING_SPEC: 'warning' }), log: join(orderer.homeDir, 'orderer.log'),
-    }), async () => (await healthz(orderer.operationsPort)) && (await listening(orderer.port)) && listening(orderer.adminPort));
+    }), () => ordererReady(orderer));
   }));
   return plan.orderers.length;
 }
@@ -179,7 +179,7 @@ async function startPeers(home: FabricHome, plan: NetworkPlan, table: ProcessTab
     await ensureRunning(table, peer.id, () => startDaemon({
       name: peer.id, command: join(home.binDir, 'peer'), args: ['node', 'start'], cwd: peer.homeDir,
       env: fabricEnv({ FABRIC_CFG_PATH: configDirOf(peer), FABRIC_LOGGING_SPEC: 'warning:gossip=error' }), log: join(peer.homeDir, 'peer.log'),
-    }), async () => (await healthz(peer.operationsPort)) && listening(peer.port));
+    }), () => peerReady(peer));
   }));
   return peers.length;
 }
@@ -192,7 +192,7 @@ async function startChaincodeServers(plan: NetworkPlan, table: ProcessTable, pat
     // fabric-shim logs every call at info level; warnings only.
     env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', CORE_CHAINCODE_LOGGING_LEVEL: 'warning', CORE_CHAINCODE_LOGGING_SHIM: 'warning' },
     log: join(server.homeDir, 'chaincode.log'),
-  }), () => listening(server.port))));
+  }), () => chaincodeServerReady(server))));
   return plan.chaincodeServers.length;
 }
 
@@ -261,9 +261,9 @@ export async function status(location: Readonly<NetworkLocation>): Promise<{ pla
     return { name, ...(r ? { pid: r.pid } : {}), running, healthy: running && (await healthy()), endpoint: `127.0.0.1:${endpoint}`, log };
   };
   const nodes = await Promise.all([
-    ...plan.orderers.map((o) => probe(o.id, o.port, async () => (await healthz(o.operationsPort)) && listening(o.port), join(o.homeDir, 'orderer.log'))),
-    ...plan.orgs.flatMap((org) => org.peers.map((p) => probe(p.id, p.port, async () => (await healthz(p.operationsPort)) && listening(p.port), join(p.homeDir, 'peer.log')))),
-    ...plan.chaincodeServers.map((c) => probe(c.id, c.port, () => listening(c.port), join(c.homeDir, 'chaincode.log'))),
+    ...plan.orderers.map((o) => probe(o.id, o.port, () => ordererReady(o), join(o.homeDir, 'orderer.log'))),
+    ...plan.orgs.flatMap((org) => org.peers.map((p) => probe(p.id, p.port, () => peerReady(p), join(p.homeDir, 'peer.log')))),
+    ...plan.chaincodeServers.map((c) => probe(c.id, c.port, () => chaincodeServerReady(c), join(c.homeDir, 'chaincode.log'))),
   ]);
   return { plan, nodes, complete: readState(location.dir)?.complete ?? false };
 }

@@ -2,6 +2,7 @@
 import { get } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { NetworkError } from './network-error.js';
+import type { ChaincodeServerPlan, OrdererPlan, PeerPlan } from './network-plan.js';
 import { isRunning, logTail, type ProcessRecord } from './processes.js';
 
 export function healthz(port: number): Promise<boolean> {
@@ -52,3 +53,8 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, opt
   }
 }
 
+
+/** A node is ready when its operations /healthz says so and its gRPC listeners accept: /healthz comes up first. */
+export const ordererReady = async (o: OrdererPlan): Promise<boolean> => (await healthz(o.operationsPort)) && (await listening(o.port)) && listening(o.adminPort);
+export const peerReady = async (p: PeerPlan): Promise<boolean> => (await healthz(p.operationsPort)) && listening(p.port);
+export const chaincodeServerReady = (c: ChaincodeServerPlan): Promise<boolean> => listening(c.port);

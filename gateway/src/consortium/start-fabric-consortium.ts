@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { newFabricLedger, readConnectionProfile } from '@hutong/ledger/fabric';
-import { profilePath, up, type UpOptions } from '@hutong/network';
+import { isRunning, profilePath, stopProcess, up, type ProcessRecord, type UpOptions } from '@hutong/network';
 import type { DemoTokenIssuer } from '../auth/demo-token-issuer.js';
 import type { GatewayConfigInput } from '../config/config.js';
 import type { ConsortiumConfig } from '../config/consortium.js';
@@ -52,28 +52,16 @@ export interface FabricConsortiumOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function stopPid(pid: number): Promise<void> {
-  if (!alive(pid)) return;
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 200 && alive(pid); i++) await sleep(50);
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
-}
+/** A gateway process as the network's process helpers see it: running while its command line names the CLI. */
+const asRecord = (g: GatewayProcess, cli: string): ProcessRecord => ({ name: g.name, pid: g.pid, match: cli, log: g.log, startedAt: '' });
 
 /** Waits for the gateway's "<name> gateway: <url>" line, then for /readyz to say ready. */
-async function awaitGateway(pid: number, log: string, from: number, timeoutMs: number): Promise<string> {
+async function awaitGateway(gateway: GatewayProcess, cli: string, from: number, timeoutMs: number): Promise<string> {
+  const { pid, log } = gateway;
   const deadline = Date.now() + timeoutMs;
   let url: string | undefined;
   while (Date.now() < deadline) {
-    if (!alive(pid)) break;
+    if (!isRunning(asRecord(gateway, cli))) break;
     if (!url && existsSync(log)) url = / gateway: (http:\/\/127\.0\.0\.1:\d+) \(ledger: /.exec(readFileSync(log, 'utf8').slice(from))?.[1];
     if (url) {
       const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
@@ -113,7 +101,7 @@ export async function startFabricConsortium(options: Readonly<FabricConsortiumOp
   const gateways = new Map<string, GatewayProcess>();
   const tokens = new Map<string, OrgTokens>();
   const close = async () => {
-    await Promise.all([...gateways.values()].map((g) => stopPid(g.pid)));
+    await Promise.all([...gateways.values()].map((g) => stopProcess(asRecord(g, cli), 10_000)));
   };
   /** Spawns the organisation's gateway on its configuration file and waits until it is ready. */
   const spawnGateway = async (org: ConsortiumConfig['orgs'][number]): Promise<GatewayProcess> => {
@@ -128,7 +116,7 @@ export async function startFabricConsortium(options: Readonly<FabricConsortiumOp
     if (child.pid === undefined) throw new GatewayError('NOT_READY', `the gateway of ${org.name} could not be started`);
     const entry: GatewayProcess = { name: org.name, mspId: org.mspId, displayName: org.displayName, url: '', pid: child.pid, log: logFile };
     gateways.set(org.name, entry);
-    entry.url = await awaitGateway(child.pid, logFile, from, 60_000);
+    entry.url = await awaitGateway(entry, cli, from, 60_000);
     return entry;
   };
   try {
@@ -153,7 +141,7 @@ export async function startFabricConsortium(options: Readonly<FabricConsortiumOp
     const org = consortium.orgs.find((o) => o.name === name);
     if (!org) throw new GatewayError('CONFIG_INVALID', `no organisation ${name}`);
     const running = gateways.get(name);
-    if (running) await stopPid(running.pid);
+    if (running) await stopProcess(asRecord(running, cli), 10_000);
     return spawnGateway(org);
   };
   return { gateways, tokens, tokenIssuer: secrets.tokenIssuer, bootstrapActions: actions, networkDir: network.plan.dir, restart, close };

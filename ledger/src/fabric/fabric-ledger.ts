@@ -144,7 +144,7 @@ class FabricLedgerImpl implements Ledger {
     if (this.peerHeight >= this.backend.seenHeight) return;
     const deadline = Date.now() + this.backend.deadlines.evaluateMs;
     while (Date.now() < deadline) {
-      this.peerHeight = Number(common.BlockchainInfo.deserializeBinary(await this.qscc('GetChainInfo')).getHeight());
+      this.peerHeight = await this.chainHeight();
       if (this.peerHeight >= this.backend.seenHeight) return;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -230,9 +230,13 @@ class FabricLedgerImpl implements Ledger {
     return this.network.getContract('qscc').newProposal(fn, { arguments: [this.profile.channel, ...args] }).evaluate({ deadline: deadline(this.backend.deadlines.evaluateMs) });
   }
 
+  private async chainHeight(): Promise<number> {
+    return Number(common.BlockchainInfo.deserializeBinary(await this.qscc('GetChainInfo')).getHeight());
+  }
+
   async height(): Promise<number> {
     try {
-      return Number(common.BlockchainInfo.deserializeBinary(await this.qscc('GetChainInfo')).getHeight());
+      return await this.chainHeight();
     } catch (e) {
       throw toLedgerError(e);
     }
