@@ -36,6 +36,10 @@ export async function installPackages(home: FabricHome, plan: NetworkPlan, packa
   return installed;
 }
 
+/** `--peerAddresses … --tlsRootCertFiles …` for every organisation's first peer: a transaction all of them endorse. */
+const endorserArgs = (plan: NetworkPlan): string[] =>
+  plan.orgs.flatMap((org) => ['--peerAddresses', `127.0.0.1:${org.peers[0]!.port}`, '--tlsRootCertFiles', tlsCaOf(org.peers[0]!)]);
+
 const definitionArgs = ['--channelID', CHANNEL, '--name', CHAINCODE, '--version', CHAINCODE_VERSION, '--sequence', String(CHAINCODE_SEQUENCE)];
 
 async function committed(home: FabricHome, org: OrgPlan): Promise<boolean> {
@@ -67,7 +71,7 @@ export async function approveAndCommit(home: FabricHome, plan: NetworkPlan, pack
     await peerAsAdmin(home, org, org.peers[0]!, ['lifecycle', 'chaincode', 'approveformyorg', ...definitionArgs, '--package-id', packageId, ...ordererArgs(plan, i)]);
     count++;
   }));
-  const endorsers = plan.orgs.flatMap((org) => ['--peerAddresses', `127.0.0.1:${org.peers[0]!.port}`, '--tlsRootCertFiles', tlsCaOf(org.peers[0]!)]);
+  const endorsers = endorserArgs(plan);
   const first = plan.orgs[0]!;
   await peerAsAdmin(home, first, first.peers[0]!, ['lifecycle', 'chaincode', 'commit', ...definitionArgs, ...endorsers, ...ordererArgs(plan)]);
   return { approved: count, committed: true };
@@ -94,7 +98,7 @@ export async function initLedger(home: FabricHome, plan: NetworkPlan): Promise<b
   if ((await queryConsortium(home, first)).initialised) return false;
   const members = plan.orgs.map((o) => ({ mspId: o.mspId, jurisdiction: o.name }));
   const call = JSON.stringify({ function: 'InitLedger', Args: [JSON.stringify({ members })] });
-  const endorsers = plan.orgs.flatMap((org) => ['--peerAddresses', `127.0.0.1:${org.peers[0]!.port}`, '--tlsRootCertFiles', tlsCaOf(org.peers[0]!)]);
+  const endorsers = endorserArgs(plan);
   await peerAsAdmin(home, first, first.peers[0]!, ['chaincode', 'invoke', '-C', CHANNEL, '-n', CHAINCODE, '-c', call, '--waitForEvent', ...endorsers, ...ordererArgs(plan)], 60_000);
   return true;
 }
