@@ -29,7 +29,9 @@ const base = {
   moduleNameMapper: {
     '^@hutong/chaincode$': '<rootDir>/chaincode/src/index.ts',
     '^@hutong/chaincode/domain$': '<rootDir>/chaincode/src/domain/index.ts',
-    '^@hutong/verifier-sdk$': '<rootDir>/verifier-sdk/src/index.ts',
+    // The Node build, as the gateway and every Node user resolve it (the `node` export condition); the browser build
+    // is tested by importing verifier-sdk/src/index.ts itself (verifier-sdk/test/backends.test.ts, the bundle test).
+    '^@hutong/verifier-sdk$': '<rootDir>/verifier-sdk/src/index.node.ts',
     '^@hutong/verifier-sdk/(.*)$': '<rootDir>/verifier-sdk/src/$1/index.ts',
     '^@hutong/ledger$': '<rootDir>/ledger/src/index.ts',
     '^@hutong/ledger/embedded$': '<rootDir>/ledger/src/embedded/index.ts',

@@ -25,7 +25,7 @@ function legacyStore(path: string, checkpoint: { blockNumber: number; txIndex: n
     CREATE TABLE record (type TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (type, key));
     CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), block_number INTEGER NOT NULL, tx_index INTEGER NOT NULL);
   `);
-  db.prepare("INSERT INTO record (type, key, value) VALUES ('issuer', 'gd-old', '{\"id\":\"gd-old\"}')").run();
+  db.prepare("INSERT INTO record (type, key, value) VALUES ('issuer', 'gd-old', '{\"id\":\"gd-old\",\"credentialTypes\":[\"health-code\"]}')").run();
   db.prepare('INSERT INTO checkpoint (id, block_number, tx_index) VALUES (1, ?, ?)').run(checkpoint.blockNumber, checkpoint.txIndex);
   db.close();
 }
@@ -49,7 +49,7 @@ test('drops a checkpoint of the old (block, transaction index) shape and keeps t
   const path = join(dir, 'legacy.sqlite');
   legacyStore(path, { blockNumber: 3, txIndex: 0 });
   let store = newTrustCacheStore({ path });
-  expect(store.load()).toEqual({ records: [{ type: 'issuer', key: 'gd-old', value: { id: 'gd-old' } }], checkpoint: undefined });
+  expect(store.load()).toEqual({ records: [{ type: 'issuer', key: 'gd-old', value: { id: 'gd-old', credentialTypes: ['health-code'] } }], checkpoint: undefined });
   await store.save([], { blockNumber: 4, transactionId: 'cd'.repeat(32) });
   await store.close();
   store = newTrustCacheStore({ path }); // migrated once: the new checkpoint survives the next open

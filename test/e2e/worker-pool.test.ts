@@ -45,6 +45,28 @@ describe('crypto worker pool', () => {
     expect([...reasons].some((r) => r !== 'ACCEPTED' && r !== 'CREDENTIAL_REVOKED')).toBe(true);
   });
 
+  it('workers that verified a batch see a revocation and a new batch root in the next one (their copy catches up)', async () => {
+    const gd = h.url('guangdong');
+    const mo = h.url('macau');
+    const token = h.token('macau', 'checkpoint');
+    const first = await call('POST', `${gd}/v1/credentials/bulk`, { token: h.token('guangdong', 'issuer'), body: { credentials: Array.from({ length: 64 }, () => healthCode()) } });
+    const qrs: string[] = first.body.credentials.map((c: { qr: string }) => c.qr);
+    const before = await call('POST', `${mo}/v1/verifications/batch`, { token, body: { qrs } });
+    expect(before.body.results.every((r: { reason: string }) => r.reason === 'ACCEPTED')).toBe(true);
+    // Both changes reach Macau's cache after its workers took their copy: a revocation and a root they never saw.
+    const revoked = first.body.credentials[5];
+    await call('POST', `${gd}/v1/revocations`, { token: h.token('guangdong', 'issuer'), body: { issuerId: 'gd-health-code', leafHash: revoked.leafHash, proof: revoked.proof, reason: 'status-change' } });
+    const second = await call('POST', `${gd}/v1/credentials/bulk`, { token: h.token('guangdong', 'issuer'), body: { credentials: Array.from({ length: 64 }, () => healthCode()) } });
+    for (let i = 0; i < 200; i++) {
+      if ((await call('POST', `${mo}/v1/verifications`, { token, body: { qr: revoked.qr } })).body.reason === 'CREDENTIAL_REVOKED') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const after = await call('POST', `${mo}/v1/verifications/batch`, { token, body: { qrs: [...qrs, ...second.body.credentials.map((c: { qr: string }) => c.qr)] } });
+    const reasons: string[] = after.body.results.map((r: { reason: string }) => r.reason);
+    expect(reasons[5]).toBe('CREDENTIAL_REVOKED');
+    expect(reasons.filter((r) => r === 'ACCEPTED')).toHaveLength(127);
+  });
+
   it('bulk issuance on the pool hands out credentials Macau accepts, with the single-issuance structure', async () => {
     const gd = h.url('guangdong');
     const bulk = await call('POST', `${gd}/v1/credentials/bulk`, { token: h.token('guangdong', 'issuer'), body: { credentials: Array.from({ length: 40 }, () => healthCode()) } });

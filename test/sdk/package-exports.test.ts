@@ -31,7 +31,10 @@ test('Node resolves the node build and the ./issuer subpath; both builds verify 
   expect(out.a).toEqual(out.b);
   expect((out.a as { reason: string }).reason).toBe('ACCEPTED');
   // Few, explicit exports: no internals leak through the entry point.
-  expect(out.exports).toEqual(['HutongSdkError', 'JsonError', 'REASON_CODES', 'SNAPSHOT_JWS_TYP', 'decodeQr', 'newVerifier', 'openSignedSnapshot', 'parseStrictJson', 'verify']);
+  expect(out.exports).toEqual([
+    'HutongSdkError', 'JsonError', 'REASON_CODES', 'SNAPSHOT_JWS_TYP', 'decodeQr', 'indexTrust', 'newTrustIndex', 'newVerifier', 'newVerifierOnIndex',
+    'openSignedSnapshot', 'parseStrictJson', 'putAnchor', 'putIssuer', 'putKey', 'putPolicy', 'putRevocation', 'snapshotOfIndex', 'verify',
+  ]);
 });
 
 test('a browser bundler resolves the default (WebCrypto) build and cannot reach the issuer', async () => {

@@ -11,8 +11,9 @@ export * from './public-exports.js';
 
 const api = createVerifierApi(newNodeBackend());
 
-// The same three functions as index.ts, on the Node backend. Their documentation lives in index.ts, which is also
+// The same four functions as index.ts, on the Node backend. Their documentation lives in index.ts, which is also
 // the type entry of both builds (package.json `types`).
 export const verify: (qr: string, options: import('./verifier.js').VerifyOptions) => Promise<import('./verifier.js').VerificationResult> = api.verify;
 export const newVerifier: (options: import('./verifier.js').VerifierOptions) => import('./verifier.js').Verifier = api.newVerifier;
+export const newVerifierOnIndex: (index: import('./trust-index.js').TrustIndex, options: import('./verifier.js').VerifierSettings) => import('./verifier.js').Verifier = api.newVerifierOnIndex;
 export const decodeQr: (qr: string) => Promise<import('./qr-decoder.js').DecodedCredential> = api.decodeQr;

@@ -40,6 +40,20 @@ export const verify: (qr: string, options: import('./verifier.js').VerifyOptions
 export const newVerifier: (options: import('./verifier.js').VerifierOptions) => import('./verifier.js').Verifier = api.newVerifier;
 
 /**
+ * A verifier over a {@link TrustIndex} that its owner keeps current (putting the records a ledger follower receives,
+ * moving `generatedAtMs` when the state is confirmed current): every verification reads the index as it is then.
+ *
+ * @example
+ * ```ts
+ * import { newTrustIndex, newVerifierOnIndex, putAnchor } from '@hutong/verifier-sdk';
+ * const index = newTrustIndex(Date.now());
+ * const verifier = newVerifierOnIndex(index, { jurisdiction: 'MacauMSP' });
+ * onLedgerAnchor((a) => { putAnchor(index, a); index.generatedAtMs = Date.now(); });
+ * ```
+ */
+export const newVerifierOnIndex: (index: import('./trust-index.js').TrustIndex, options: import('./verifier.js').VerifierSettings) => import('./verifier.js').Verifier = api.newVerifierOnIndex;
+
+/**
  * Decodes a QR text into its JWS parts, claims and inclusion proof without verifying anything. Throws
  * {@link HutongSdkError} with a `DECODE_*` code on any malformed input, and nothing else.
  *

@@ -1,14 +1,19 @@
 // What both entry points (index.ts for browsers and by default, index.node.ts under the `node` condition) export
-// besides their three backend-bound functions: errors, reason codes, the snapshot and result types, snapshot opening,
+// besides their four backend-bound functions: errors, reason codes, the snapshot and result types, snapshot opening,
 // the strict JSON parser.
 export { HutongSdkError, type HutongSdkErrorCode } from './errors.js';
 export { REASON_CODES, type ReasonCode, type DecodeReasonCode } from './reason-codes.js';
 export type {
   TrustSnapshot, SnapshotIssuer, SnapshotKey, SnapshotPolicy, SnapshotAnchor, SnapshotRevocation, PublicJwk, CredentialAlg,
 } from './trust-snapshot.js';
+// The trust index: what a verifier reads, built from a snapshot or kept current record by record (trust-index.ts).
+export {
+  newTrustIndex, indexTrust, snapshotOfIndex, putIssuer, putKey, putAnchor, putRevocation, putPolicy,
+  type TrustIndex, type IndexedKey, type IndexedAnchor, type IndexedPolicy,
+} from './trust-index.js';
 export type { DecodedCredential, InclusionProof } from './qr-decoder.js';
 export { openSignedSnapshot, SNAPSHOT_JWS_TYP } from './signed-snapshot.js';
 // The protocol's JSON policy (RFC 8259 with I-JSON's rules: duplicate member names refused), for anyone parsing
 // hutong JSON — the gateway parses every request body with it.
 export { parseStrictJson, JsonError, type JsonValue } from './lib/strict-json.js';
-export type { Verifier, VerifierOptions, VerifyOptions, VerificationResult, DisplayData, Evidence } from './verifier.js';
+export type { Verifier, VerifierSettings, VerifierOptions, VerifyOptions, VerificationResult, DisplayData, Evidence } from './verifier.js';

@@ -4,7 +4,8 @@ import { HutongSdkError } from './errors.js';
 import type { ReasonCode } from './reason-codes.js';
 import type { CryptoBackend, CredentialAlg } from './lib/crypto-backend.js';
 import { decodeFrame, decodeWith, type DecodedCredential, type Frame } from './qr-decoder.js';
-import { indexTrust, type IndexedAnchor, type IndexedTrust, type SnapshotIssuer, type TrustSnapshot } from './trust-snapshot.js';
+import type { SnapshotIssuer, TrustSnapshot } from './trust-snapshot.js';
+import { indexTrust, type IndexedAnchor, type TrustIndex } from './trust-index.js';
 import { nodeInput, proofSidesInto } from './lib/merkle.js';
 import { toHex } from './lib/hex.js';
 import { poolMark, poolRelease } from './lib/pool.js';
@@ -18,9 +19,13 @@ import { CREDENTIAL_TYP, MAX_KID_BYTES, MAX_PROOF_HASHES, ROOT_TAG_BYTES } from 
  * const options: VerifierOptions = { trust, jurisdiction: 'MacauMSP', maxSnapshotAgeSeconds: 6 * 3600, clockSkewSeconds: 120 };
  * ```
  */
-export interface VerifierOptions {
+export interface VerifierOptions extends VerifierSettings {
   /** The trust snapshot to verify against. */
   trust: TrustSnapshot;
+}
+
+/** How a verifier judges, whatever its trust state comes from (a snapshot, or a {@link TrustIndex} kept current). */
+export interface VerifierSettings {
   /** The verifier's own MSP id (e.g. `'MacauMSP'`): selects the recognition policies that apply. */
   jurisdiction: string;
   /** Refuse (`SNAPSHOT_STALE`) when the snapshot is older than this. Default 86,400 s; at most 30 days. */
@@ -143,7 +148,7 @@ interface Claims {
 
 interface Settings { jurisdiction: string; maxSnapshotAgeMs: number; skewMs: number }
 
-function settings(o: VerifierOptions): Settings {
+function settings(o: VerifierSettings): Settings {
   if (typeof o !== 'object' || o === null) throw new HutongSdkError('INVALID_OPTIONS', 'options required');
   if (typeof o.jurisdiction !== 'string' || o.jurisdiction === '') throw new HutongSdkError('INVALID_OPTIONS', 'jurisdiction must be an MSP id');
   const maxAge = o.maxSnapshotAgeSeconds ?? 86_400;
@@ -192,9 +197,12 @@ function keyMatchesAlg(alg: CredentialAlg, jwk: { kty?: unknown; crv?: unknown }
   return alg === 'ES256' ? jwk.kty === 'EC' && jwk.crv === 'P-256' : jwk.kty === 'OKP' && jwk.crv === 'Ed25519';
 }
 
-export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions, indexed?: IndexedTrust): Verifier {
+/**
+ * A verifier over `trust`, read at every verification: a follower that puts records into the index (and moves its
+ * `generatedAtMs`) changes what the next verification sees, with nothing to rebuild.
+ */
+export function newVerifierWith(backend: CryptoBackend, options: VerifierSettings, trust: TrustIndex): Verifier {
   const s = settings(options);
-  const trust = indexed ?? indexTrust(options.trust);
   // Proof sides for the synchronous fast path: written and read with no await in between, so one per verifier.
   const sides = new Uint8Array(MAX_PROOF_HASHES);
   /** Leaf hash and (when the path has a valid shape) the root it implies, lower-case hex. */
@@ -218,9 +226,6 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     }
     return { leafHash: toHex(leaf), root: toHex(r) };
   }
-
-  // Policies of this verifier's jurisdiction: issuerId → credentialType → policy.
-  const myPolicies = trust.policiesByMsp.get(s.jurisdiction);
 
   // The checks run synchronously as long as every backend call answers synchronously (node:crypto with the key
   // already imported): no promise is created until the one the caller receives. A backend that answers with a
@@ -285,7 +290,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
     }
 
     const key = trust.keysByIssuer.get(iss)?.get(kid);
-    if (!key) return 'KEY_UNKNOWN';
+    if (!key || key.record.state === 'proposed') return 'KEY_UNKNOWN';
     if (key.record.alg !== alg || !keyMatchesAlg(alg, key.record.jwk)) return 'KEY_ALG_MISMATCH';
     // Without an anchor there is no ledger proof that the credential predates a revocation.
     if (key.revokedAtMs !== undefined && (!anchor || anchor.anchoredAtMs >= key.revokedAtMs)) return 'KEY_REVOKED';
@@ -355,7 +360,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
 
     if (trust.revokedByIssuer.get(iss)?.has(leafHex)) return 'CREDENTIAL_REVOKED';
 
-    const policy = myPolicies?.get(iss)?.get(vct);
+    const policy = trust.policiesByMsp.get(s.jurisdiction)?.get(iss)?.get(vct);
     if (!policy) return 'POLICY_NOT_FOUND';
     if (policy.record.withdrawn || nowMs < policy.validFromMs || nowMs >= policy.validUntilMs) return 'POLICY_INACTIVE';
     if (!issuer.credentialTypes.includes(vct)) return 'TYPE_NOT_RECOGNISED';
@@ -400,8 +405,8 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierOptions
 
 /** The public functions, bound to one crypto backend (see index.ts / index.node.ts). */
 export function createVerifierApi(backend: CryptoBackend) {
-  const compiled = new WeakMap<TrustSnapshot, IndexedTrust>();
-  const indexed = (trust: TrustSnapshot): IndexedTrust => {
+  const compiled = new WeakMap<TrustSnapshot, TrustIndex>();
+  const indexed = (trust: TrustSnapshot): TrustIndex => {
     let t = typeof trust === 'object' && trust !== null ? compiled.get(trust) : undefined;
     if (!t) {
       t = indexTrust(trust);
@@ -411,8 +416,9 @@ export function createVerifierApi(backend: CryptoBackend) {
   };
   return {
     newVerifier: (options: VerifierOptions): Verifier => newVerifierWith(backend, options, indexed(options?.trust)),
+    newVerifierOnIndex: (index: TrustIndex, options: VerifierSettings): Verifier => newVerifierWith(backend, options, index),
     async verify(qr: string, options: VerifyOptions): Promise<VerificationResult> {
-      let t: IndexedTrust;
+      let t: TrustIndex;
       try {
         t = indexed(options?.trust);
       } catch (e) {

@@ -13,7 +13,7 @@
  * the cache stands, and the events bring whatever the ledger adds anyway. Honest verifications of credentials the
  * cache knows never reach the gate.
  */
-import type { GatewayMetrics } from '../http/metrics.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 
 export type LookupKind = 'issuer' | 'anchor';
 

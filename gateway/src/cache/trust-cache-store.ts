@@ -15,13 +15,9 @@
  */
 import Database from 'better-sqlite3';
 import type { EventCheckpoint } from '@hutong/ledger';
+import type { StoredRecord } from './trust-records.js';
 import { newSqliteWriter, type SqlStatement } from '../workers/sqlite-writer.js';
 
-export interface StoredRecord {
-  type: string;
-  key: string;
-  value: unknown;
-}
 
 export interface TrustCacheStore {
   load(): { records: StoredRecord[]; checkpoint: EventCheckpoint | undefined };

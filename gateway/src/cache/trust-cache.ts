@@ -1,21 +1,25 @@
 /**
  * The gateway's view of trust state (consortium, issuers, keys, recognition policies, anchors, revocations), kept
- * current from the chaincode events every write emits (each event carries the full records written). The event
- * checkpoint and the records are persisted together, so a restarted gateway resumes after the last applied event
- * instead of replaying the chain. A miss (a root or issuer the events have not delivered yet) can be filled by an
- * evaluate on the org's own peer; verification itself only ever reads memory, and decides which misses are worth a
- * look-up (verification-service.ts, through the lookup gate).
+ * current from the chaincode events every write emits (each event carries the full records written). The records
+ * live in one SDK trust index (trust-records.ts), which the verifier reads directly: an event changes what the next
+ * verification sees, with nothing rebuilt. The event checkpoint and the records are persisted together, so a
+ * restarted gateway resumes after the last applied event instead of replaying the chain. A miss (a root or issuer
+ * the events have not delivered yet) can be filled by an evaluate on the org's own peer; verification decides which
+ * misses are worth a look-up (verification-service.ts, through the lookup gate).
  *
- * The record maps mirror the ledger: they grow with what authenticated issuers and admins write, never with what a
+ * The index mirrors the ledger: it grows with what authenticated issuers and admins write, never with what a
  * verification asks for (a fill adds only records the ledger holds).
  */
-import type { Anchor, Consortium, Issuer, IssuerKey, LedgerEventPayload, RecognitionPolicy, Revocation } from '@hutong/chaincode/domain';
-import type { TrustSnapshot } from '@hutong/verifier-sdk';
+import type { Anchor, Consortium, Issuer, IssuerKey, LedgerEventPayload, Revocation } from '@hutong/chaincode/domain';
+import { newTrustIndex, snapshotOfIndex, type TrustIndex, type TrustSnapshot } from '@hutong/verifier-sdk';
 import type { EventCheckpoint, Ledger, LedgerEvent } from '@hutong/ledger';
 import { LedgerError } from '@hutong/ledger';
 import type { Logger } from '../logging/logger.js';
-import type { GatewayMetrics } from '../http/metrics.js';
-import type { StoredRecord, TrustCacheStore } from './trust-cache-store.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { TrustCacheStore } from './trust-cache-store.js';
+import { newTrustChangeLog } from './trust-change-log.js';
+import { putRecord, recordKey, type StoredRecord, type TrustRecordsTarget } from './trust-records.js';
+import { newLedgerFollower } from './ledger-follower.js';
 
 export type CachedAnchor = Anchor & { blockNumber?: number };
 
@@ -33,27 +37,30 @@ export interface TrustCacheStatus {
   lastErrorCode: string | undefined;
 }
 
+/** The state a reader holding cache version `version` lacks: the records since, or (too far behind) a whole snapshot. */
+export type TrustDelta = { version: number; records: StoredRecord[] } | { version: number; snapshot: TrustSnapshot };
+
 export interface TrustCache {
   start(): Promise<void>;
   close(): Promise<void>;
   /** Increments on every change. */
   readonly version: number;
-  /** Increments when issuers, keys, policies or the consortium change; anchors and revocations leave it alone. */
-  readonly coreVersion: number;
+  /**
+   * The trust index the verifier reads (read only: the cache alone writes it). Its `generatedAtMs` is the last
+   * time the cache was known current (epoch until then).
+   */
+  readonly index: TrustIndex;
+  /** What a copy of the index at `version` (undefined: none) needs to become the current one. */
+  deltaSince(version: number | undefined, jurisdiction: string): TrustDelta;
   /** The SDK's trust snapshot of the current state, generated at the last known-current time. */
   snapshot(jurisdiction: string): TrustSnapshot;
   status(): TrustCacheStatus;
   consortium(): Consortium | undefined;
   issuer(issuerId: string): Issuer | undefined;
   issuers(): Issuer[];
+  /** Every key of the issuer, proposed ones included. */
   keysOf(issuerId: string): IssuerKey[];
-  keys(): IssuerKey[];
-  policies(): RecognitionPolicy[];
   anchor(root: string): CachedAnchor | undefined;
-  /** How many roots the cache holds; they are numbered in arrival order from 0. */
-  anchorCount(): number;
-  /** The anchors that arrived at position `from` and later. */
-  anchorsFrom(from: number): CachedAnchor[];
   revocation(issuerId: string, leafHash: string): Revocation | undefined;
   /** Cache miss path: evaluates GetAnchor; true if the root was not cached and now is. */
   fetchAnchor(root: string): Promise<boolean>;
@@ -63,99 +70,66 @@ export interface TrustCache {
   waitUntil(predicate: () => boolean, timeoutMs: number): Promise<void>;
 }
 
+/** Records kept for readers catching up (the crypto pool's workers); further behind, they take a snapshot. */
+const CHANGE_LOG_RECORDS = 50_000;
+
 export function newTrustCache(
   options: Readonly<{ ledger: Ledger; store: TrustCacheStore; logger: Logger; metrics?: GatewayMetrics; heightPollMs: number; maxLagBlocks: number }>,
 ): TrustCache {
   const { ledger, store, logger, metrics } = options;
-  let consortium: Consortium | undefined;
-  const issuers = new Map<string, Issuer>();
-  const keys = new Map<string, IssuerKey>();
-  const policies = new Map<string, RecognitionPolicy>();
-  const anchors = new Map<string, CachedAnchor>();
-  /** Roots in arrival order, so a reader can take only the anchors that came after the ones it has. */
-  const anchorOrder: string[] = [];
-  const revocations = new Map<string, Revocation>();
+  const state: TrustRecordsTarget = { index: newTrustIndex(0) };
+  const { index } = state;
+  const changes = newTrustChangeLog(CHANGE_LOG_RECORDS);
   let checkpoint: EventCheckpoint | undefined;
   let version = 0;
-  let coreVersion = 0;
   let height: number | undefined;
   let reachable = false;
-  let following = false;
   let syncedAtMs: number | undefined;
   let lastErrorCode: string | undefined;
   const waiters = new Set<() => void>();
-  const abort = new AbortController();
-  let followLoop: Promise<void> | undefined;
-  let pollTimer: NodeJS.Timeout | undefined;
   let memo: { version: number; syncedAtMs: number | undefined; jurisdiction: string; snapshot: TrustSnapshot } | undefined;
-
-  function keyOf(type: string, v: Record<string, unknown>): string | undefined {
-    switch (type) {
-      case 'consortium': return 'current';
-      case 'issuer': return String(v['id']);
-      case 'issuerKey': return `${String(v['issuerId'])}/${String(v['kid'])}`;
-      case 'recognition': return `${String(v['recognisingMsp'])}/${String(v['issuerId'])}/${String(v['credentialType'])}`;
-      case 'anchor': return String(v['root']);
-      case 'revocation': return `${String(v['issuerId'])}/${String(v['leafHash'])}`;
-      default: return undefined;
-    }
-  }
-
-  /** Stores one record in memory; true if it is an issuer, key, policy or consortium record. */
-  function put(record: StoredRecord): boolean {
-    const v = record.value as never;
-    switch (record.type) {
-      case 'consortium': consortium = v; return true;
-      case 'issuer': issuers.set(record.key, v); return true;
-      case 'issuerKey': keys.set(record.key, v); return true;
-      case 'recognition': policies.set(record.key, v); return true;
-      case 'anchor':
-        if (!anchors.has(record.key)) anchorOrder.push(record.key);
-        anchors.set(record.key, v);
-        return false;
-      case 'revocation': revocations.set(record.key, v); return false;
-      default: return false;
-    }
-  }
 
   function countRecords(): void {
     if (!metrics) return;
-    for (const [type, n] of [['issuer', issuers.size], ['issuerKey', keys.size], ['recognition', policies.size], ['anchor', anchors.size], ['revocation', revocations.size]] as const) {
+    let keys = 0, anchors = 0, revocations = 0, policies = 0;
+    for (const byKid of index.keysByIssuer.values()) keys += byKid.size;
+    for (const same of index.anchors.values()) anchors += same.length;
+    for (const byLeaf of index.revokedByIssuer.values()) revocations += byLeaf.size;
+    for (const byIssuer of index.policiesByMsp.values()) for (const byType of byIssuer.values()) policies += byType.size;
+    for (const [type, n] of [['issuer', index.issuers.size], ['issuerKey', keys], ['recognition', policies], ['anchor', anchors], ['revocation', revocations]] as const) {
       metrics.trustCacheRecords.set({ type }, n);
     }
   }
 
-  function changed(): void {
-    version++;
-    for (const w of [...waiters]) w();
+  /** Puts records into the index; one the SDK cannot index (it could never verify anything) is logged and left out. */
+  function put(records: readonly StoredRecord[]): StoredRecord[] {
+    const kept: StoredRecord[] = [];
+    for (const r of records) {
+      try {
+        putRecord(state, r);
+        kept.push(r);
+      } catch {
+        logger.warn({ event: 'cache.record_refused', type: r.type, key: r.key }, 'ledger record not usable for verification');
+      }
+    }
+    return kept;
   }
 
   function applyRecords(records: StoredRecord[], cp: EventCheckpoint | undefined): void {
     if (records.length === 0 && cp === undefined) return;
     // Memory is the cache; the store only spares a restart the replay. A lost save is replayed from the ledger.
     store.save(records, cp).catch(() => logger.error({ event: 'cache.store_failed' }, 'trust cache store write failed'));
-    let core = false;
-    for (const r of records) core = put(r) || core;
-    if (core) coreVersion++;
+    const kept = put(records);
     if (cp) checkpoint = cp;
+    version++;
+    changes.append(version, kept);
     countRecords();
-    changed();
+    for (const w of [...waiters]) w();
   }
 
-  function apply(event: LedgerEvent): void {
-    const payload = event.payload as LedgerEventPayload;
-    const records: StoredRecord[] = [];
-    for (const r of Array.isArray(payload?.records) ? payload.records : []) {
-      const value = r.value as Record<string, unknown>;
-      const key = keyOf(r.type, value);
-      if (key === undefined) continue;
-      records.push({ type: r.type, key, value: r.type === 'anchor' ? { ...value, blockNumber: event.blockNumber } : value });
-    }
-    applyRecords(records, { blockNumber: event.blockNumber, transactionId: event.txId });
+  function markSynced(): void {
     syncedAtMs = Date.now();
-    metrics?.cacheCheckpointBlock.set(event.blockNumber);
-    if (height !== undefined && event.blockNumber + 1 > height) height = event.blockNumber + 1;
-    updateLag();
+    index.generatedAtMs = syncedAtMs;
   }
 
   function lag(): number | undefined {
@@ -168,113 +142,93 @@ export function newTrustCache(
     if (l !== undefined) metrics?.cacheLagBlocks.set(l);
   }
 
-  async function follow(): Promise<void> {
-    let backoff = 100;
-    while (!abort.signal.aborted) {
-      try {
-        following = true;
-        for await (const event of ledger.events(checkpoint, abort.signal)) {
-          apply(event);
-          backoff = 100;
-        }
-      } catch (e) {
-        if (abort.signal.aborted) break;
-        lastErrorCode = e instanceof LedgerError ? e.code : 'INTERNAL_ERROR';
-        logger.warn({ event: 'cache.follow_failed', code: lastErrorCode }, 'event stream failed; resuming from checkpoint');
-      }
-      following = false;
-      if (abort.signal.aborted) break;
-      await new Promise((r) => setTimeout(r, backoff).unref());
-      backoff = Math.min(backoff * 2, 5000);
+  function apply(event: LedgerEvent): void {
+    const payload = event.payload as LedgerEventPayload;
+    const records: StoredRecord[] = [];
+    for (const r of Array.isArray(payload?.records) ? payload.records : []) {
+      const value = r.value as Record<string, unknown>;
+      const key = recordKey(r.type, value);
+      if (key === undefined) continue;
+      records.push({ type: r.type, key, value: r.type === 'anchor' ? { ...value, blockNumber: event.blockNumber } : value });
     }
-    following = false;
+    applyRecords(records, { blockNumber: event.blockNumber, transactionId: event.txId });
+    markSynced();
+    metrics?.cacheCheckpointBlock.set(event.blockNumber);
+    if (height !== undefined && event.blockNumber + 1 > height) height = event.blockNumber + 1;
+    updateLag();
   }
 
-  async function pollHeight(): Promise<void> {
-    try {
-      height = await ledger.height();
+  const follower = newLedgerFollower({
+    ledger, logger, heightPollMs: options.heightPollMs,
+    checkpoint: () => checkpoint,
+    onEvent: apply,
+    onHeight(h) {
+      height = h;
       reachable = true;
-      metrics?.ledgerHeight.set(height);
+      metrics?.ledgerHeight.set(h);
       const l = lag();
-      if (l !== undefined && l <= options.maxLagBlocks && following) syncedAtMs = Date.now();
+      if (l !== undefined && l <= options.maxLagBlocks && follower.following) markSynced();
       updateLag();
-    } catch (e) {
-      reachable = false;
-      lastErrorCode = e instanceof LedgerError ? e.code : 'INTERNAL_ERROR';
-    }
-  }
+    },
+    onError(code, stillReachable) {
+      lastErrorCode = code;
+      if (!stillReachable) reachable = false;
+    },
+  });
 
-  function toSnapshot(jurisdiction: string): TrustSnapshot {
-    return {
-      version: 1,
-      jurisdiction,
-      generatedAt: new Date(syncedAtMs ?? 0).toISOString(),
-      issuers: [...issuers.values()],
-      keys: [...keys.values()],
-      policies: [...policies.values()],
-      anchors: [...anchors.values()],
-      revocations: [...revocations.values()],
-    };
+  const anchorOf = (root: string): CachedAnchor | undefined => index.anchors.get(root)?.[0]?.record as CachedAnchor | undefined;
+  const keysOf = (issuerId: string): IssuerKey[] => [...(index.keysByIssuer.get(issuerId)?.values() ?? [])].map((k) => k.record as IssuerKey);
+
+  function snapshot(jurisdiction: string): TrustSnapshot {
+    if (memo && memo.version === version && memo.syncedAtMs === syncedAtMs && memo.jurisdiction === jurisdiction) return memo.snapshot;
+    const s = snapshotOfIndex(index, jurisdiction);
+    memo = { version, syncedAtMs, jurisdiction, snapshot: s };
+    return s;
   }
 
   return {
     async start() {
       const loaded = store.load();
-      for (const r of loaded.records) put(r);
       checkpoint = loaded.checkpoint;
-      version++;
-      coreVersion++;
-      countRecords();
+      applyLoaded(loaded.records);
       logger.info({ event: 'cache.loaded', records: loaded.records.length, checkpointBlock: checkpoint?.blockNumber ?? null }, 'trust cache loaded');
       // Follow first: the first height poll then finds the cache following and, if the stored records are within
       // maxLagBlocks of the ledger, confirms them current — a restarted gateway is fresh when start() returns
       // instead of one poll interval later.
-      followLoop = follow();
-      await pollHeight();
-      pollTimer = setInterval(() => void pollHeight(), options.heightPollMs);
-      pollTimer.unref();
+      await follower.start();
     },
     async close() {
-      abort.abort();
-      if (pollTimer) clearInterval(pollTimer);
-      await followLoop;
+      await follower.close();
       await store.close();
     },
     get version() {
       return version;
     },
-    get coreVersion() {
-      return coreVersion;
+    index,
+    deltaSince(held, jurisdiction) {
+      const records = held === undefined ? undefined : changes.since(held);
+      return records === undefined ? { version, snapshot: snapshot(jurisdiction) } : { version, records };
     },
-    snapshot(jurisdiction) {
-      if (memo && memo.version === version && memo.syncedAtMs === syncedAtMs && memo.jurisdiction === jurisdiction) return memo.snapshot;
-      const snapshot = toSnapshot(jurisdiction);
-      memo = { version, syncedAtMs, jurisdiction, snapshot };
-      return snapshot;
-    },
+    snapshot,
     status() {
       return {
         checkpoint,
         ledgerHeight: height,
         lagBlocks: lag(),
         ledgerReachable: reachable,
-        following,
+        following: follower.following,
         syncedAt: syncedAtMs === undefined ? undefined : new Date(syncedAtMs).toISOString(),
         lastErrorCode,
       };
     },
-    consortium: () => consortium,
-    issuer: (id) => issuers.get(id),
-    issuers: () => [...issuers.values()],
-    keysOf: (id) => [...keys.values()].filter((k) => k.issuerId === id),
-    keys: () => [...keys.values()],
-    policies: () => [...policies.values()],
-    anchor: (root) => anchors.get(root),
-    anchorCount: () => anchorOrder.length,
-    anchorsFrom: (from) => anchorOrder.slice(from).map((root) => anchors.get(root) as CachedAnchor),
-    revocation: (issuerId, leafHash) => revocations.get(`${issuerId}/${leafHash}`),
+    consortium: () => state.consortium,
+    issuer: (id) => index.issuers.get(id) as Issuer | undefined,
+    issuers: () => [...index.issuers.values()] as Issuer[],
+    keysOf,
+    anchor: anchorOf,
+    revocation: (issuerId, leafHash) => index.revokedByIssuer.get(issuerId)?.get(leafHash) as Revocation | undefined,
     async fetchAnchor(root) {
-      if (anchors.has(root)) return false;
+      if (index.anchors.has(root)) return false;
       try {
         const anchor = await ledger.evaluate<Anchor>('GetAnchor', { root }, { deadlineMs: 2000 });
         let blockNumber: number | undefined;
@@ -284,7 +238,7 @@ export function newTrustCache(
           blockNumber = undefined;
         }
         // An event may have delivered the root while the evaluate was in flight.
-        if (anchors.has(root)) return true;
+        if (index.anchors.has(root)) return true;
         applyRecords([{ type: 'anchor', key: root, value: { ...anchor, ...(blockNumber !== undefined ? { blockNumber } : {}) } }], undefined);
         return true;
       } catch (e) {
@@ -299,9 +253,10 @@ export function newTrustCache(
         // A record the cache already holds as read is not written again: a look-up that learns nothing changes nothing.
         const newer = (existing: { updatedAt: string } | undefined, read: { updatedAt: string }) =>
           existing === undefined || existing.updatedAt < read.updatedAt || (existing.updatedAt === read.updatedAt && JSON.stringify(existing) !== JSON.stringify(read));
+        const held = new Map(keysOf(issuerId).map((k) => [k.kid, k]));
         const records = [
-          ...(newer(issuers.get(issuerId), found.issuer) ? [{ type: 'issuer', key: issuerId, value: found.issuer }] : []),
-          ...found.keys.filter((k) => newer(keys.get(`${k.issuerId}/${k.kid}`), k)).map((k) => ({ type: 'issuerKey', key: `${k.issuerId}/${k.kid}`, value: k })),
+          ...(newer(index.issuers.get(issuerId) as Issuer | undefined, found.issuer) ? [{ type: 'issuer', key: issuerId, value: found.issuer }] : []),
+          ...found.keys.filter((k) => newer(held.get(k.kid), k)).map((k) => ({ type: 'issuerKey', key: `${k.issuerId}/${k.kid}`, value: k })),
         ];
         applyRecords(records, undefined);
         return records.length > 0;
@@ -326,4 +281,12 @@ export function newTrustCache(
       });
     },
   };
+
+  /** The records of the store, as one change (a reader at version 0 gets them from the change log). */
+  function applyLoaded(records: StoredRecord[]): void {
+    const kept = put(records);
+    version++;
+    changes.append(version, kept);
+    countRecords();
+  }
 }

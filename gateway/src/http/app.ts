@@ -10,16 +10,17 @@ import type { Logger } from '../logging/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { AuditService } from '../services/audit-service.js';
 import type { GovernanceService } from '../services/governance-service.js';
-import type { IssuanceService } from '../services/issuance-service.js';
+import type { IssuanceService } from '../issuance/issuance-service.js';
 import type { RevocationService } from '../services/revocation-service.js';
 import type { TrustService } from '../services/trust-service.js';
 import type { VerificationService } from '../services/verification-service.js';
 import { errorMiddleware } from './error-middleware.js';
 import { newFastPath } from './fast-path.js';
-import type { GatewayMetrics } from './metrics.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { openApiDocument } from './openapi.js';
 import { newRateLimiter, type RateLimiter } from './rate-limit.js';
 import type { RouteDefinition } from './route.js';
+import { newRequestRecorder } from './request-recorder.js';
 import { newRouteRunner, type RouteOutcome, type RouteRunner } from './route-runner.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
@@ -58,26 +59,6 @@ export function allRoutes(deps: AppDeps): RouteDefinition[] {
     ...trustRoutes(deps.trust),
     ...auditRoutes(deps.audit),
   ];
-}
-
-/** Records one finished request: latency histogram by route template, status and outcome code; the access log. */
-export type RequestRecorder = (method: string, route: string, status: number, code: string, seconds: number, sub: unknown) => void;
-
-export function newRequestRecorder(deps: Pick<AppDeps, 'logger' | 'metrics'>): RequestRecorder {
-  const { logger, metrics } = deps;
-  const statusLabels = new Map<number, string>();
-  return (method, route, status, code, seconds, sub) => {
-    let statusLabel = statusLabels.get(status);
-    if (statusLabel === undefined) statusLabels.set(status, (statusLabel = String(status)));
-    metrics.requestDuration.observe({ method, route, status: statusLabel, code }, seconds);
-    if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
-    // Checkpoint verifications run at thousands per second: their outcomes are counted in metrics and logged
-    // line by line only at debug level (the level check comes first: no log object is built when it is off);
-    // every other request (writes, governance, audit) is logged at info.
-    const level = route.startsWith('/v1/verifications') && status < 400 ? 'debug' : 'info';
-    if (!logger.isLevelEnabled(level)) return;
-    logger[level]({ event: 'http', method, route, status, code, ms: Math.round(seconds * 1e4) / 10, sub }, 'request');
-  };
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger.js';
-import type { RequestRecorder } from './app.js';
+import type { RequestRecorder } from './request-recorder.js';
 import { renderError } from './error-middleware.js';
 import { bodyAbandoned } from './json-body.js';
 import type { RouteDefinition } from './route.js';

@@ -8,7 +8,7 @@
  * with a full bucket); sizes and evictions are in /metrics (`hutong_cache_*{cache="rate-limit-<class>"}`).
  */
 import { GatewayError } from '../errors/gateway-error.js';
-import type { GatewayMetrics } from './metrics.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 
 export const RATE_LIMIT_CLASSES = ['verification', 'issuance', 'unauthenticated'] as const;
 export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];

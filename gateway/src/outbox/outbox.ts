@@ -21,7 +21,7 @@ import type { SubmitTxName } from '@hutong/chaincode/domain';
 import type { CommitEvidence, Ledger, PreparedTransaction } from '@hutong/ledger';
 import { LedgerError, type LedgerErrorCode } from '@hutong/ledger';
 import type { Logger } from '../logging/logger.js';
-import type { GatewayMetrics } from '../http/metrics.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { newSqliteWriter } from '../workers/sqlite-writer.js';
 
 export type OutboxKind = 'anchor' | 'revocation';

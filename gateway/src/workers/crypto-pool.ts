@@ -4,22 +4,37 @@
  * start on first use (a gateway that never sees bulk work starts none), are unref'd, and are terminated by
  * `close()`; a worker that dies fails only its own chunks and is replaced on the next task.
  *
- * Trust state and signing keys are posted to a worker only when it lacks them: every verify task names the trust
- * state (`key`, bumped by the caller whenever it compiles a new verifier) and carries the snapshot only for a worker
- * that has not seen that key yet; signing keys likewise go once per worker.
+ * Each worker keeps its own copy of the trust cache's index (the SDK's TrustIndex, built by the same functions:
+ * cache/trust-records.ts). A verify task carries what the worker's copy lacks — the records applied since the
+ * version it holds, or a whole snapshot when it holds none or is further behind than the cache's change log — and
+ * the time the state was last known current. Signing keys likewise go once per worker.
  */
 import { Worker } from 'node:worker_threads';
 import type { VerificationResult } from '@hutong/verifier-sdk';
 import type { HexInclusionProof } from '@hutong/verifier-sdk/issuer';
 import type { IssuerKey } from '@hutong/chaincode/domain';
+import type { TrustDelta } from '../cache/trust-cache.js';
+import type { SignableRequest } from '../issuance/credential-request.js';
 import { workerScript } from './worker-script.js';
 
-export interface TrustState {
-  /** Changes whenever the snapshot does. */
-  key: number;
-  snapshot: unknown;
+/** Where a verify task's trust state comes from (the verification service, over the trust cache). */
+export interface TrustSource {
   jurisdiction: string;
   maxSnapshotAgeSeconds: number;
+  version(): number;
+  generatedAtMs(): number;
+  /** What a copy of the state at `held` (undefined: none) lacks. */
+  deltaSince(held: number | undefined): TrustDelta;
+}
+
+/** The trust part of a verify task: settings, freshness, and (when the worker's copy is behind) the delta. */
+export interface WorkerTrust {
+  jurisdiction: string;
+  maxSnapshotAgeSeconds: number;
+  generatedAtMs: number;
+  /** The version the worker's copy must be at after the delta (if any) is applied. */
+  version: number;
+  delta?: TrustDelta;
 }
 
 export interface WorkerSigningKey {
@@ -32,19 +47,14 @@ export interface WorkerSigningKey {
   pseudonymKey: Uint8Array;
 }
 
-export interface SignItem {
+export interface SignItem extends SignableRequest {
   keyId: string;
-  credentialType: string;
-  status: string;
-  holder: { name: string; documentType: string; documentNumber: string };
-  validitySeconds: number;
-  claims?: Record<string, string | number | boolean> | undefined;
 }
 
 export type SignOutcome = { jws: string } | { error: { sdkCode?: string; message: string; details?: Record<string, unknown> } };
 
 export type PoolRequest =
-  | { kind: 'verify'; id: number; trustKey: number; trust?: TrustState; qrs: string[]; nowMs: number }
+  | { kind: 'verify'; id: number; trust: WorkerTrust; qrs: string[]; nowMs: number }
   | { kind: 'sign'; id: number; keys: WorkerSigningKey[]; items: SignItem[]; nowMs: number }
   | { kind: 'qr'; id: number; items: QrItem[] };
 
@@ -63,7 +73,7 @@ export type PoolResponse =
 export interface CryptoPool {
   readonly size: number;
   /** Verifies `qrs` in chunks across the workers; results in input order. */
-  verify(trust: TrustState, qrs: readonly string[], now?: Date): Promise<VerificationResult[]>;
+  verify(trust: TrustSource, qrs: readonly string[], now?: Date): Promise<VerificationResult[]>;
   /** Signs `items` in chunks across the workers; outcomes in input order. */
   sign(keys: ReadonlyMap<string, WorkerSigningKey>, items: readonly SignItem[], now?: Date): Promise<SignOutcome[]>;
   /** Encodes the QR texts of anchored credentials in chunks across the workers; in input order. */
@@ -76,7 +86,8 @@ interface Slot {
   worker: Worker;
   pending: Map<number, { resolve: (r: PoolResponse) => void; reject: (e: Error) => void; size: number }>;
   load: number;
-  trustKey: number | undefined;
+  /** The trust cache version of the worker's copy, as of the tasks posted to it. */
+  trustVersion: number | undefined;
   keys: Set<string>;
 }
 
@@ -100,7 +111,7 @@ export function newCryptoPool(options: Readonly<{ size: number; minChunk?: numbe
     url ??= workerScript('./crypto-worker.js', import.meta.url);
     const worker = new Worker(url);
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), load: 0, trustKey: undefined, keys: new Set() };
+    const slot: Slot = { worker, pending: new Map(), load: 0, trustVersion: undefined, keys: new Set() };
     const fail = (e: Error) => {
       if (slots[i] === slot) slots[i] = undefined;
       for (const p of slot.pending.values()) p.reject(e);
@@ -151,11 +162,16 @@ export function newCryptoPool(options: Readonly<{ size: number; minChunk?: numbe
       ensureOpen();
       const parts = await Promise.all(chunks(qrs.length, size, minChunk).map(([from, to]) => {
         const slot = pick();
-        const fresh = slot.trustKey !== trust.key;
-        slot.trustKey = trust.key;
-        const message: PoolRequest = { kind: 'verify', id: nextId++, trustKey: trust.key, ...(fresh ? { trust } : {}), qrs: qrs.slice(from, to), nowMs: now.getTime() };
-        return post(slot, message, to - from).catch((e: unknown) => {
-          if (slot.trustKey === trust.key) slot.trustKey = undefined;
+        const version = trust.version();
+        const behind = slot.trustVersion !== version;
+        const workerTrust: WorkerTrust = {
+          jurisdiction: trust.jurisdiction, maxSnapshotAgeSeconds: trust.maxSnapshotAgeSeconds, generatedAtMs: trust.generatedAtMs(), version,
+          ...(behind ? { delta: trust.deltaSince(slot.trustVersion) } : {}),
+        };
+        // Tasks run in order in a worker: the next task's delta starts from this one's version.
+        slot.trustVersion = version;
+        return post(slot, { kind: 'verify', id: nextId++, trust: workerTrust, qrs: qrs.slice(from, to), nowMs: now.getTime() }, to - from).catch((e: unknown) => {
+          slot.trustVersion = undefined; // whatever the worker holds now, the next task brings a whole snapshot
           throw e;
         });
       }));

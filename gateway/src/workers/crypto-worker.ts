@@ -1,21 +1,44 @@
 /**
  * One thread of the crypto pool (`crypto-pool.ts`): verifies chunks of a verification batch with an SDK verifier
- * compiled from the snapshot the main thread posted (kept until a newer one comes), and signs chunks of a bulk
- * issuance with signers built from the keys the main thread posted. Stateless apart from those two caches; every
- * decision about *what* to verify or sign (trust freshness, cache misses, issuer state, key choice) stays in the
+ * over its own copy of the trust cache's index (kept current by the deltas the main thread sends with each task),
+ * and signs chunks of a bulk issuance with signers built from the keys the main thread posted. Stateless apart from
+ * those two; every decision about *what* to verify or sign (cache misses, issuer state, key choice) stays in the
  * main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { newVerifier, type TrustSnapshot, type Verifier } from '@hutong/verifier-sdk';
-import {
-  documentHint, encodeQr, HutongSdkError, maskName, newCredentialSigner, normaliseId, pseudonym, type CredentialSigner, type PrivateJwk,
-} from '@hutong/verifier-sdk/issuer';
-import type { PoolRequest, PoolResponse, SignOutcome, WorkerSigningKey } from './crypto-pool.js';
+import { indexTrust, newVerifierOnIndex, type TrustIndex, type Verifier } from '@hutong/verifier-sdk';
+import { encodeQr, HutongSdkError, newCredentialSigner, type CredentialSigner, type PrivateJwk } from '@hutong/verifier-sdk/issuer';
+import { putRecord } from '../cache/trust-records.js';
+import { signCredentialRequest } from '../issuance/credential-request.js';
+import type { PoolRequest, PoolResponse, SignOutcome, WorkerSigningKey, WorkerTrust } from './crypto-pool.js';
 
 if (!parentPort) throw new Error('crypto-worker runs as a worker thread');
 const port = parentPort;
 
-let trust: { key: number; verifier: Verifier } | undefined;
+let trust: { version: number; index: TrustIndex; verifier: Verifier; settings: string } | undefined;
+
+/** Brings this worker's copy of the trust state to the task's version. */
+function catchUp(t: WorkerTrust): Verifier {
+  const settings = `${t.jurisdiction}/${t.maxSnapshotAgeSeconds}`;
+  if (t.delta !== undefined && 'snapshot' in t.delta) {
+    const index = indexTrust(t.delta.snapshot);
+    trust = { version: t.delta.version, index, settings, verifier: newVerifierOnIndex(index, t) };
+  } else if (t.delta !== undefined && trust !== undefined) {
+    const target = { index: trust.index };
+    for (const r of t.delta.records) {
+      try {
+        putRecord(target, r);
+      } catch {
+        // A record the SDK cannot index; the main thread left it out of its own index too.
+      }
+    }
+    trust.version = t.delta.version;
+  }
+  if (trust === undefined || trust.version !== t.version) throw new Error(`crypto-worker: trust state ${t.version} was never posted`);
+  if (trust.settings !== settings) trust = { ...trust, settings, verifier: newVerifierOnIndex(trust.index, t) };
+  trust.index.generatedAtMs = t.generatedAtMs;
+  return trust.verifier;
+}
 const signers = new Map<string, { signer: CredentialSigner; pseudonymKey: Uint8Array }>();
 
 function addKey(k: WorkerSigningKey): void {
@@ -24,11 +47,10 @@ function addKey(k: WorkerSigningKey): void {
 
 async function handle(m: PoolRequest): Promise<PoolResponse> {
   if (m.kind === 'verify') {
-    if (m.trust) trust = { key: m.trust.key, verifier: newVerifier({ trust: m.trust.snapshot as TrustSnapshot, jurisdiction: m.trust.jurisdiction, maxSnapshotAgeSeconds: m.trust.maxSnapshotAgeSeconds }) };
-    if (!trust || trust.key !== m.trustKey) throw new Error(`crypto-worker: trust state ${m.trustKey} was never posted`);
+    const verifier = catchUp(m.trust);
     const now = new Date(m.nowMs);
     const results = [];
-    for (const qr of m.qrs) results.push(await trust.verifier.verify(qr, { now }));
+    for (const qr of m.qrs) results.push(await verifier.verify(qr, { now }));
     return { id: m.id, results };
   }
   if (m.kind === 'qr') return { id: m.id, qrs: m.items.map((i) => encodeQr(i)) };
@@ -38,16 +60,7 @@ async function handle(m: PoolRequest): Promise<PoolResponse> {
     try {
       const entry = signers.get(r.keyId);
       if (!entry) throw new Error(`crypto-worker: key ${r.keyId} was never posted`);
-      const id = normaliseId(r.holder.documentType, r.holder.documentNumber);
-      const jws = entry.signer.sign({
-        vct: r.credentialType,
-        st: r.status,
-        sub: pseudonym(entry.pseudonymKey, id),
-        name: maskName(r.holder.name),
-        doc: documentHint(r.holder.documentType, r.holder.documentNumber),
-        validitySeconds: r.validitySeconds,
-        ...(r.claims ? { extra: r.claims } : {}),
-      }, now);
+      const jws = signCredentialRequest(entry.signer, entry.pseudonymKey, r, now);
       return { jws };
     } catch (e) {
       return e instanceof HutongSdkError

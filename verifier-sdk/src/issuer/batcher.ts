@@ -118,7 +118,6 @@ export interface BatcherOptions {
 
 interface Entry {
   jws: string;
-  leaf: Uint8Array;
   resolve: (c: IssuedCredential) => void;
   reject: (e: unknown) => void;
 }
@@ -160,6 +159,107 @@ function qrDefect(qr: unknown, item: QrItem): HutongSdkError | null {
 }
 
 /**
+ * The checks a credential passes before it may join a batch of issuer key `issuerId`/`kid`, and its leaf hash:
+ * a JWS of this issuer key within the protocol's size limits (§5.5). Throws `CREDENTIAL_TOO_LARGE` or
+ * `INVALID_CLAIMS` for this credential alone.
+ */
+export function checkedLeaf(jws: string, issuerId: string, kid: string): Uint8Array {
+  try {
+    const parts = splitJws(jws);
+    if (parts.header.length > MAX_HEADER_BYTES || parts.payload.length > MAX_PAYLOAD_BYTES) {
+      throw new HutongSdkError('CREDENTIAL_TOO_LARGE', `header and payload are limited to ${MAX_HEADER_BYTES} and ${MAX_PAYLOAD_BYTES} bytes`, {
+        details: { headerBytes: parts.header.length, payloadBytes: parts.payload.length },
+      });
+    }
+    const header = JSON.parse(decoder.decode(parts.header)) as { kid?: unknown };
+    const claims = JSON.parse(decoder.decode(parts.payload)) as { iss?: unknown };
+    if (header.kid !== kid || claims.iss !== issuerId) throw new HutongSdkError('INVALID_CLAIMS', 'credential is not from this issuer key');
+    return leafHashBytes(jws);
+  } catch (e) {
+    throw e instanceof HutongSdkError ? e : new HutongSdkError('INVALID_CLAIMS', 'not a hutong credential', { cause: e });
+  }
+}
+
+/**
+ * The QR of every item, checked with the SDK's decoder, or the error of the item whose own QR cannot be made
+ * acceptable. Whatever the injected encoder got wrong (a failed call, a missing or wrong text) is encoded again
+ * in-process, so only a credential's own defect fails it.
+ */
+async function encodeChecked(items: readonly QrItem[], encode: QrEncoder): Promise<Array<string | HutongSdkError>> {
+  let qrs: unknown;
+  try {
+    qrs = await encode(items);
+  } catch {
+    qrs = undefined;
+  }
+  const given = Array.isArray(qrs) && qrs.length === items.length ? qrs : [];
+  return items.map((item, i) => {
+    if (qrDefect(given[i], item) === null) return given[i] as string;
+    try {
+      const qr = encodeQr(item);
+      return qrDefect(qr, item) ?? qr;
+    } catch (e) {
+      return e instanceof HutongSdkError ? e : new HutongSdkError('INVALID_CLAIMS', 'the credential cannot be encoded as a QR', { cause: e });
+    }
+  });
+}
+
+/** One credential of a prepared batch, ready to hand out once the batch's root is anchored. */
+export interface PreparedCredential {
+  /** Position in the `jwss` given to {@link prepareBatch}. */
+  index: number;
+  jws: string;
+  leafHash: string;
+  proof: HexInclusionProof;
+  qr: string;
+}
+
+/** A batch ready to anchor: its root, the credentials under it, and those refused (each alone, with its error). */
+export interface PreparedBatch {
+  /** Root of the tree of `credentials` (empty string when none is left). */
+  root: string;
+  credentials: PreparedCredential[];
+  refused: Array<{ index: number; error: HutongSdkError }>;
+}
+
+/**
+ * Builds the Merkle tree of signed credentials and every QR, checked with the SDK's decoder, before anything goes
+ * to the ledger: a credential whose QR a verifier would refuse is refused alone and the tree is built again without
+ * it (its proofs change), so an anchored root never holds a leaf nobody can verify. Anchoring the root is the
+ * caller's next step; the credentials are valid once it is committed.
+ *
+ * @example
+ * ```ts
+ * const batch = await prepareBatch(signedJwss);
+ * const receipt = await ledger.anchorRoot({ root: batch.root, leafCount: batch.credentials.length });
+ * ```
+ */
+export async function prepareBatch(jwss: readonly string[], options: Readonly<{ encode?: QrEncoder }> = {}): Promise<PreparedBatch> {
+  const encode = options.encode ?? encodeQrsInProcess;
+  const refused: PreparedBatch['refused'] = [];
+  let members = jwss.map((jws, index) => ({ index, jws, leaf: leafHashBytes(jws) }));
+  while (members.length > 0) {
+    const levels = treeLevels(members.map((e) => e.leaf), hashNodeSync);
+    const root = toHex(levels[levels.length - 1]![0]!);
+    const size = members.length;
+    const items: QrItem[] = members.map((e, i) => ({ jws: e.jws, root, proof: { leafIndex: i, treeSize: size, path: auditPath(levels, i).map(toHex) } }));
+    const outcomes = await encodeChecked(items, encode);
+    if (outcomes.every((o) => typeof o === 'string')) {
+      const credentials = members.map((e, i) => ({ index: e.index, jws: e.jws, leafHash: toHex(e.leaf), proof: items[i]!.proof, qr: outcomes[i] as string }));
+      return { root, credentials, refused: refused.sort((a, b) => a.index - b.index) };
+    }
+    const kept: typeof members = [];
+    members.forEach((e, i) => {
+      const o = outcomes[i]!;
+      if (typeof o === 'string') kept.push(e);
+      else refused.push({ index: e.index, error: o });
+    });
+    members = kept;
+  }
+  return { root: '', credentials: [], refused: refused.sort((a, b) => a.index - b.index) };
+}
+
+/**
  * Creates a batcher for one issuer key.
  *
  * @example
@@ -180,67 +280,25 @@ export function newBatcher(options: Readonly<BatcherOptions>): Batcher {
   let closed = false;
   const inFlight = new Set<Promise<void>>();
 
-  /**
-   * The QR of every item, checked with the SDK's decoder, or the error of the item whose own QR cannot be made
-   * acceptable. Whatever the injected encoder got wrong (a failed call, a missing or wrong text) is encoded again
-   * in-process, so only a credential's own defect fails it.
-   */
-  async function encodeChecked(items: readonly QrItem[]): Promise<Array<string | HutongSdkError>> {
-    let qrs: unknown;
-    try {
-      qrs = await encode(items);
-    } catch {
-      qrs = undefined;
-    }
-    const given = Array.isArray(qrs) && qrs.length === items.length ? qrs : [];
-    return items.map((item, i) => {
-      if (qrDefect(given[i], item) === null) return given[i] as string;
-      try {
-        const qr = encodeQr(item);
-        return qrDefect(qr, item) ?? qr;
-      } catch (e) {
-        return e instanceof HutongSdkError ? e : new HutongSdkError('INVALID_CLAIMS', 'the credential cannot be encoded as a QR', { cause: e });
-      }
-    });
-  }
-
   async function anchorBatch(batch: Entry[]): Promise<void> {
-    // Every QR is made and checked before the root goes to the ledger: a member whose QR a verifier would refuse is
-    // rejected alone and the tree is built again without it (its proofs change), so an anchored root never holds a
-    // leaf nobody can verify and no anchored credential is withheld for another's fault.
-    let members = batch;
-    let built: { root: string; items: QrItem[]; qrs: string[] } | undefined;
-    while (members.length > 0 && built === undefined) {
-      let levels: Uint8Array[][];
-      let outcomes: Array<string | HutongSdkError>;
-      let items: QrItem[];
-      try {
-        levels = treeLevels(members.map((e) => e.leaf), hashNodeSync);
-        const root = toHex(levels[levels.length - 1]![0]!);
-        const size = members.length;
-        items = members.map((e, i) => ({ jws: e.jws, root, proof: { leafIndex: i, treeSize: size, path: auditPath(levels, i).map(toHex) } }));
-        outcomes = await encodeChecked(items);
-      } catch (cause) {
-        const err = new HutongSdkError('ANCHOR_FAILED', 'the batch was not anchored: its tree or QR codes could not be built', { cause, details: { issuerId, kid, leafCount: members.length } });
-        for (const e of members) e.reject(err);
-        return;
-      }
-      if (outcomes.every((o) => typeof o === 'string')) {
-        built = { root: items[0]!.root, items, qrs: outcomes as string[] };
-        break;
-      }
-      const kept: Entry[] = [];
-      members.forEach((e, i) => (typeof outcomes[i] === 'string' ? kept.push(e) : e.reject(outcomes[i])));
-      members = kept;
+    let prepared: PreparedBatch;
+    try {
+      prepared = await prepareBatch(batch.map((e) => e.jws), { encode });
+    } catch (cause) {
+      const err = new HutongSdkError('ANCHOR_FAILED', 'the batch was not anchored: its tree or QR codes could not be built', { cause, details: { issuerId, kid, leafCount: batch.length } });
+      for (const e of batch) e.reject(err);
+      return;
     }
-    if (built === undefined) return;
-    const { root, items, qrs } = built;
+    for (const r of prepared.refused) batch[r.index]!.reject(r.error);
+    const members = prepared.credentials;
+    if (members.length === 0) return;
+    const root = prepared.root;
     let receipt: AnchorReceipt;
     try {
       receipt = await anchor({ root, leafCount: members.length, kid, issuerId });
     } catch (cause) {
       const err = new HutongSdkError('ANCHOR_FAILED', 'the batch was not anchored; no credential of it is valid', { cause, details: { issuerId, kid, leafCount: members.length } });
-      for (const e of members) e.reject(err);
+      for (const m of members) batch[m.index]!.reject(err);
       return;
     }
     if (typeof receipt?.txId !== 'string' || !Number.isFinite(Date.parse(receipt.anchoredAt))) {
@@ -248,14 +306,11 @@ export function newBatcher(options: Readonly<BatcherOptions>): Batcher {
       const err = new HutongSdkError('ANCHOR_FAILED', 'the anchor call returned no receipt (txId, anchoredAt); whether the root is on the ledger is unknown', {
         details: { issuerId, kid, root, leafCount: members.length },
       });
-      for (const e of members) e.reject(err);
+      for (const m of members) batch[m.index]!.reject(err);
       return;
     }
     const anchorInfo: AnchorReceipt = { txId: receipt.txId, blockNumber: receipt.blockNumber, anchoredAt: receipt.anchoredAt };
-    members.forEach((e, i) => {
-      const item = items[i]!;
-      e.resolve({ jws: item.jws, leafHash: toHex(e.leaf), root, proof: item.proof, qr: qrs[i]!, anchor: anchorInfo });
-    });
+    for (const m of members) batch[m.index]!.resolve({ jws: m.jws, leafHash: m.leafHash, root, proof: m.proof, qr: m.qr, anchor: anchorInfo });
   }
 
   function flushNow(): Promise<void> {
@@ -271,24 +326,13 @@ export function newBatcher(options: Readonly<BatcherOptions>): Batcher {
   return {
     add(jws) {
       if (closed) return Promise.reject(new HutongSdkError('BATCHER_CLOSED', 'batcher is closed'));
-      let leaf: Uint8Array;
       try {
-        const parts = splitJws(jws);
-        // The protocol's size limits (§5.5) before anything is parsed or queued: refused alone, never in a batch.
-        if (parts.header.length > MAX_HEADER_BYTES || parts.payload.length > MAX_PAYLOAD_BYTES) {
-          throw new HutongSdkError('CREDENTIAL_TOO_LARGE', `header and payload are limited to ${MAX_HEADER_BYTES} and ${MAX_PAYLOAD_BYTES} bytes`, {
-            details: { headerBytes: parts.header.length, payloadBytes: parts.payload.length },
-          });
-        }
-        const header = JSON.parse(decoder.decode(parts.header)) as { kid?: unknown };
-        const claims = JSON.parse(decoder.decode(parts.payload)) as { iss?: unknown };
-        if (header.kid !== kid || claims.iss !== issuerId) throw new HutongSdkError('INVALID_CLAIMS', 'credential is not from this issuer key');
-        leaf = leafHashBytes(jws);
+        checkedLeaf(jws, issuerId, kid);
       } catch (e) {
-        return Promise.reject(e instanceof HutongSdkError ? e : new HutongSdkError('INVALID_CLAIMS', 'not a hutong credential', { cause: e }));
+        return Promise.reject(e);
       }
       return new Promise<IssuedCredential>((resolve, reject) => {
-        queue.push({ jws, leaf, resolve, reject });
+        queue.push({ jws, resolve, reject });
         if (queue.length >= maxLeaves) void flushNow();
         else if (timer === undefined) timer = setTimeout(() => void flushNow(), maxDelayMs);
       });

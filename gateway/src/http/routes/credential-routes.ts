@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireIssuerBinding } from '../../auth/authenticator.js';
-import type { IssuanceService } from '../../services/issuance-service.js';
+import type { IssuanceService } from '../../issuance/issuance-service.js';
 import type { RevocationService } from '../../services/revocation-service.js';
 import type { Outbox } from '../../outbox/outbox.js';
 import { GatewayError, type ErrorCode } from '../../errors/gateway-error.js';

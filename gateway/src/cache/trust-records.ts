@@ -1,0 +1,54 @@
+/**
+ * Ledger records as the trust cache holds them: each record's identity (the key a later record of the same thing
+ * replaces it under) and how it goes into the SDK's trust index — the one in-memory shape of trust state, read by
+ * the gateway's verifier on the main thread and, record for record the same, by the crypto pool's workers.
+ */
+import type { Consortium } from '@hutong/chaincode/domain';
+import {
+  putAnchor, putIssuer, putKey, putPolicy, putRevocation, type SnapshotAnchor, type SnapshotIssuer, type SnapshotKey,
+  type SnapshotPolicy, type SnapshotRevocation, type TrustIndex,
+} from '@hutong/verifier-sdk';
+
+/** One ledger record: `type` as the chaincode's events name it, `key` its identity, `value` the record. */
+export interface StoredRecord {
+  type: string;
+  key: string;
+  value: unknown;
+}
+
+/** The identity of a record of `type`, or undefined for a type the cache does not hold. */
+export function recordKey(type: string, v: Readonly<Record<string, unknown>>): string | undefined {
+  switch (type) {
+    case 'consortium': return 'current';
+    case 'issuer': return String(v['id']);
+    case 'issuerKey': return `${String(v['issuerId'])}/${String(v['kid'])}`;
+    case 'recognition': return `${String(v['recognisingMsp'])}/${String(v['issuerId'])}/${String(v['credentialType'])}`;
+    case 'anchor': return String(v['root']);
+    case 'revocation': return `${String(v['issuerId'])}/${String(v['leafHash'])}`;
+    default: return undefined;
+  }
+}
+
+/** Where the records go: the index, and the consortium record (membership, not read by verification). */
+export interface TrustRecordsTarget {
+  index: TrustIndex;
+  consortium?: Consortium | undefined;
+}
+
+/**
+ * Puts one record; true if it changes what governance decides (issuer, key, policy, consortium) rather than what
+ * writes accumulate (anchors, revocations). Throws the SDK's SNAPSHOT_INVALID for a record it cannot index.
+ */
+export function putRecord(target: TrustRecordsTarget, record: StoredRecord): boolean {
+  const v = record.value;
+  switch (record.type) {
+    case 'consortium': target.consortium = v as Consortium; return true;
+    case 'issuer': putIssuer(target.index, v as SnapshotIssuer); return true;
+    case 'issuerKey': putKey(target.index, v as SnapshotKey); return true;
+    // Records arrive in ledger order: the latest policy record is the one in force, whatever its version says.
+    case 'recognition': putPolicy(target.index, v as SnapshotPolicy, true); return true;
+    case 'anchor': putAnchor(target.index, v as SnapshotAnchor); return false;
+    case 'revocation': putRevocation(target.index, v as SnapshotRevocation); return false;
+    default: return false;
+  }
+}
