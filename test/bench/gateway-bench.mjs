@@ -58,14 +58,31 @@ try {
   for (let i = 0; i < 200; i++) await request('POST', verifyUrl, main.mo.tokens.checkpoint, { qr: corpus[i % corpus.length] });
   // Single verifications: autocannon (a lean client, so the numbers are the server's, not the load generator's).
   let next = 0;
-  const ac = await autocannon({
-    url: verifyUrl, method: 'POST', connections: 32, duration: PHASE_MS / 1000, maxOverallRequests: 200_000,
-    headers: { authorization: `Bearer ${main.mo.tokens.checkpoint}`, 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ qr: corpus[next++ % corpus.length] }) }) }],
-  });
-  results.verifySingle = {
-    client: 'autocannon', connections: 32, count: ac.requests.total, seconds: ac.duration, perSecond: ac.requests.total / ac.duration,
-    p50: ac.latency.p50, p99: ac.latency.p99, failures: ac.non2xx + ac.errors + ac.timeouts,
+  const singleVerifications = async (url, ms) => {
+    const ac = await autocannon({
+      url, method: 'POST', connections: 32, duration: ms / 1000, maxOverallRequests: 200_000,
+      headers: { authorization: `Bearer ${main.mo.tokens.checkpoint}`, 'content-type': 'application/json' },
+      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ qr: corpus[next++ % corpus.length] }) }) }],
+    });
+    return {
+      client: 'autocannon', connections: 32, count: ac.requests.total, seconds: ac.duration, perSecond: ac.requests.total / ac.duration,
+      p50: ac.latency.p50, p99: ac.latency.p99, failures: ac.non2xx + ac.errors + ac.timeouts,
+    };
+  };
+  results.verifySingle = await singleVerifications(verifyUrl, PHASE_MS);
+  // Does the lean path (http/fast-path.ts) earn its place? The same route through Express (a trailing slash is
+  // Express's), interleaved with the lean path in one run: fast, Express, fast, Express.
+  const lean = [], viaExpress = [];
+  for (let i = 0; i < 2; i++) {
+    lean.push(await singleVerifications(verifyUrl, PHASE_MS / 2));
+    viaExpress.push(await singleVerifications(`${verifyUrl}/`, PHASE_MS / 2));
+  }
+  const mean = (xs, k) => xs.reduce((n, x) => n + x[k], 0) / xs.length;
+  results.fastPath = {
+    leanPerSecond: mean(lean, 'perSecond'), expressPerSecond: mean(viaExpress, 'perSecond'),
+    leanP99: mean(lean, 'p99'), expressP99: mean(viaExpress, 'p99'),
+    ratio: mean(lean, 'perSecond') / mean(viaExpress, 'perSecond'),
+    failures: [...lean, ...viaExpress].reduce((n, x) => n + x.failures, 0),
   };
   const probe = await request('POST', verifyUrl, main.mo.tokens.checkpoint, { qr: corpus[0] });
   if (probe.body?.reason !== 'ACCEPTED') throw new Error(`verification corpus not accepted: ${probe.body?.reason}`);
@@ -184,6 +201,8 @@ const targets = [
   ['verify single, req/s', results.verifySingle.perSecond, '≥ 3,000', (v) => v >= 3000],
   ['verify single, p50 ms', results.verifySingle.p50, '', () => true],
   ['verify single, p99 ms', results.verifySingle.p99, '≤ 20', (v) => v <= 20],
+  ['verify single via Express (same run), req/s', results.fastPath.expressPerSecond, '', () => true],
+  ['lean path ÷ Express, req/s', results.fastPath.ratio, '', () => true],
   ['verify batch, credentials/s', results.verifyBatch.credentialsPerSecond, '≥ 15,000', (v) => v >= 15000],
   [`verify batch (${results.verifyBatch.batchSize}), p50 ms`, results.verifyBatch.p50, '', () => true],
   [`verify batch (${results.verifyBatch.batchSize}), p99 ms`, results.verifyBatch.p99, '', () => true],
@@ -198,7 +217,7 @@ const targets = [
 ];
 results.table = targets.map(([metric, value, target, ok]) => ({ metric, value: Math.round(value * 100) / 100, target, met: target === '' ? null : ok(value) }));
 results.failures = {
-  verifySingle: results.verifySingle.failures, verifyBatch: results.verifyBatch.failures, issuanceBatched: results.issuanceBatched.failures, issuanceOneTx: results.issuanceOneTxPerCredential.failures,
+  verifySingle: results.verifySingle.failures, fastPathComparison: results.fastPath.failures, verifyBatch: results.verifyBatch.failures, issuanceBatched: results.issuanceBatched.failures, issuanceOneTx: results.issuanceOneTxPerCredential.failures,
   mixedLoad: results.mixedLoad.rounds.reduce((n, r) => n + r.alone.failures + r.mixed.failures + r.issuance.failures + r.revocation.failures, 0),
 };
 
