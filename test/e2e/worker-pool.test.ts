@@ -3,7 +3,7 @@
  * answer, reasons and order included; bulk issuance through the pool gives the same structures; the SDK batcher
  * with its QR encoding on the pool gives what it gives in-process, byte for byte; closing the pool ends its workers.
  */
-import { generateSigningKey, leafHashOf, newBatcher, newCredentialSigner } from '@hutong/verifier-sdk/issuer';
+import { generateSigningKey, HutongSdkError, leafHashOf, newCredentialSigner, prepareBatch } from '@hutong/verifier-sdk/issuer';
 import { newCryptoPool } from '../../gateway/src/workers/crypto-pool';
 import { call, healthCode, startHarness, type Harness } from './harness';
 
@@ -85,18 +85,14 @@ describe('batch QR encoding on the pool', () => {
   const signer = newCredentialSigner({ issuerId: 'iss-1', kid: 'k1', alg: 'ES256', privateJwk });
   const jwsOf = (n: number) => Array.from({ length: n }, (_, i) => signer.sign({ vct: 't', st: 'green', sub: `s${i}`, name: 'X*', doc: 'HRP-0001', validitySeconds: 60 }));
 
-  it('gives the in-process batcher’s results byte for byte', async () => {
+  it('prepares a batch exactly as in-process, QR texts and their checks byte for byte', async () => {
     const jws = jwsOf(70);
-    const anchor = async () => ({ txId: 'tx-1', blockNumber: 7, anchoredAt: '2026-11-26T07:00:00.000Z' });
-    const run = async (b: ReturnType<typeof newBatcher>) => {
-      const out = Promise.all(jws.map((j) => b.add(j)));
-      await b.flush();
-      return out;
-    };
-    const inProcess = await run(newBatcher({ issuerId: 'iss-1', kid: 'k1', maxLeaves: 1000, maxDelayMs: 1000, anchor }));
+    const inProcess = await prepareBatch(jws);
     const pool = newCryptoPool({ size: 2, minChunk: 8 });
     try {
-      expect(await run(newBatcher({ issuerId: 'iss-1', kid: 'k1', maxLeaves: 1000, maxDelayMs: 1000, anchor, encode: (i) => pool.encodeQrs(i) }))).toEqual(inProcess);
+      const checked = async (items: Parameters<typeof pool.encodeQrs>[0]) => (await pool.encodeQrs(items)).map((o) => ('qr' in o ? o.qr : new HutongSdkError('INVALID_CLAIMS', o.error.message)));
+      expect(await prepareBatch(jws, { checked })).toEqual(inProcess);
+      expect(inProcess.credentials).toHaveLength(70);
     } finally {
       await pool.close();
     }

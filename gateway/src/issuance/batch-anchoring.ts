@@ -6,7 +6,7 @@
  * `commitWaitMs` the credentials of the batch fail with the outbox id: none of them is issued, and the orphan root,
  * committed later, proves nothing about anyone.
  */
-import { prepareBatch, type HexInclusionProof, type QrEncoder } from '@hutong/verifier-sdk/issuer';
+import { prepareBatch, type CheckedQrEncoder, type HexInclusionProof } from '@hutong/verifier-sdk/issuer';
 import { LedgerError, type CommitEvidence, type LedgerErrorCode } from '@hutong/ledger';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../logging/logger.js';
@@ -31,8 +31,8 @@ export interface BatchAnchoring {
 export interface BatchAnchoringOptions {
   outbox: Outbox;
   logger: Logger;
-  /** QR encoding of a batch (the crypto pool for large ones). */
-  encode: QrEncoder;
+  /** QR encoding and the SDK's check of a batch (the crypto pool for large ones). */
+  encode: CheckedQrEncoder;
   maxLeaves: number;
   maxDelayMs: number;
   commitWaitMs: number;
@@ -75,7 +75,7 @@ export function newBatchAnchoring(options: Readonly<BatchAnchoringOptions>): Bat
   async function anchorBatch(issuerId: string, kid: string, batch: Waiting[]): Promise<void> {
     let prepared;
     try {
-      prepared = await prepareBatch(batch.map((w) => w.jws), { encode: options.encode });
+      prepared = await prepareBatch(batch.map((w) => w.jws), { checked: options.encode });
     } catch (cause) {
       const err = new GatewayError('INTERNAL_ERROR', 'the batch was not anchored: its tree or QR codes could not be built', { issuerId, kid }, { cause });
       for (const w of batch) w.reject(err);

@@ -8,7 +8,7 @@
  * QR with the SDK's decoder before the root is anchored. A bulk request is all-or-nothing before batching: the first
  * item that fails its checks refuses the call (its code, `details.index`) and nothing of it is signed or queued.
  */
-import { encodeQrsInProcess, HutongSdkError, type HutongSdkErrorCode, type QrEncoder } from '@hutong/verifier-sdk/issuer';
+import { encodeCheckedQrs, HutongSdkError, type CheckedQrEncoder, type HutongSdkErrorCode } from '@hutong/verifier-sdk/issuer';
 import { LedgerError } from '@hutong/ledger';
 import type { TrustCache } from '../cache/trust-cache.js';
 import type { IssuerSecret } from '../config/config.js';
@@ -16,10 +16,10 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { CryptoPool, SignItem, WorkerSigningKey } from '../workers/crypto-pool.js';
+import type { CryptoPool, SignItem, WorkerSdkError, WorkerSigningKey } from '../workers/crypto-pool.js';
 import { newBatchAnchoring, type AnchoredCredential } from './batch-anchoring.js';
 import { signCredentialRequest, type CredentialRequest } from './credential-request.js';
-import { newSigningKeys } from './signing-keys.js';
+import { newSigningKeys, type SigningKey } from './signing-keys.js';
 
 export type { CredentialRequest };
 export type IssuedCredentialView = AnchoredCredential;
@@ -31,6 +31,11 @@ export interface IssuanceService {
   /** Issues in request order. With `bulk`, the refusal of one request names it (`details.index`). */
   issue(requests: readonly CredentialRequest[], options?: Readonly<{ bulk?: boolean }>): Promise<IssuedCredentialView[]>;
   close(): Promise<void>;
+}
+
+/** The SDK error a worker reported. */
+function sdkErrorOf({ sdkCode, message, details }: WorkerSdkError): Error {
+  return sdkCode ? new HutongSdkError(sdkCode as HutongSdkErrorCode, message, details ? { details } : undefined) : new Error(message);
 }
 
 /** The gateway's error for an SDK refusal of one credential. */
@@ -58,15 +63,30 @@ export function newIssuanceService(
   const { cache, metrics, pool } = options;
   const poolMinRequests = options.poolMinRequests ?? POOL_MIN_REQUESTS;
   const keys = newSigningKeys({ cache, secrets: options.secrets });
-  /** QR texts of a batch: on the pool's workers for large batches, in-process for small ones. */
-  const encode: QrEncoder = (items) => (pool !== undefined && items.length >= poolMinRequests ? pool.encodeQrs(items) : encodeQrsInProcess(items));
+  /** Checked QR texts of a batch: on the pool's workers for large batches, in-process for small ones. */
+  const encode: CheckedQrEncoder = async (items) => {
+    if (pool === undefined || items.length < poolMinRequests) return encodeCheckedQrs(items);
+    return (await pool.encodeQrs(items)).map((o) => ('qr' in o ? o.qr : (sdkErrorOf(o.error) as HutongSdkError)));
+  };
   const anchoring = newBatchAnchoring({ outbox: options.outbox, logger: options.logger, encode, maxLeaves: options.maxLeaves, maxDelayMs: options.maxDelayMs, commitWaitMs: options.commitWaitMs });
+
+  /** `keys.forRequest` for the requests of one call: a bulk call asks about one issuer, type and key a thousand times. */
+  function keyChoice(): (r: CredentialRequest) => SigningKey {
+    const chosen = new Map<string, SigningKey>();
+    return (r) => {
+      const id = `${r.issuerId}\u0000${r.credentialType}\u0000${r.kid ?? ''}`;
+      let k = chosen.get(id);
+      if (k === undefined) chosen.set(id, (k = keys.forRequest(r)));
+      return k;
+    };
+  }
 
   /** `requests` signed in-process, the first refusal naming its request. */
   function signHere(requests: readonly CredentialRequest[], bulk: boolean): Array<{ jws: string; kid: string }> {
+    const choose = keyChoice();
     return requests.map((r, i) => {
       try {
-        const { signer, secret } = keys.forRequest(r);
+        const { signer, secret } = choose(r);
         const jws = signCredentialRequest(signer, secret.pseudonymKey, r);
         metrics?.credentialsIssued.inc({ issuer: r.issuerId });
         return { jws, kid: signer.kid };
@@ -85,10 +105,11 @@ export function newIssuanceService(
     const workerKeys = new Map<string, WorkerSigningKey>();
     const items: SignItem[] = [];
     const kids: string[] = [];
+    const choose = keyChoice();
     for (const r of requests) {
       let chosen;
       try {
-        chosen = keys.forRequest(r);
+        chosen = choose(r);
       } catch {
         return signHere(requests, bulk);
       }
@@ -102,10 +123,7 @@ export function newIssuanceService(
     }
     const outcomes = await p.sign(workerKeys, items);
     return outcomes.map((o, i) => {
-      if ('error' in o) {
-        const { sdkCode, message, details } = o.error;
-        throw ofItem(sdkCode ? new HutongSdkError(sdkCode as HutongSdkErrorCode, message, details ? { details } : undefined) : new Error(message), i, bulk);
-      }
+      if ('error' in o) throw ofItem(sdkErrorOf(o.error), i, bulk);
       metrics?.credentialsIssued.inc({ issuer: (requests[i] as CredentialRequest).issuerId });
       return { jws: o.jws, kid: kids[i] as string };
     });

@@ -51,7 +51,13 @@ export interface SignItem extends SignableRequest {
   keyId: string;
 }
 
-export type SignOutcome = { jws: string } | { error: { sdkCode?: string; message: string; details?: Record<string, unknown> } };
+/** An SDK refusal, as it crosses the thread boundary (an Error does not keep its code through a structured clone). */
+export interface WorkerSdkError { sdkCode?: string; message: string; details?: Record<string, unknown> }
+
+export type SignOutcome = { jws: string } | { error: WorkerSdkError };
+
+/** A QR text checked with the SDK's decoder, or why a verifier would refuse it. */
+export type QrOutcome = { qr: string } | { error: WorkerSdkError };
 
 export type PoolRequest =
   | { kind: 'verify'; id: number; trust: WorkerTrust; qrs: string[]; nowMs: number }
@@ -67,7 +73,7 @@ export interface QrItem {
 export type PoolResponse =
   | { id: number; results: VerificationResult[] }
   | { id: number; outcomes: SignOutcome[] }
-  | { id: number; qrs: string[] }
+  | { id: number; qrs: QrOutcome[] }
   | { id: number; failure: string };
 
 export interface CryptoPool {
@@ -76,8 +82,8 @@ export interface CryptoPool {
   verify(trust: TrustSource, qrs: readonly string[], now?: Date): Promise<VerificationResult[]>;
   /** Signs `items` in chunks across the workers; outcomes in input order. */
   sign(keys: ReadonlyMap<string, WorkerSigningKey>, items: readonly SignItem[], now?: Date): Promise<SignOutcome[]>;
-  /** Encodes the QR texts of anchored credentials in chunks across the workers; in input order. */
-  encodeQrs(items: readonly QrItem[]): Promise<string[]>;
+  /** Encodes and checks (SDK `encodeCheckedQrs`) the QR texts of a batch in chunks across the workers; in input order. */
+  encodeQrs(items: readonly QrItem[]): Promise<QrOutcome[]>;
   /** Terminates every worker; pending tasks reject. */
   close(): Promise<void>;
 }
@@ -198,7 +204,7 @@ export function newCryptoPool(options: Readonly<{ size: number; minChunk?: numbe
       const parts = await Promise.all(chunks(items.length, size, minChunk).map(([from, to]) => {
         return post(pick(), { kind: 'qr', id: nextId++, items: items.slice(from, to) }, to - from);
       }));
-      return parts.flatMap((p) => (p as { qrs: string[] }).qrs);
+      return parts.flatMap((p) => (p as { qrs: QrOutcome[] }).qrs);
     },
     async close() {
       closed = true;

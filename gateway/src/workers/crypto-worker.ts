@@ -7,15 +7,22 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { indexTrust, newVerifierOnIndex, type TrustIndex, type Verifier } from '@hutong/verifier-sdk';
-import { encodeQr, HutongSdkError, newCredentialSigner, type CredentialSigner, type PrivateJwk } from '@hutong/verifier-sdk/issuer';
+import { encodeCheckedQrs, HutongSdkError, newCredentialSigner, type CredentialSigner, type PrivateJwk } from '@hutong/verifier-sdk/issuer';
 import { putRecord } from '../cache/trust-records.js';
 import { signCredentialRequest } from '../issuance/credential-request.js';
-import type { PoolRequest, PoolResponse, SignOutcome, WorkerSigningKey, WorkerTrust } from './crypto-pool.js';
+import type { PoolRequest, PoolResponse, SignOutcome, WorkerSdkError, WorkerSigningKey, WorkerTrust } from './crypto-pool.js';
 
 if (!parentPort) throw new Error('crypto-worker runs as a worker thread');
 const port = parentPort;
 
 let trust: { version: number; index: TrustIndex; verifier: Verifier; settings: string } | undefined;
+
+/** An error as the main thread can rebuild it: the SDK's code, message and details. */
+function crossable(e: unknown): WorkerSdkError {
+  return e instanceof HutongSdkError
+    ? { sdkCode: e.code, message: e.message.replace(/^[A-Z_]+: /, ''), ...(e.details ? { details: { ...e.details } } : {}) }
+    : { message: (e as Error)?.message ?? 'signing failed' };
+}
 
 /** Brings this worker's copy of the trust state to the task's version. */
 function catchUp(t: WorkerTrust): Verifier {
@@ -53,7 +60,7 @@ async function handle(m: PoolRequest): Promise<PoolResponse> {
     for (const qr of m.qrs) results.push(await verifier.verify(qr, { now }));
     return { id: m.id, results };
   }
-  if (m.kind === 'qr') return { id: m.id, qrs: m.items.map((i) => encodeQr(i)) };
+  if (m.kind === 'qr') return { id: m.id, qrs: encodeCheckedQrs(m.items).map((o) => (typeof o === 'string' ? { qr: o } : { error: crossable(o) })) };
   for (const k of m.keys) addKey(k);
   const now = new Date(m.nowMs);
   const outcomes: SignOutcome[] = m.items.map((r) => {
@@ -63,9 +70,7 @@ async function handle(m: PoolRequest): Promise<PoolResponse> {
       const jws = signCredentialRequest(entry.signer, entry.pseudonymKey, r, now);
       return { jws };
     } catch (e) {
-      return e instanceof HutongSdkError
-        ? { error: { sdkCode: e.code, message: e.message.replace(/^[A-Z_]+: /, ''), ...(e.details ? { details: { ...e.details } } : {}) } }
-        : { error: { message: (e as Error)?.message ?? 'signing failed' } };
+      return { error: crossable(e) };
     }
   });
   return { id: m.id, outcomes };

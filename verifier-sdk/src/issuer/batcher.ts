@@ -194,7 +194,17 @@ async function encodeChecked(items: readonly QrItem[], encode: QrEncoder): Promi
   }
   const given = Array.isArray(qrs) && qrs.length === items.length ? qrs : [];
   return items.map((item, i) => {
-    if (qrDefect(given[i], item) === null) return given[i] as string;
+    return qrDefect(given[i], item) === null ? (given[i] as string) : (encodeCheckedQrs([item])[0] as string | HutongSdkError);
+  });
+}
+
+/**
+ * The QR texts of `items`, each encoded and checked with the SDK's decoder in this thread, or the error of the item
+ * whose QR a verifier would refuse. What {@link prepareBatch} does with an encoder's output, for a server that runs
+ * the whole step on worker threads of its own (`checked` option): the check then costs the calling thread nothing.
+ */
+export function encodeCheckedQrs(items: readonly QrItem[]): Array<string | HutongSdkError> {
+  return items.map((item) => {
     try {
       const qr = encodeQr(item);
       return qrDefect(qr, item) ?? qr;
@@ -203,6 +213,9 @@ async function encodeChecked(items: readonly QrItem[], encode: QrEncoder): Promi
     }
   });
 }
+
+/** Runs {@link encodeCheckedQrs} elsewhere (worker threads of the same process); must keep the order of `items`. */
+export type CheckedQrEncoder = (items: ReadonlyArray<Readonly<{ jws: string; root: string; proof: HexInclusionProof }>>) => Promise<Array<string | HutongSdkError>>;
 
 /** One credential of a prepared batch, ready to hand out once the batch's root is anchored. */
 export interface PreparedCredential {
@@ -228,14 +241,29 @@ export interface PreparedBatch {
  * it (its proofs change), so an anchored root never holds a leaf nobody can verify. Anchoring the root is the
  * caller's next step; the credentials are valid once it is committed.
  *
+ * With `checked`, the encoding *and* the check run where that function runs (the SDK's {@link encodeCheckedQrs} on
+ * a worker thread of the same process); with `encode`, only the encoding does and the check runs here.
+ *
  * @example
  * ```ts
  * const batch = await prepareBatch(signedJwss);
  * const receipt = await ledger.anchorRoot({ root: batch.root, leafCount: batch.credentials.length });
  * ```
  */
-export async function prepareBatch(jwss: readonly string[], options: Readonly<{ encode?: QrEncoder }> = {}): Promise<PreparedBatch> {
+export async function prepareBatch(jwss: readonly string[], options: Readonly<{ encode?: QrEncoder; checked?: CheckedQrEncoder }> = {}): Promise<PreparedBatch> {
   const encode = options.encode ?? encodeQrsInProcess;
+  const { checked } = options;
+  /** The checked QR of every item: from `checked` when given (the in-process check if that call fails), else `encode` + check. */
+  const outcomesOf = async (items: readonly QrItem[]): Promise<Array<string | HutongSdkError>> => {
+    if (checked === undefined) return encodeChecked(items, encode);
+    try {
+      const out = await checked(items);
+      if (Array.isArray(out) && out.length === items.length) return out;
+    } catch {
+      // fall through: the check runs here
+    }
+    return encodeCheckedQrs(items);
+  };
   const refused: PreparedBatch['refused'] = [];
   let members = jwss.map((jws, index) => ({ index, jws, leaf: leafHashBytes(jws) }));
   while (members.length > 0) {
@@ -243,7 +271,7 @@ export async function prepareBatch(jwss: readonly string[], options: Readonly<{ 
     const root = toHex(levels[levels.length - 1]![0]!);
     const size = members.length;
     const items: QrItem[] = members.map((e, i) => ({ jws: e.jws, root, proof: { leafIndex: i, treeSize: size, path: auditPath(levels, i).map(toHex) } }));
-    const outcomes = await encodeChecked(items, encode);
+    const outcomes = await outcomesOf(items);
     if (outcomes.every((o) => typeof o === 'string')) {
       const credentials = members.map((e, i) => ({ index: e.index, jws: e.jws, leafHash: toHex(e.leaf), proof: items[i]!.proof, qr: outcomes[i] as string }));
       return { root, credentials, refused: refused.sort((a, b) => a.index - b.index) };

@@ -11,7 +11,7 @@ export { pseudonym, normaliseId, maskName, documentHint } from './pseudonym.js';
 export { leafHashOf, merkleRoot, inclusionProof, impliedRoot, impliedRootOfLeaf, type HexInclusionProof } from './merkle-batch.js';
 export { encodeQr } from './qr-encoder.js';
 export {
-  newBatcher, prepareBatch, checkedLeaf, encodeQrsInProcess, type PreparedBatch, type PreparedCredential, type Batcher, type BatcherOptions, type AnchorFn, type AnchorReceipt, type IssuedCredential, type QrEncoder,
+  newBatcher, prepareBatch, checkedLeaf, encodeQrsInProcess, encodeCheckedQrs, type CheckedQrEncoder, type PreparedBatch, type PreparedCredential, type Batcher, type BatcherOptions, type AnchorFn, type AnchorReceipt, type IssuedCredential, type QrEncoder,
 } from './batcher.js';
 export { HutongSdkError, type HutongSdkErrorCode } from '../errors.js';
 /** The protocol's limits that issuing enforces (docs/protocol.md §2.3, §5.5): one source for the SDK and the gateway. */
