@@ -29,7 +29,7 @@ function openssl(dir: string, args: string[]): void {
   try {
     execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (e) {
-    throw new Error(`these tests make their certificates with the openssl command line: openssl ${args.slice(0, 2).join(' ')} failed (${(e as Error).message})`);
+    throw new Error(`these tests make their certificates with the openssl command line: openssl ${args.slice(0, 2).join(' ')} failed (${(e as Error).message})`, { cause: e });
   }
 }
 
