@@ -13,6 +13,8 @@ import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayAudience } from '../../gateway/src/auth/demo-token-issuer';
+import { resolveTlsCredentials } from '../../gateway/src/config/config';
+import type { GatewayError } from '../../gateway/src/errors/gateway-error';
 import { healthCode, startEmbeddedHarness, type EmbeddedHarness, type JsonResponse } from './harness';
 import { makeTestPki, type PemPair, type TestPki } from './test-pki';
 
@@ -198,6 +200,24 @@ describe('what is not HTTPS is refused cleanly', () => {
     const failures = h.logs.filter((l) => l.includes('https.handshake_failed')).map((l) => JSON.parse(l) as { code: string });
     expect(failures.map((f) => f.code)).toEqual(expect.arrayContaining(['ERR_SSL_HTTP_REQUEST', 'ERR_TLS_HANDSHAKE_TIMEOUT']));
     expect(h.logs.filter((l) => l.includes(MARKER))).toEqual([]);
+    // …and not a second time as HTTP parse errors (node:https passes handshake failures on as clientError too).
+    expect(h.logs.filter((l) => l.includes('http.client_error') && !l.includes('REQUEST_TIMEOUT'))).toEqual([]);
     expect(h.logs.filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
   });
+});
+
+test('unreadable or mismatched PEM files fail at start with CONFIG_INVALID naming the files, never their contents', () => {
+  expect(resolveTlsCredentials({ certFile: pki.server.certFile, keyFile: pki.server.keyFile, requireClientCertificateFor: [], minVersion: 'TLSv1.2' }).cert)
+    .toEqual(pki.server.cert);
+  expect(() => resolveTlsCredentials({ certFile: join(dir, 'missing.crt'), keyFile: pki.server.keyFile, requireClientCertificateFor: [], minVersion: 'TLSv1.2' }))
+    .toThrow(/cannot read http\.tls file .*missing\.crt/);
+  let error: GatewayError | undefined;
+  try {
+    resolveTlsCredentials({ certFile: pki.server.certFile, keyFile: pki.client.keyFile, requireClientCertificateFor: [], minVersion: 'TLSv1.2' });
+  } catch (e) {
+    error = e as GatewayError;
+  }
+  expect(error?.code).toBe('CONFIG_INVALID');
+  expect(error?.message).toMatch(/do not form a TLS context/);
+  expect(error?.message).not.toContain('PRIVATE KEY');
 });
