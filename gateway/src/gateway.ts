@@ -130,7 +130,10 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
     server.keepAliveTimeout = 65_000;
     const port = (server.address() as AddressInfo).port;
     const url = `${tls ? 'https' : 'http'}://${config.http.host}:${port}`;
-    logger.info({ event: 'gateway.started', url, ledger: backend.kind, mspId: config.org.mspId }, 'gateway listening');
+    logger.info({
+      event: 'gateway.started', url, ledger: backend.kind, mspId: config.org.mspId,
+      clientCertificatesFor: config.http.tls?.requireClientCertificateFor ?? [], tokenKeys: config.auth.jwksUrl !== undefined ? 'remote' : 'inline',
+    }, 'gateway listening');
     let closing: Promise<void> | undefined;
     return {
       config, url, port, cache, outbox, logger,

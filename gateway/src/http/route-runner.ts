@@ -67,9 +67,11 @@ export function newRouteRunner(deps: Readonly<RouteRunnerDeps>): RouteRunner {
   return async (route, call, outcome) => {
     const { req } = call;
     const limitClass = route.rateLimit?.class;
-    // Failed authentications (token or client certificate) count against the address: a stream of them is limited like any other.
+    // Failed authentications (token or client certificate) count against the address: a stream of them is limited
+    // like any other. The identity provider's outage is not the client's doing and costs it nothing.
     const unauthenticated = (e: unknown): unknown => {
-      if (limitClass) limiter.admit('unauthenticated', remoteAddress(req));
+      const providerFault = e instanceof GatewayError && e.code === 'AUTH_PROVIDER_UNAVAILABLE';
+      if (limitClass && !providerFault) limiter.admit('unauthenticated', remoteAddress(req));
       return e;
     };
     let principal = PUBLIC;
