@@ -31,7 +31,7 @@ async function signingKey(kid: string, alg: 'ES256' | 'RS256' = 'ES256'): Promis
 
 /** The provider's JWKS endpoint: what it answers is the test's to change; it counts the fetches. */
 class JwksServer {
-  mode: 'ok' | 'error' | 'hang' | 'huge' = 'ok';
+  mode: 'ok' | 'error' | 'hang' | 'huge' | 'huge-chunked' = 'ok';
   keys: JWK[] = [];
   fetches = 0;
   port = 0;
@@ -42,8 +42,14 @@ class JwksServer {
       this.fetches++;
       if (this.mode === 'hang') return;
       if (this.mode === 'error') return void res.writeHead(500).end('upstream trouble');
+      if (this.mode === 'huge-chunked') {
+        // No Content-Length: the size is known only while reading.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        for (let i = 0; i < 40; i++) res.write(`${i === 0 ? '{"keys":[],"padding":"' : ''}${'x'.repeat(8192)}`);
+        return void res.end('"}');
+      }
       const body = this.mode === 'huge' ? JSON.stringify({ keys: this.keys, padding: 'x'.repeat(300 * 1024) }) : JSON.stringify({ keys: this.keys });
-      res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(body);
+      res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'content-length': Buffer.byteLength(body) }).end(body);
     });
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     this.server = server;
@@ -152,7 +158,8 @@ describe('an external OpenID provider’s tokens', () => {
 
   test.each([
     ['answers 500', 'error', 'JWKS_INVALID_RESPONSE'],
-    ['answers more than maxBytes', 'huge', 'JWKS_INVALID_RESPONSE'],
+    ['announces more than maxBytes', 'huge', 'JWKS_INVALID_RESPONSE'],
+    ['streams more than maxBytes', 'huge-chunked', 'JWKS_INVALID_RESPONSE'],
     ['does not answer within timeoutMs', 'hang', 'JWKS_TIMEOUT'],
   ] as const)('a provider that %s → 503 AUTH_PROVIDER_UNAVAILABLE (%s)', async (_name, mode, reason) => {
     jwks.mode = mode;

@@ -63,7 +63,10 @@ const TOKEN_FAULTS: ReadonlySet<string> = new Set(['ERR_JWKS_NO_MATCHING_KEY', '
 function boundedFetch(maxBytes: number): (url: string, init: RequestInit) => Promise<Response> {
   return async (url, init) => {
     const response = await fetch(url, init);
-    if (Number(response.headers.get('content-length') ?? 0) > maxBytes) throw new RangeError('JWKS response too large');
+    if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+      await response.body?.cancel();
+      throw new RangeError('JWKS response too large');
+    }
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {

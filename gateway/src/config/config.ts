@@ -82,7 +82,7 @@ function isLoopbackHost(hostname: string): boolean {
 /**
  * Bearer-token verification (auth/authenticator.ts): the keys inline (`jwks`), or an OpenID provider's JWKS fetched
  * from `jwksUrl` with jose's remote key set — kept `maxAgeMs`, fetched again at most once per `cooldownMs` when a
- * token names a kid it does not hold, each fetch given `timeoutMs` (gateway/src/README.md, "External identity provider").
+ * token names a kid it does not hold, each fetch given `timeoutMs` (gateway/src/README.md, "Configuration for real deployments").
  */
 export const AuthConfig = z
   .strictObject({
