@@ -5,14 +5,13 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { newAuthenticator } from './auth/authenticator.js';
 import { newTrustCache, type TrustCache } from './cache/trust-cache.js';
 import { newTrustCacheStore } from './cache/trust-cache-store.js';
-import { resolveIssuerSecrets, type GatewayConfig } from './config/config.js';
+import { resolveIssuerSecrets, resolveTlsCredentials, type GatewayConfig } from './config/config.js';
 import { createRequestListener } from './http/app.js';
-import { newHttpServer } from './http/http-server.js';
+import { newHttpServer, type GatewayServer } from './http/http-server.js';
 import { newRateLimiter } from './http/rate-limit.js';
 import { newGatewayMetrics } from './metrics/gateway-metrics.js';
 import { openLedgerBackend } from './config/open-ledger-backend.js';
@@ -29,7 +28,7 @@ import { defaultPoolSize, newCryptoPool } from './workers/crypto-pool.js';
 
 export interface Gateway {
   readonly config: GatewayConfig;
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `https://…` with `http.tls` */
   readonly url: string;
   readonly port: number;
   readonly cache: TrustCache;
@@ -51,6 +50,7 @@ const MAX_TRUST_STALENESS_SECONDS = 3600;
 export async function newGateway(config: GatewayConfig, options: Readonly<GatewayOptions> = {}): Promise<Gateway> {
   const logger = newLogger({ org: config.org.name, level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   const secrets = resolveIssuerSecrets(config);
+  const tls = config.http.tls ? resolveTlsCredentials(config.http.tls) : undefined;
   mkdirSync(config.dataDir, { recursive: true });
   const ownBackend = options.backend === undefined;
   const backend = options.backend ?? openLedgerBackend(config.ledger, config.org.mspId);
@@ -100,6 +100,7 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
       trust,
       bodyLimitBytes: config.http.bodyLimitBytes,
       limiter: newRateLimiter({ maxClients: config.rateLimits.maxClients, limits: config.rateLimits, metrics }),
+      clientCertificates: { requiredFor: new Set(config.http.tls?.requireClientCertificateFor ?? []) },
       // Ready means a valid credential would be accepted now: the ledger answers, the cache follows it closely, and
       // the trust state is fresh enough for the verifier (a cache confirmed current too long ago is SNAPSHOT_STALE).
       async readiness() {
@@ -117,8 +118,9 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
       },
     });
 
-    const server: Server = await new Promise((resolve, reject) => {
-      const s = newHttpServer(listener, { ...config.http, logger });
+    const server: GatewayServer = await new Promise((resolve, reject) => {
+      const { tls: _files, ...bounds } = config.http;
+      const s = newHttpServer(listener, { ...bounds, logger, ...(tls ? { tls } : {}) });
       s.once('error', reject);
       s.listen(config.http.port, config.http.host, () => {
         s.off('error', reject);
@@ -127,8 +129,11 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
     });
     server.keepAliveTimeout = 65_000;
     const port = (server.address() as AddressInfo).port;
-    const url = `http://${config.http.host}:${port}`;
-    logger.info({ event: 'gateway.started', url, ledger: backend.kind, mspId: config.org.mspId }, 'gateway listening');
+    const url = `${tls ? 'https' : 'http'}://${config.http.host}:${port}`;
+    logger.info({
+      event: 'gateway.started', url, ledger: backend.kind, mspId: config.org.mspId,
+      clientCertificatesFor: config.http.tls?.requireClientCertificateFor ?? [], tokenKeys: config.auth.jwksUrl !== undefined ? 'remote' : 'inline',
+    }, 'gateway listening');
     let closing: Promise<void> | undefined;
     return {
       config, url, port, cache, outbox, logger,

@@ -69,3 +69,43 @@ test('every gateway and chaincode code maps to a 4xx or 5xx status', () => {
     expect(ERROR_STATUS[code]).toBeLessThan(600);
   }
 });
+
+describe('auth: inline keys or a provider’s JWKS URL', () => {
+  const auth = { issuer: 'urn:idp', audience: 'urn:gw' };
+  const issuesOf = (raw: unknown): string => {
+    try {
+      parseConfig(raw);
+    } catch (e) {
+      return (e as GatewayError).message;
+    }
+    return '';
+  };
+
+  test('exactly one of jwks and jwksUrl', () => {
+    expect(issuesOf({ ...valid, auth })).toMatch(/auth\.jwks: give exactly one of jwks \(inline keys\) or jwksUrl/);
+    expect(issuesOf({ ...valid, auth: { ...valid.auth, jwksUrl: 'https://idp.example.test/jwks' } })).toMatch(/exactly one/);
+  });
+
+  test('jwksUrl is https, or http to a loopback address only; fetch defaults are documented numbers', () => {
+    const parsed = parseConfig({ ...valid, auth: { ...auth, jwksUrl: 'https://idp.example.test/certs' } });
+    expect(parsed.auth.jwksFetch).toEqual({ timeoutMs: 5000, cooldownMs: 30_000, maxAgeMs: 600_000, maxBytes: 256 * 1024 });
+    expect(parsed.auth.algorithms).toEqual(['ES256', 'EdDSA']);
+    for (const url of ['http://127.0.0.1:8080/certs', 'http://127.8.9.1/certs', 'http://[::1]:9000/certs']) {
+      expect([url, issuesOf({ ...valid, auth: { ...auth, jwksUrl: url } })]).toEqual([url, '']);
+    }
+    for (const url of ['http://idp.example.test/certs', 'http://localhost/certs', 'http://10.0.0.1/certs', 'ftp://127.0.0.1/certs', 'not a url']) {
+      expect([url, issuesOf({ ...valid, auth: { ...auth, jwksUrl: url } })]).toEqual([url, expect.stringMatching(/auth\.jwksUrl/)]);
+    }
+    expect(issuesOf({ ...valid, auth: { ...auth, jwksUrl: 'https://idp.example.test/certs', jwksFetch: { cooldownMs: 700_000 } } })).toMatch(/cooldownMs cannot exceed maxAgeMs/);
+  });
+});
+
+describe('http.tls', () => {
+  test('client certificates for a role need the CA bundle they are verified against; roles are the known ones', () => {
+    const tls = { certFile: '/x/server.crt', keyFile: '/x/server.key' };
+    expect(parseConfig({ ...valid, http: { tls } }).http.tls).toEqual({ ...tls, requireClientCertificateFor: [], minVersion: 'TLSv1.2' });
+    expect(() => parseConfig({ ...valid, http: { tls: { ...tls, requireClientCertificateFor: ['checkpoint'] } } })).toThrow(/http\.tls\.clientCaFile: requireClientCertificateFor needs clientCaFile/);
+    expect(() => parseConfig({ ...valid, http: { tls: { ...tls, clientCaFile: '/x/ca.crt', requireClientCertificateFor: ['partner'] } } })).toThrow(/requireClientCertificateFor/);
+  });
+
+});

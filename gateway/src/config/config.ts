@@ -3,8 +3,11 @@
  * Organisations are data: the demo's Guangdong and Macau are just one consortium file (see consortium.ts).
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
 import { inputs } from '@hutong/chaincode/domain';
+import { ROLES } from '../auth/principal.js';
 import { GatewayError } from '../errors/gateway-error.js';
 
 const jwk = z.record(z.string().max(16), z.unknown());
@@ -50,6 +53,61 @@ const RateLimitConfig = z.strictObject({
   burst: z.number().int().min(1).max(10_000_000),
 });
 
+/**
+ * HTTPS (http/http-server.ts) and mutual TLS per role (auth/client-certificate.ts). With `clientCaFile` every client
+ * is asked for a certificate but the handshake succeeds without one; each request is then decided by its roles: a
+ * request admitted only by roles in `requireClientCertificateFor` needs a certificate that chains to `clientCaFile`.
+ */
+export const TlsConfig = z
+  .strictObject({
+    /** The server's certificate (PEM; the chain to send after it, leaf first) and its private key (PEM, unencrypted). */
+    certFile: z.string().min(1),
+    keyFile: z.string().min(1),
+    /** The CA bundle (PEM) client certificates are verified against. */
+    clientCaFile: z.string().min(1).optional(),
+    /** Roles whose requests need a verified client certificate (e.g. `["checkpoint"]`). */
+    requireClientCertificateFor: z.array(z.enum(ROLES)).max(ROLES.length).default([]),
+    minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+  })
+  .refine((t) => t.requireClientCertificateFor.length === 0 || t.clientCaFile !== undefined, {
+    message: 'requireClientCertificateFor needs clientCaFile (the CA bundle client certificates are verified against)', path: ['clientCaFile'],
+  });
+
+/** The only hosts a JWKS may be fetched from over plain HTTP: loopback addresses (tests, a sidecar on the same host). */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1');
+  return (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
+}
+
+/**
+ * Bearer-token verification (auth/authenticator.ts): the keys inline (`jwks`), or an OpenID provider's JWKS fetched
+ * from `jwksUrl` with jose's remote key set — kept `maxAgeMs`, fetched again at most once per `cooldownMs` when a
+ * token names a kid it does not hold, each fetch given `timeoutMs` (gateway/src/README.md, "Configuration for real deployments").
+ */
+export const AuthConfig = z
+  .strictObject({
+    /** Expected `iss` of bearer tokens. */
+    issuer: z.string().min(1),
+    /** Expected `aud`: tokens of another jurisdiction's gateway are refused. */
+    audience: z.string().min(1),
+    jwks: z.strictObject({ keys: z.array(jwk).min(1) }).optional(),
+    /** https, or http to a loopback address (127.0.0.0/8, [::1]) only. */
+    jwksUrl: z.url({ protocol: /^https?$/ }).refine((u) => u.startsWith('https:') || (URL.canParse(u) && isLoopbackHost(new URL(u).hostname)), 'jwksUrl must be https (plain http only to a loopback address)').optional(),
+    jwksFetch: z
+      .strictObject({
+        timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+        cooldownMs: z.number().int().min(0).max(3_600_000).default(30_000),
+        maxAgeMs: z.number().int().min(1000).max(86_400_000).default(600_000),
+        /** A larger JWKS answer is refused (AUTH_PROVIDER_UNAVAILABLE). */
+        maxBytes: z.number().int().min(1024).max(4 * 1024 * 1024).default(256 * 1024),
+      })
+      .prefault({}),
+    /** Signature algorithms accepted on tokens (external providers often sign RS256). */
+    algorithms: z.array(z.enum(['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'])).min(1).default(['ES256', 'EdDSA']),
+  })
+  .refine((a) => (a.jwks === undefined) !== (a.jwksUrl === undefined), { message: 'give exactly one of jwks (inline keys) or jwksUrl', path: ['jwks'] })
+  .refine((a) => a.jwksFetch.cooldownMs <= a.jwksFetch.maxAgeMs, { message: 'cooldownMs cannot exceed maxAgeMs', path: ['jwksFetch', 'cooldownMs'] });
+
 export const GatewayConfig = z.strictObject({
   org: OrgConfig,
   http: z
@@ -62,6 +120,8 @@ export const GatewayConfig = z.strictObject({
       requestTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
       /** Open connections beyond this are refused at accept. */
       maxConnections: z.number().int().min(1).max(1_000_000).default(4096),
+      /** HTTPS instead of HTTP (absent: plain HTTP, for a TLS-terminating proxy in front or the demo). */
+      tls: TlsConfig.optional(),
     })
     .prefault({}),
   /**
@@ -82,13 +142,7 @@ export const GatewayConfig = z.strictObject({
   ledger: LedgerConfig,
   /** The gateway's own state: outbox, trust cache and its checkpoint, snapshot signing key. */
   dataDir: z.string().min(1),
-  auth: z.strictObject({
-    /** Expected `iss` of bearer tokens. */
-    issuer: z.string().min(1),
-    /** Expected `aud`: tokens of another jurisdiction's gateway are refused. */
-    audience: z.string().min(1),
-    jwks: z.strictObject({ keys: z.array(jwk).min(1) }),
-  }),
+  auth: AuthConfig,
   /** Issuer keys this gateway signs with (issuers owned by this org). */
   issuerSecrets: z.array(IssuerSecretConfig).default([]),
   issuance: z
@@ -143,6 +197,8 @@ export const GatewayConfig = z.strictObject({
 export type GatewayConfig = z.output<typeof GatewayConfig>;
 export type GatewayConfigInput = z.input<typeof GatewayConfig>;
 export type OrgConfig = z.output<typeof OrgConfig>;
+export type AuthConfig = z.output<typeof AuthConfig>;
+export type TlsConfig = z.output<typeof TlsConfig>;
 
 /** Parses a configuration object; throws CONFIG_INVALID listing every issue with its path. */
 export function parseConfig(raw: unknown, source = 'configuration'): GatewayConfig {
@@ -189,4 +245,34 @@ export function resolveIssuerSecrets(config: GatewayConfig): IssuerSecret[] {
     }
     return { issuerId: k.issuerId, kid: k.kid, privateJwk, pseudonymKey: new Uint8Array(Buffer.from(pseudonymKey, 'base64url')) };
   });
+}
+
+/** What the HTTPS server is started with: the PEM files of `http.tls`, read and checked to form a TLS context. */
+export interface TlsCredentials {
+  cert: Buffer;
+  key: Buffer;
+  clientCa?: Buffer;
+  minVersion: TlsConfig['minVersion'];
+}
+
+/** Reads the PEM files of `http.tls`; fails fast (CONFIG_INVALID, naming the file) on one unreadable, unusable or not matching. */
+export function resolveTlsCredentials(tls: TlsConfig): TlsCredentials {
+  const read = (file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new GatewayError('CONFIG_INVALID', `cannot read http.tls file ${file}`, undefined, { cause: e });
+    }
+  };
+  const credentials: TlsCredentials = {
+    cert: read(tls.certFile), key: read(tls.keyFile), minVersion: tls.minVersion, ...(tls.clientCaFile ? { clientCa: read(tls.clientCaFile) } : {}),
+  };
+  try {
+    createSecureContext({ cert: credentials.cert, key: credentials.key, ...(credentials.clientCa ? { ca: credentials.clientCa } : {}), minVersion: tls.minVersion });
+  } catch (e) {
+    // OpenSSL's reason only (e.g. "key values mismatch"): never the files' contents.
+    const reason = String((e as { reason?: unknown }).reason ?? (e as { code?: unknown }).code ?? 'unusable');
+    throw new GatewayError('CONFIG_INVALID', `http.tls: ${tls.certFile}, ${tls.keyFile}${tls.clientCaFile ? `, ${tls.clientCaFile}` : ''} do not form a TLS context (${reason})`, undefined, { cause: e });
+  }
+  return credentials;
 }

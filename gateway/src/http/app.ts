@@ -5,6 +5,7 @@
 import type { RequestListener } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Authenticator } from '../auth/authenticator.js';
+import { NO_CLIENT_CERTIFICATES, type ClientCertificatePolicy } from '../auth/client-certificate.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -49,6 +50,8 @@ export interface AppDeps {
   bodyLimitBytes: number;
   /** Per-client rate limits (default: none). */
   limiter?: RateLimiter;
+  /** Roles whose requests need a verified client certificate (default: none; only over HTTPS). */
+  clientCertificates?: ClientCertificatePolicy;
 }
 
 export function allRoutes(deps: AppDeps): RouteDefinition[] {
@@ -75,7 +78,12 @@ export function createRequestListener(deps: AppDeps): RequestListener {
 }
 
 function routeRunnerOf(deps: AppDeps): RouteRunner {
-  return newRouteRunner({ authenticator: deps.authenticator, limiter: deps.limiter ?? newRateLimiter({ maxClients: 1, limits: {} }), bodyLimitBytes: deps.bodyLimitBytes });
+  return newRouteRunner({
+    authenticator: deps.authenticator,
+    limiter: deps.limiter ?? newRateLimiter({ maxClients: 1, limits: {} }),
+    bodyLimitBytes: deps.bodyLimitBytes,
+    clientCertificates: deps.clientCertificates ?? NO_CLIENT_CERTIFICATES,
+  });
 }
 
 export function createApp(deps: AppDeps, run: RouteRunner = routeRunnerOf(deps)): Express {
@@ -106,6 +114,9 @@ export function createApp(deps: AppDeps, run: RouteRunner = routeRunnerOf(deps))
     description: 'Verification, issuance, revocation, governance and audit of cross-border credentials. Errors: { code, message, details? }; '
       + 'each error status of an operation lists its codes (x-error-codes), answers given before any route is chosen are in x-transport-errors, '
       + 'and operations with a per-client rate limit (x-rate-limit) answer 429 RATE_LIMITED with Retry-After.',
+  }, {
+    clientCertificateRoles: (deps.clientCertificates ?? NO_CLIENT_CERTIFICATES).requiredFor,
+    remoteKeys: deps.authenticator.remoteKeys,
   });
 
   app.get('/healthz', (_req, res) => {

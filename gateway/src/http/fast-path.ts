@@ -1,10 +1,10 @@
 /**
  * The lean request path for the hottest routes (checkpoint verification, marked `fastPath` in their definitions).
  * Express costs ~0.3 ms of CPU per request (router walk, `res.json`/`send`), more than the SDK's verification
- * itself; this path serves the same route definitions on plain node:http through the same route runner
- * (route-runner.ts: token → role → rate limit → body → schema → handler, json-body.ts for the body) and the same
- * error renderer, so codes, statuses, headers and bodies are those of Express. It claims a POST to the exact path;
- * anything else (a trailing slash, another method) goes to Express.
+ * itself; this path serves the same route definitions on plain node:http (or node:https) through the same route
+ * runner (route-runner.ts: token → role → client certificate → rate limit → body → schema → handler; json-body.ts for
+ * the body) and the same error renderer, so codes, statuses, headers and bodies are those of Express. It claims a POST
+ * to the exact path; anything else (a trailing slash, another method) goes to Express.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger.js';

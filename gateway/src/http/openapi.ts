@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ERROR_STATUS } from './error-status.js';
+import type { Role } from '../auth/principal.js';
 import type { ErrorCode } from '../errors/gateway-error.js';
 import type { RouteDefinition } from './route.js';
 import { ErrorBody } from './schemas.js';
@@ -55,11 +56,23 @@ function combinationsOf(s: z.ZodType | undefined): string | undefined {
   }).join('; ');
 }
 
-/** The error codes an operation may answer with: those of its shape (token, path, body, rate limit) and its own. */
-export function errorCodesOf(r: RouteDefinition): ErrorCode[] {
+/** How this gateway authenticates, as far as it changes what an operation may answer. */
+export interface AuthShape {
+  /** Roles whose requests need a client certificate (http.tls.requireClientCertificateFor). */
+  clientCertificateRoles: ReadonlySet<Role>;
+  /** Keys fetched from an identity provider (auth.jwksUrl): AUTH_PROVIDER_UNAVAILABLE. */
+  remoteKeys: boolean;
+}
+
+const PLAIN_AUTH: AuthShape = { clientCertificateRoles: new Set(), remoteKeys: false };
+
+/** The error codes an operation may answer with: those of its shape (token, certificate, path, body, rate limit) and its own. */
+export function errorCodesOf(r: RouteDefinition, auth: AuthShape = PLAIN_AUTH): ErrorCode[] {
   const codes = new Set<ErrorCode>(['REQUEST_INVALID', 'INTERNAL_ERROR']);
   const add = (...c: ErrorCode[]): void => c.forEach((x) => codes.add(x));
   if (r.roles !== 'public') add('AUTH_TOKEN_MISSING', 'AUTH_TOKEN_INVALID', 'AUTH_TOKEN_EXPIRED', 'ROLE_FORBIDDEN');
+  if (r.roles !== 'public' && auth.remoteKeys) add('AUTH_PROVIDER_UNAVAILABLE');
+  if (r.roles !== 'public' && r.roles.some((role) => auth.clientCertificateRoles.has(role))) add('CLIENT_CERTIFICATE_REQUIRED', 'CLIENT_CERTIFICATE_INVALID');
   if (r.params) add('REQUEST_MALFORMED_PATH');
   if (r.body) {
     add('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'REQUEST_ENCODING_UNSUPPORTED', 'REQUEST_ENCODING_INVALID', 'REQUEST_TOO_LARGE', 'REQUEST_INCOMPLETE',
@@ -70,12 +83,16 @@ export function errorCodesOf(r: RouteDefinition): ErrorCode[] {
   return [...codes];
 }
 
-/** Answers node gives before any route is chosen, on any path (http-server.ts, app.ts): same `{ code, message }` body. */
+/**
+ * Answers node gives before any route is chosen, on any path (http-server.ts, app.ts): same `{ code, message }` body.
+ * Over HTTPS, a plain-HTTP request to the port is answered in plain HTTP with HTTPS_REQUIRED (not listed: it never
+ * reaches the HTTPS interface this document describes).
+ */
 const TRANSPORT_ERRORS: readonly ErrorCode[] = [
   'REQUEST_MALFORMED', 'REQUEST_TIMEOUT', 'REQUEST_HEADERS_TOO_LARGE', 'REQUEST_EXPECTATION_UNSUPPORTED', 'ROUTE_NOT_FOUND', 'METHOD_NOT_ALLOWED',
 ];
 
-export function openApiDocument(routes: readonly RouteDefinition[], info: Readonly<{ title: string; version: string; description: string }>): Json {
+export function openApiDocument(routes: readonly RouteDefinition[], info: Readonly<{ title: string; version: string; description: string }>, auth: AuthShape = PLAIN_AUTH): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -84,7 +101,7 @@ export function openApiDocument(routes: readonly RouteDefinition[], info: Readon
       responses[status] = { description: res.description, ...(res.schema ? { content: { 'application/json': { schema: schemaOf(res.schema, 'output') } } } : {}) };
     }
     const byStatus = new Map<number, ErrorCode[]>();
-    for (const code of errorCodesOf(r)) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+    for (const code of errorCodesOf(r, auth)) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
     for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
       responses[String(status)] = {
         description: `Error: { code, message, details? } with code ${codes.sort().join(', ')}`,
@@ -104,6 +121,8 @@ export function openApiDocument(routes: readonly RouteDefinition[], info: Readon
       ...(r.rateLimit ? { 'x-rate-limit': r.rateLimit.class } : {}),
       tags: [r.tag],
       ...(r.roles === 'public' ? { security: [] } : { 'x-roles': r.roles }),
+      ...(r.roles !== 'public' && r.roles.some((role) => auth.clientCertificateRoles.has(role))
+        ? { 'x-client-certificate-roles': r.roles.filter((role) => auth.clientCertificateRoles.has(role)) } : {}),
       parameters: [...parametersOf(r.params, 'path'), ...parametersOf(r.query, 'query')],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
       responses,

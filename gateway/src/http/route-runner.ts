@@ -1,6 +1,6 @@
 /**
- * One request through one route definition, the same for Express and the fast path: bearer token → role → rate
- * limit → path and query schemas → content type → body (read, decoded and parsed by json-body.ts) → body schema →
+ * One request through one route definition, the same for Express and the fast path: bearer token → role → client
+ * certificate (mutual TLS, for the roles configured to need one) → rate limit → path and query schemas → content type → body (read, decoded and parsed by json-body.ts) → body schema →
  * the batch's rate-limit charge → handler. Authentication comes before the body is read, so an unauthenticated
  * client never gets the gateway to decompress or parse anything; every failure is a GatewayError for the one error
  * renderer (error-middleware.ts).
@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import type { ZodType } from 'zod';
 import { requireRole, type Authenticator } from '../auth/authenticator.js';
+import { NO_CLIENT_CERTIFICATES, requireClientCertificate, type ClientCertificatePolicy } from '../auth/client-certificate.js';
 import type { Principal } from '../auth/principal.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { readJsonBody, refuseBody, requireJsonContentType } from './json-body.js';
@@ -24,6 +25,8 @@ export interface RouteRunnerDeps {
   authenticator: Authenticator;
   limiter: RateLimiter;
   bodyLimitBytes: number;
+  /** Roles whose requests need a verified client certificate (default: none). */
+  clientCertificates?: ClientCertificatePolicy;
 }
 
 export interface RouteCall {
@@ -60,20 +63,31 @@ function remoteAddress(req: IncomingMessage): string {
 
 export function newRouteRunner(deps: Readonly<RouteRunnerDeps>): RouteRunner {
   const { authenticator, limiter, bodyLimitBytes } = deps;
+  const certificates = deps.clientCertificates ?? NO_CLIENT_CERTIFICATES;
   return async (route, call, outcome) => {
     const { req } = call;
     const limitClass = route.rateLimit?.class;
+    // Failed authentications (token or client certificate) count against the address: a stream of them is limited
+    // like any other. The identity provider's outage is not the client's doing and costs it nothing.
+    const unauthenticated = (e: unknown): unknown => {
+      const providerFault = e instanceof GatewayError && e.code === 'AUTH_PROVIDER_UNAVAILABLE';
+      if (limitClass && !providerFault) limiter.admit('unauthenticated', remoteAddress(req));
+      return e;
+    };
     let principal = PUBLIC;
     if (route.roles !== 'public') {
       try {
         principal = await authenticator.authenticate(req.headers.authorization);
       } catch (e) {
-        // Failed authentications count against the address: a stream of bad tokens is limited like any other.
-        if (limitClass) limiter.admit('unauthenticated', remoteAddress(req));
-        throw e;
+        throw unauthenticated(e);
       }
       outcome.sub = principal.subject;
       requireRole(principal, route.roles);
+      try {
+        requireClientCertificate(certificates, principal, route.roles, req.socket);
+      } catch (e) {
+        throw unauthenticated(e);
+      }
     }
     const client = route.roles === 'public' ? remoteAddress(req) : principal.subject;
     if (limitClass) limiter.admit(limitClass, client);
