@@ -23,6 +23,11 @@ export interface SnapshotIssuer {
   displayName: string;
   credentialTypes: readonly string[];
   state: 'proposed' | 'active' | 'suspended' | 'retired';
+  /**
+   * Set when the issuer's organisation was suspended or removed from the consortium (the membership change's
+   * effective time): from this instant the issuer is not recognised; verifications before it stay as they were.
+   */
+  recognisedUntil?: string;
 }
 
 /**
@@ -151,6 +156,8 @@ export interface IndexedPolicy {
 export interface IndexedTrust {
   generatedAtMs: number;
   issuers: Map<string, SnapshotIssuer>;
+  /** issuerId → `recognisedUntil` in ms, for issuers whose organisation left or was suspended. */
+  recognisedUntilMs: Map<string, number>;
   /** root (hex) → anchors with that root, earliest first. */
   anchors: Map<string, IndexedAnchor[]>;
   /** issuerId → kid → key (nested, so no key string is built per verification). */
@@ -201,10 +208,11 @@ export function indexTrust(trust: TrustSnapshot): IndexedTrust {
   if (typeof trust !== 'object' || trust === null || trust.version !== 1) invalid('version must be 1');
   const out: IndexedTrust = {
     generatedAtMs: time(trust.generatedAt, 'generatedAt'),
-    issuers: new Map(), anchors: new Map(), keysByIssuer: new Map(), revokedByIssuer: new Map(), policiesByMsp: new Map(),
+    issuers: new Map(), recognisedUntilMs: new Map(), anchors: new Map(), keysByIssuer: new Map(), revokedByIssuer: new Map(), policiesByMsp: new Map(),
   };
   for (const i of list<SnapshotIssuer>(trust.issuers, 'issuers')) {
     out.issuers.set(str(i?.id, 'issuer.id'), i);
+    if (i.recognisedUntil !== undefined) out.recognisedUntilMs.set(i.id, time(i.recognisedUntil, 'issuer.recognisedUntil'));
     list(i.credentialTypes, 'issuer.credentialTypes');
   }
   for (const k of list<SnapshotKey>(trust.keys, 'keys')) {

@@ -63,6 +63,23 @@ export interface TrustCache {
   waitUntil(predicate: () => boolean, timeoutMs: number): Promise<void>;
 }
 
+/**
+ * Issuers as a verifier must see them: an issuer whose organisation is suspended or removed carries the membership
+ * change's effective time as `recognisedUntil` (the ledger keeps the issuer record itself unchanged).
+ */
+function withMembership(list: Issuer[], consortium: Consortium | undefined): Array<Issuer & { recognisedUntil?: string }> {
+  const until = new Map<string, string>();
+  for (const m of consortium?.members ?? []) {
+    const at = m.removedAt ?? m.suspendedAt;
+    if (at !== undefined) until.set(m.mspId, at);
+  }
+  if (until.size === 0) return list;
+  return list.map((i) => {
+    const at = until.get(i.ownerMsp);
+    return at === undefined ? i : { ...i, recognisedUntil: at };
+  });
+}
+
 export function newTrustCache(
   options: Readonly<{ ledger: Ledger; store: TrustCacheStore; logger: Logger; metrics?: GatewayMetrics; heightPollMs: number; maxLagBlocks: number }>,
 ): TrustCache {
@@ -209,7 +226,7 @@ export function newTrustCache(
       version: 1,
       jurisdiction,
       generatedAt: new Date(syncedAtMs ?? 0).toISOString(),
-      issuers: [...issuers.values()],
+      issuers: withMembership([...issuers.values()], consortium),
       keys: [...keys.values()],
       policies: [...policies.values()],
       anchors: [...anchors.values()],
