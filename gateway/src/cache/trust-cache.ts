@@ -45,7 +45,8 @@ export interface TrustCache {
   status(): TrustCacheStatus;
   consortium(): Consortium | undefined;
   issuer(issuerId: string): Issuer | undefined;
-  issuers(): Issuer[];
+  /** Every issuer; one whose organisation is suspended or removed carries `recognisedUntil` (see withMembership). */
+  issuers(): Array<Issuer & { recognisedUntil?: string }>;
   keysOf(issuerId: string): IssuerKey[];
   keys(): IssuerKey[];
   policies(): RecognitionPolicy[];
@@ -282,7 +283,7 @@ export function newTrustCache(
     },
     consortium: () => consortium,
     issuer: (id) => issuers.get(id),
-    issuers: () => [...issuers.values()],
+    issuers: () => withMembership([...issuers.values()], consortium),
     keysOf: (id) => [...keys.values()].filter((k) => k.issuerId === id),
     keys: () => [...keys.values()],
     policies: () => [...policies.values()],
