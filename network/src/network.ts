@@ -4,7 +4,7 @@
  * restarts what is not running and reuses the rest; on a half-made one it stops what that started, removes it and
  * starts over. Every step prints what it did and how long it took.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setAnchorPeers } from './anchor-peers.js';
@@ -64,9 +64,11 @@ export function readState(dir: string): NetworkState | undefined {
   return JSON.parse(readFileSync(file, 'utf8')) as NetworkState;
 }
 
+/** Written beside and renamed into place, so an interrupted command never leaves half a network.json. */
 export function writeState(dir: string, state: NetworkState): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(stateFile(dir), `${JSON.stringify(state, null, 2)}\n`);
+  writeFileSync(`${stateFile(dir)}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(`${stateFile(dir)}.tmp`, stateFile(dir));
 }
 
 /** The plan of an existing network, or NETWORK_NOT_CREATED. */

@@ -4,7 +4,7 @@
  * interrupted resumes where it stopped and a repeated run changes nothing. The consortium membership inside the
  * chaincode is not touched here: that is the members' governance (ProposeMembershipChange / ApproveMembershipChange).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setAnchorPeers } from './anchor-peers.js';
 import { approveAndCommit, committedSequence, installPackages, packagesOf } from './chaincode-lifecycle.js';
@@ -44,7 +44,7 @@ export interface OrgChangeProgress {
 export interface OrgChangeResult {
   plan: NetworkPlan;
   progress: OrgChangeProgress;
-  /** Steps this run performed (not those found done). */
+  /** Steps this run completed for the first time (not those found done, nor the checks every run repeats). */
   performed: string[];
   seconds: number;
 }
@@ -56,9 +56,12 @@ export function readProgress(dir: string, org: string): OrgChangeProgress | unde
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as OrgChangeProgress) : undefined;
 }
 
+/** Written beside and renamed into place: a run killed while writing leaves the previous record, never half of one. */
 function saveProgress(dir: string, progress: OrgChangeProgress): void {
   mkdirSync(join(dir, 'orgs'), { recursive: true });
-  writeFileSync(progressFile(dir, progress.org), `${JSON.stringify(progress, null, 2)}\n`);
+  const file = progressFile(dir, progress.org);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(progress, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
 }
 
 function specOf(options: Readonly<OrgChangeOptions>): OrgSpec {
@@ -67,7 +70,7 @@ function specOf(options: Readonly<OrgChangeOptions>): OrgSpec {
   return { name: options.org, mspId };
 }
 
-/** Runs the steps not yet recorded, recording each when done. */
+/** Runs the steps not yet recorded, recording each when done; returns those that were not checks run every time. */
 async function runSteps(
   dir: string, progress: OrgChangeProgress, log: (line: string) => void,
   steps: ReadonlyArray<readonly [string, () => Promise<string>, { always?: boolean }?]>,
@@ -80,9 +83,10 @@ async function runSteps(
       continue;
     }
     await step(name, run, (what) => what);
+    const first = progress.steps[name] === undefined;
     progress.steps[name] = new Date().toISOString();
     saveProgress(dir, progress);
-    performed.push(name);
+    if (first) performed.push(name);
   }
   return performed;
 }
