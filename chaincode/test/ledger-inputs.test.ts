@@ -12,6 +12,7 @@ const GD: ClientIdentity = { mspId: 'GuangdongMSP', role: 'admin' };
 const GDC: ClientIdentity = { mspId: 'GuangdongMSP', role: 'client' };
 const MO: ClientIdentity = { mspId: 'MacauMSP', role: 'admin' };
 const NOW = '2026-11-26T05:00:00.000Z';
+const NAMES = { en: 'Hong Kong', pt: 'Região Administrativa Especial de Hong Kong', 'zh-Hans': '香港特别行政区', 'zh-Hant': '香港特別行政區' };
 const ecJwk = (): Record<string, unknown> => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
 
 /** A ledger with both members, an active Guangdong issuer `gd-hc` with an active key `k1`, and Macau's policy. */
@@ -33,6 +34,7 @@ async function ledger() {
   await run(MO, 'PutRecognitionPolicy', { issuerId: 'gd-hc', credentialType: 'health-code', statusMapping: { green: 'green' }, acceptedStatuses: ['green'], maxAgeSeconds: 3600, validFrom: '2026-01-01T00:00:00Z' });
   // Two credentials anchored as batches of one (root = leaf hash), so that they can be revoked.
   for (const leaf of ['cd', 'ef']) await run(GDC, 'AnchorBatch', { issuerId: 'gd-hc', kid: 'k1', root: leaf.repeat(32), leafCount: 1 });
+  await run(GD, 'ProposeMembershipChange', { action: 'add', mspId: 'TaipaMSP', jurisdiction: 'taipa', displayNames: NAMES });
   /** Runs one transaction without committing it; the domain error code, or 'OK'. */
   return async (who: ClientIdentity, tx: string, input: unknown): Promise<string> => {
     try {
@@ -47,7 +49,9 @@ async function ledger() {
 
 /** A valid input of every submit transaction, with every optional member present, and who sends it. */
 const SAMPLES: Array<{ tx: TxName; who: ClientIdentity; input: Record<string, unknown> }> = [
-  { tx: 'InitLedger', who: GD, input: { members: [{ mspId: 'GuangdongMSP', jurisdiction: 'guangdong' }, { mspId: 'MacauMSP', jurisdiction: 'macau' }] } },
+  { tx: 'InitLedger', who: GD, input: { members: [{ mspId: 'GuangdongMSP', jurisdiction: 'guangdong', displayNames: NAMES }, { mspId: 'MacauMSP', jurisdiction: 'macau' }] } },
+  { tx: 'ProposeMembershipChange', who: GD, input: { action: 'add', mspId: 'HongKongMSP', jurisdiction: 'hongkong', displayNames: NAMES } },
+  { tx: 'ApproveMembershipChange', who: MO, input: { mspId: 'TaipaMSP' } },
   { tx: 'ProposeIssuer', who: GD, input: { issuerId: 'gd-vax', displayName: 'Serviços de Saúde (广东) Nº 2', credentialTypes: ['vaccination'] } },
   { tx: 'ApproveIssuer', who: MO, input: { issuerId: 'gd-hc' } },
   { tx: 'SuspendIssuer', who: GD, input: { issuerId: 'gd-hc', reason: 'compliance-review' } },
@@ -103,7 +107,7 @@ describe('submit transactions: free text reaches no block', () => {
       for (const { path, kind } of places(s.input)) {
         const variants: Array<[string, Record<string, unknown>]> = [];
         if (kind === 'string') {
-          for (const text of path.at(-1) === 'displayName' ? [FREE_TEXT] : [FREE_TEXT, SHORT_TEXT]) {
+          for (const text of path.at(-1) === 'displayName' || path.includes('displayNames') ? [FREE_TEXT] : [FREE_TEXT, SHORT_TEXT]) {
             const input = copy(s.input);
             at(input, path.slice(0, -1))[path.at(-1)!] = text;
             variants.push([`${path.join('.')} = ${text}`, input]);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ordererArgs, peerAsAdmin, tlsCaOf } from './admin-cli.js';
 import { chaincodePackage, type ChaincodePackage } from './chaincode-package.js';
 import type { FabricHome } from './fabric-home.js';
-import { CHAINCODE, CHAINCODE_LABEL, CHAINCODE_SEQUENCE, CHAINCODE_VERSION, CHANNEL, type NetworkPlan, type OrgPlan } from './network-plan.js';
+import { CHAINCODE, CHAINCODE_LABEL, CHAINCODE_VERSION, CHANNEL, type NetworkPlan, type OrgPlan } from './network-plan.js';
 
 export function packagesOf(plan: NetworkPlan): Map<string, ChaincodePackage & { file: string }> {
   const out = new Map<string, ChaincodePackage & { file: string }>();
@@ -40,20 +40,21 @@ export async function installPackages(home: FabricHome, plan: NetworkPlan, packa
 const endorserArgs = (plan: NetworkPlan): string[] =>
   plan.orgs.flatMap((org) => ['--peerAddresses', `127.0.0.1:${org.peers[0]!.port}`, '--tlsRootCertFiles', tlsCaOf(org.peers[0]!)]);
 
-const definitionArgs = ['--channelID', CHANNEL, '--name', CHAINCODE, '--version', CHAINCODE_VERSION, '--sequence', String(CHAINCODE_SEQUENCE)];
+const definitionArgs = (plan: NetworkPlan): string[] => ['--channelID', CHANNEL, '--name', CHAINCODE, '--version', CHAINCODE_VERSION, '--sequence', String(plan.chaincodeSequence)];
 
-async function committed(home: FabricHome, org: OrgPlan): Promise<boolean> {
+/** The sequence of the committed definition, as one organisation's peer sees it (0: none). */
+export async function committedSequence(home: FabricHome, org: OrgPlan): Promise<number> {
   try {
     const { stdout } = await peerAsAdmin(home, org, org.peers[0]!, ['lifecycle', 'chaincode', 'querycommitted', '--channelID', CHANNEL, '--name', CHAINCODE, '--output', 'json']);
-    return ((JSON.parse(stdout) as { sequence?: number }).sequence ?? 0) >= CHAINCODE_SEQUENCE;
+    return (JSON.parse(stdout) as { sequence?: number }).sequence ?? 0;
   } catch {
-    return false;
+    return 0;
   }
 }
 
-async function approved(home: FabricHome, org: OrgPlan, packageId: string): Promise<boolean> {
+async function approved(home: FabricHome, plan: NetworkPlan, org: OrgPlan, packageId: string): Promise<boolean> {
   try {
-    const { stdout } = await peerAsAdmin(home, org, org.peers[0]!, ['lifecycle', 'chaincode', 'queryapproved', '--channelID', CHANNEL, '--name', CHAINCODE, '--sequence', String(CHAINCODE_SEQUENCE), '--output', 'json']);
+    const { stdout } = await peerAsAdmin(home, org, org.peers[0]!, ['lifecycle', 'chaincode', 'queryapproved', '--channelID', CHANNEL, '--name', CHAINCODE, '--sequence', String(plan.chaincodeSequence), '--output', 'json']);
     const a = JSON.parse(stdout) as { source?: { Type?: { LocalPackage?: { package_id?: string } } } };
     return a.source?.Type?.LocalPackage?.package_id === packageId;
   } catch {
@@ -63,17 +64,17 @@ async function approved(home: FabricHome, org: OrgPlan, packageId: string): Prom
 
 /** Approves for every organisation (in parallel) and commits; returns what it did. */
 export async function approveAndCommit(home: FabricHome, plan: NetworkPlan, packages: ReadonlyMap<string, { packageId: string }>): Promise<{ approved: number; committed: boolean }> {
-  if (await committed(home, plan.orgs[0]!)) return { approved: 0, committed: false };
+  if ((await committedSequence(home, plan.orgs[0]!)) >= plan.chaincodeSequence) return { approved: 0, committed: false };
   let count = 0;
   await Promise.all(plan.orgs.map(async (org, i) => {
     const packageId = packages.get(org.name)!.packageId;
-    if (await approved(home, org, packageId)) return;
-    await peerAsAdmin(home, org, org.peers[0]!, ['lifecycle', 'chaincode', 'approveformyorg', ...definitionArgs, '--package-id', packageId, ...ordererArgs(plan, i)]);
+    if (await approved(home, plan, org, packageId)) return;
+    await peerAsAdmin(home, org, org.peers[0]!, ['lifecycle', 'chaincode', 'approveformyorg', ...definitionArgs(plan), '--package-id', packageId, ...ordererArgs(plan, i)]);
     count++;
   }));
   const endorsers = endorserArgs(plan);
   const first = plan.orgs[0]!;
-  await peerAsAdmin(home, first, first.peers[0]!, ['lifecycle', 'chaincode', 'commit', ...definitionArgs, ...endorsers, ...ordererArgs(plan)]);
+  await peerAsAdmin(home, first, first.peers[0]!, ['lifecycle', 'chaincode', 'commit', ...definitionArgs(plan), ...endorsers, ...ordererArgs(plan)]);
   return { approved: count, committed: true };
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { FabricHome } from './fabric-home.js';
 import { runTool } from './fabric-tool.js';
-import { CHANNEL, type NetworkPlan } from './network-plan.js';
+import { CHANNEL, type NetworkPlan, type OrgPlan } from './network-plan.js';
 
 const sig = (rule: string) => ({ Type: 'Signature', Rule: rule });
 const meta = (rule: string) => ({ Type: 'ImplicitMeta', Rule: rule });
@@ -18,8 +18,9 @@ export function genesisBlockPath(plan: NetworkPlan): string {
   return join(plan.dir, 'channel', `${CHANNEL}.genesis.block`);
 }
 
-export function configtx(plan: NetworkPlan): unknown {
-  const applicationOrgs = plan.orgs.map((o) => ({
+/** An application organisation as configtx.yaml defines it: the genesis block's members and every later joiner. */
+export function applicationOrg(o: OrgPlan): Record<string, unknown> {
+  return {
     Name: o.mspId,
     ID: o.mspId,
     MSPDir: join(o.cryptoDir, 'msp'),
@@ -29,7 +30,11 @@ export function configtx(plan: NetworkPlan): unknown {
       Admins: sig(`OR('${o.mspId}.admin')`),
       Endorsement: sig(`OR('${o.mspId}.peer')`),
     },
-  }));
+  };
+}
+
+export function configtx(plan: NetworkPlan): unknown {
+  const applicationOrgs = plan.orgs.map(applicationOrg);
   const ordererOrgs = plan.orgs
     .filter((o) => o.ordererMspId && o.ordererCryptoDir)
     .map((o) => ({

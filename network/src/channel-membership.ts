@@ -41,3 +41,24 @@ export async function joinPeers(home: FabricHome, plan: NetworkPlan, genesisBloc
   })));
   return joined;
 }
+
+async function peerHeight(home: FabricHome, org: NetworkPlan['orgs'][number], peer: NetworkPlan['orgs'][number]['peers'][number]): Promise<number> {
+  try {
+    const { stdout } = await peerAsAdmin(home, org, peer, ['channel', 'getinfo', '-c', CHANNEL]);
+    return (JSON.parse(stdout.slice(stdout.indexOf('{'))) as { height?: number }).height ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Waits until every peer holds as many blocks as the highest; returns that height. */
+export async function awaitPeersLevel(home: FabricHome, plan: NetworkPlan, timeoutMs: number): Promise<number> {
+  const peers = plan.orgs.flatMap((org) => org.peers.map((peer) => ({ org, peer })));
+  let top = 0;
+  await waitUntil(`every peer level on channel ${CHANNEL}`, async () => {
+    const heights = await Promise.all(peers.map(({ org, peer }) => peerHeight(home, org, peer)));
+    top = Math.max(...heights);
+    return heights.every((h) => h === top && h > 0);
+  }, { timeoutMs, intervalMs: 200 });
+  return top;
+}

@@ -11,6 +11,7 @@ import { defaultFabricHomeDir, describeHome, findFabricHome } from './fabric-hom
 import { install } from './install.js';
 import { clean, DEFAULT_BASE_PORT, down, status, up } from './network.js';
 import { NetworkError } from './network-error.js';
+import { addOrg, removeOrg } from './org-change.js';
 import { TOPOLOGIES, type OrgSpec, type TopologyName } from './network-plan.js';
 import { logTail } from './processes.js';
 
@@ -23,6 +24,10 @@ commands:
   status    the Fabric home, and each process: pid, running, healthy
   logs      the last lines of each process's log (--node NAME for one, --lines N)
   clean     down, then remove the network's folder
+  add-org NAME      a jurisdiction joins the running channel: crypto, channel config update (signed by a majority
+                    of the current admins), its peer and chaincode server, anchor peer, the chaincode definition at the
+                    next sequence approved by every org, its connection profile. Resumable; repeating it is a no-op
+  remove-org NAME   undoes add-org: config update removing it, next chaincode sequence, its processes stopped by PID
 
 options:
   --topology dev|consortium   dev: 1 Raft orderer, 1 peer per org; consortium: 4 SmartBFT orderers, 2 peers per org
@@ -31,6 +36,7 @@ options:
   --batch-timeout MS          the orderer's batch timeout (default 200)
   --orgs a:AMSP,b:BMSP        organisations (default guangdong:GuangdongMSP,macau:MacauMSP)
   --bare                      deploy the chaincode but do not initialise the ledger
+  --msp MSPID                 add-org: the joining organisation's MSP id (known: hongkong → HongKongMSP)
   --fabric-home DIR           the Fabric home (else FABRIC_HOME, then ${defaultFabricHomeDir()}, then PATH)
   -h, --help`;
 
@@ -53,7 +59,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: {
       topology: { type: 'string' }, dir: { type: 'string' }, 'base-port': { type: 'string' }, 'batch-timeout': { type: 'string' },
-      orgs: { type: 'string' }, bare: { type: 'boolean' }, 'fabric-home': { type: 'string' }, node: { type: 'string' }, lines: { type: 'string' },
+      orgs: { type: 'string' }, msp: { type: 'string' }, bare: { type: 'boolean' }, 'fabric-home': { type: 'string' }, node: { type: 'string' }, lines: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -115,6 +121,14 @@ async function main(): Promise<number> {
     case 'clean':
       await clean(location);
       return 0;
+    case 'add-org':
+    case 'remove-org': {
+      const org = positionals[1];
+      if (!org) throw new NetworkError('INVALID_ARGUMENT', `${command} takes the organisation's name (e.g. hongkong)`);
+      const options = { ...location, org, ...(values.msp ? { mspId: values.msp } : {}) };
+      await (command === 'add-org' ? addOrg(options) : removeOrg(options));
+      return 0;
+    }
     default:
       throw new NetworkError('INVALID_ARGUMENT', `unknown command '${command}'\n${USAGE}`);
   }

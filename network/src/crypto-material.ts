@@ -32,6 +32,19 @@ export function cryptoConfig(plan: NetworkPlan): unknown {
   };
 }
 
+/**
+ * Adds the material of organisations the plan has and the crypto folder lacks (`cryptogen extend`): what exists is
+ * kept, so the other organisations' certificates do not change. Returns the organisations it created.
+ */
+export async function extendCrypto(home: FabricHome, plan: NetworkPlan): Promise<string[]> {
+  const missing = plan.orgs.filter((o) => !existsSync(join(o.cryptoDir, 'msp'))).map((o) => o.name);
+  if (missing.length === 0) return [];
+  const config = join(plan.dir, 'crypto-config.yaml');
+  writeFileSync(config, stringify(cryptoConfig(plan)));
+  await runTool(home, 'cryptogen', ['extend', `--config=${config}`, `--input=${join(plan.dir, 'crypto')}`]);
+  return missing;
+}
+
 /** Generates the material once; an existing crypto folder is kept (certificates are the network's identity). */
 export async function generateCrypto(home: FabricHome, plan: NetworkPlan): Promise<boolean> {
   const out = join(plan.dir, 'crypto');

@@ -24,9 +24,12 @@ export const DEFAULT_ORGS: readonly OrgSpec[] = [
   { name: 'macau', mspId: 'MacauMSP' },
 ];
 
+/** Jurisdictions that may join later (`add-org <name>`), with their MSP ids. */
+export const KNOWN_JOINERS: readonly OrgSpec[] = [{ name: 'hongkong', mspId: 'HongKongMSP' }];
+
 export const CHANNEL = 'gba';
 export const CHAINCODE = 'hutong';
-/** Chaincode definition version and sequence; a new chaincode definition bumps both. */
+/** Chaincode definition version and first sequence; each change of the channel's organisations commits the next sequence. */
 export const CHAINCODE_VERSION = '1.0';
 export const CHAINCODE_SEQUENCE = 1;
 export const CHAINCODE_LABEL = 'hutong_1.0';
@@ -90,6 +93,8 @@ export interface NetworkPlan {
   orgs: OrgPlan[];
   orderers: OrdererPlan[];
   chaincodeServers: ChaincodeServerPlan[];
+  /** The chaincode definition's sequence the network runs (or is moving to). */
+  chaincodeSequence: number;
 }
 
 export interface PlanOptions {
@@ -98,6 +103,7 @@ export interface PlanOptions {
   basePort: number;
   orgs?: readonly OrgSpec[];
   batchTimeoutMs?: number;
+  chaincodeSequence?: number;
 }
 
 const SHAPES: Record<TopologyName, { orderersPerOrg: number[]; peersPerOrg: number; consensus: NetworkPlan['consensus'] }> = {
@@ -174,6 +180,7 @@ export function planNetwork(options: Readonly<PlanOptions>): NetworkPlan {
     orgs,
     orderers,
     chaincodeServers,
+    chaincodeSequence: options.chaincodeSequence ?? CHAINCODE_SEQUENCE,
   };
 }
 

@@ -4,7 +4,7 @@
  * restarts what is not running and reuses the rest; on a half-made one it stops what that started, removes it and
  * starts over. Every step prints what it did and how long it took.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setAnchorPeers } from './anchor-peers.js';
@@ -42,7 +42,7 @@ export interface UpOptions extends NetworkLocation {
   bare?: boolean;
 }
 
-interface NetworkState {
+export interface NetworkState {
   version: 1;
   topology: TopologyName;
   basePort: number;
@@ -50,31 +50,43 @@ interface NetworkState {
   orgs: OrgSpec[];
   bare: boolean;
   complete: boolean;
+  /** Absent until an organisation joins or leaves after `up`: the first sequence. */
+  chaincodeSequence?: number;
 }
 
 export const DEFAULT_BASE_PORT = 7000;
 
 const stateFile = (dir: string) => join(dir, 'network.json');
 
-function readState(dir: string): NetworkState | undefined {
+export function readState(dir: string): NetworkState | undefined {
   const file = stateFile(dir);
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, 'utf8')) as NetworkState;
 }
 
-function writeState(dir: string, state: NetworkState): void {
+/** Written beside and renamed into place, so an interrupted command never leaves half a network.json. */
+export function writeState(dir: string, state: NetworkState): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(stateFile(dir), `${JSON.stringify(state, null, 2)}\n`);
+  writeFileSync(`${stateFile(dir)}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(`${stateFile(dir)}.tmp`, stateFile(dir));
 }
 
 /** The plan of an existing network, or NETWORK_NOT_CREATED. */
 export function existingPlan(dir: string): NetworkPlan {
   const state = readState(dir);
   if (!state) throw new NetworkError('NETWORK_NOT_CREATED', `no network in ${dir} (npm run network -- up)`);
-  return planNetwork({ topology: state.topology, dir, basePort: state.basePort, orgs: state.orgs, batchTimeoutMs: state.batchTimeoutMs });
+  return planOf(dir, state);
 }
 
-function timer(log: (line: string) => void) {
+/** The plan a network's state describes. */
+export function planOf(dir: string, state: NetworkState): NetworkPlan {
+  return planNetwork({
+    topology: state.topology, dir, basePort: state.basePort, orgs: state.orgs, batchTimeoutMs: state.batchTimeoutMs,
+    ...(state.chaincodeSequence !== undefined ? { chaincodeSequence: state.chaincodeSequence } : {}),
+  });
+}
+
+export function timer(log: (line: string) => void) {
   const t0 = Date.now();
   return async <T>(step: string, run: () => Promise<T>, describe: (value: T) => string = () => 'done'): Promise<T> => {
     const t = Date.now();
@@ -85,7 +97,7 @@ function timer(log: (line: string) => void) {
 }
 
 /** Paths the processes need from the repository. */
-function repoPaths(repoRoot: string) {
+export function repoPaths(repoRoot: string) {
   const chaincodeDir = join(repoRoot, 'chaincode');
   if (!existsSync(join(chaincodeDir, 'dist', 'index.js'))) {
     throw new NetworkError('CHAINCODE_NOT_BUILT', `the chaincode is not built (${join(chaincodeDir, 'dist')} missing): run \`npx tsc -b\` first`);
@@ -172,7 +184,7 @@ async function startOrderers(home: FabricHome, plan: NetworkPlan, table: Process
   return plan.orderers.length;
 }
 
-async function startPeers(home: FabricHome, plan: NetworkPlan, table: ProcessTable, builderDir: string): Promise<number> {
+export async function startPeers(home: FabricHome, plan: NetworkPlan, table: ProcessTable, builderDir: string): Promise<number> {
   const peers = plan.orgs.flatMap((o) => o.peers);
   await Promise.all(peers.map(async (peer) => {
     writePeerConfig(home, peer, builderDir);
@@ -184,7 +196,7 @@ async function startPeers(home: FabricHome, plan: NetworkPlan, table: ProcessTab
   return peers.length;
 }
 
-async function startChaincodeServers(plan: NetworkPlan, table: ProcessTable, paths: ReturnType<typeof repoPaths>, packages: ReadonlyMap<string, { packageId: string }>): Promise<number> {
+export async function startChaincodeServers(plan: NetworkPlan, table: ProcessTable, paths: ReturnType<typeof repoPaths>, packages: ReadonlyMap<string, { packageId: string }>): Promise<number> {
   await Promise.all(plan.chaincodeServers.map((server) => ensureRunning(table, server.id, () => startDaemon({
     name: server.id, command: process.execPath, match: paths.shimCli,
     args: [paths.shimCli, 'server', '--chaincode-address', `127.0.0.1:${server.port}`, '--chaincode-id', packages.get(server.org)!.packageId],

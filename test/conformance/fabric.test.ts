@@ -27,6 +27,11 @@ describeFabric('Fabric 3.1 dev network', () => {
   ledgerConformance({
     name: 'Fabric 3.1 dev network',
     open: async () => newFabricLedger({ profiles: [...network!.profiles, outsiderProfile(network!, network!.profiles[0]!)] }),
+    // Hong Kong joins the channel (add-org); the suite then admits it to the consortium by governance.
+    withThirdOrg: async () => {
+      await network!.addOrg('hongkong');
+      return newFabricLedger({ profiles: [...network!.profiles, outsiderProfile(network!, network!.profiles[0]!)] });
+    },
     timeoutMs: 120_000,
   });
 
@@ -36,10 +41,12 @@ describeFabric('Fabric 3.1 dev network', () => {
     let mo: Ledger;
 
     beforeAll(async () => {
+      // The suite ended with Hong Kong removed from the consortium; remove-org takes it off the channel too.
+      if (network!.plan.orgs.some((o) => o.name === 'hongkong')) await network!.removeOrg('hongkong');
       backend = newFabricLedger({ profiles: network!.profiles });
       gd = await backend.connect({ mspId: 'GuangdongMSP', role: 'admin' });
       mo = await backend.connect({ mspId: 'MacauMSP', role: 'admin' });
-    });
+    }, 120_000);
     afterAll(async () => {
       await gd?.close();
       await mo?.close();

@@ -1,8 +1,12 @@
 /**
- * A third jurisdiction is configuration only: a consortium file with Hong Kong added starts three gateways, every
- * issuer needs all three approvals, and Hong Kong's own recognition policy decides at its checkpoint.
+ * A third jurisdiction: a consortium file with Hong Kong added starts three gateways, every issuer needs all three
+ * approvals, and Hong Kong's own recognition policy decides at its checkpoint. On a ledger already running with two
+ * members, the bootstrap admits Hong Kong by governance (proposal and majority approval).
  */
-import { DEMO_CONSORTIUM, parseConsortium } from '../../gateway/src/config/consortium';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_CONSORTIUM, loadConsortium, parseConsortium } from '../../gateway/src/config/consortium';
 import { call, healthCode, startEmbeddedHarness } from './harness';
 
 test('Hong Kong joins by configuration and recognises Guangdong codes under its own policy', async () => {
@@ -33,5 +37,27 @@ test('Hong Kong joins by configuration and recognises Guangdong codes under its 
     expect(atMo.body.reason).toBe('POLICY_NOT_FOUND'); // Macau has not chosen to recognise Hong Kong yet
   } finally {
     await h.dispose();
+  }
+});
+
+test('Hong Kong joins a running two-member ledger by governance; earlier credentials still verify', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'hutong-e2e-hk-'));
+  try {
+    const two = await startEmbeddedHarness({ home });
+    const before = await call('POST', `${two.url('guangdong')}/v1/credentials`, { token: two.token('guangdong', 'issuer'), body: healthCode() });
+    await two.dispose();
+    const h = await startEmbeddedHarness({ home, consortium: loadConsortium({ HUTONG_CONSORTIUM: 'demo-hongkong' }) });
+    try {
+      expect(h.bootstrapActions).toEqual(expect.arrayContaining(['ProposeMembershipChange add HongKongMSP', 'ApproveMembershipChange HongKongMSP by MacauMSP']));
+      expect(h.bootstrapActions).not.toContain('InitLedger');
+      expect((await call('POST', `${h.url('hongkong')}/v1/verifications`, { token: h.token('hongkong', 'checkpoint'), body: { qr: before.body.qr } })).body.decision).toBe('ACCEPT');
+      const hk = await call('POST', `${h.url('hongkong')}/v1/credentials`, { token: h.token('hongkong', 'issuer'), body: healthCode({ issuerId: 'hk-health' }) });
+      expect((await call('POST', `${h.url('macau')}/v1/verifications`, { token: h.token('macau', 'checkpoint'), body: { qr: hk.body.qr } })).body.decision).toBe('ACCEPT');
+      expect((await call('POST', `${h.url('guangdong')}/v1/verifications`, { token: h.token('guangdong', 'checkpoint'), body: { qr: hk.body.qr } })).body.decision).toBe('ACCEPT');
+    } finally {
+      await h.dispose();
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
   }
 });

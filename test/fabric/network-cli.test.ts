@@ -1,10 +1,11 @@
 /**
  * `npm run network` as a user runs it (the built CLI in a child process): up reaches a committed first transaction,
  * up again reuses the running network, status tells healthy from down with its exit code, down leaves no process,
- * a different topology in the same folder is refused, clean removes everything.
+ * a different topology in the same folder is refused, add-org killed mid-way resumes where it stopped and is a no-op
+ * when repeated, remove-org undoes it, clean removes everything.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isRunning, ProcessTable } from '@hutong/network';
@@ -62,6 +63,43 @@ describeFabric('npm run network (built CLI)', () => {
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/\[TOPOLOGY_MISMATCH\]/);
   });
+
+  it('add-org killed with SIGKILL after its peer started resumes where it stopped; again changes nothing; remove-org undoes it', async () => {
+    const child = spawn(process.execPath, [cli, 'add-org', 'hongkong', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolveKill, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (/peer started/.test(out) && child.exitCode === null) {
+          process.kill(child.pid!, 'SIGKILL');
+          resolveKill();
+        }
+      });
+      child.once('exit', () => (/peer started/.test(out) ? resolveKill() : reject(new Error(`add-org ended before its peer started:\n${out}`))));
+    });
+    const interrupted = JSON.parse(readFileSync(join(dir, 'orgs', 'hongkong.json'), 'utf8')) as { steps: Record<string, string>; completedAt?: string };
+    expect(interrupted.completedAt).toBeUndefined();
+    expect(Object.keys(interrupted.steps).slice(0, 2)).toEqual(['crypto material', 'channel config: org added']);
+
+    const resumed = network('add-org', 'hongkong');
+    expect(resumed.code).toBe(0);
+    expect(resumed.out).toMatch(/crypto material\s+done at/);
+    expect(resumed.out).toMatch(/channel config: org added\s+done at/);
+    expect(resumed.out).toMatch(/chaincode definition\s+sequence 2: \d approvals, committed/);
+    expect(network('status')).toMatchObject({ code: 0, out: expect.stringMatching(/peer0\.hongkong\s+127\.0\.0\.1:\d+\s+pid \d+\s+healthy/) });
+    const pids = new ProcessTable(dir).all().map((p) => p.pid).sort();
+    const again = network('add-org', 'hongkong');
+    expect(again).toMatchObject({ code: 0, out: expect.stringMatching(/nothing left to do/) });
+    expect(new ProcessTable(dir).all().map((p) => p.pid).sort()).toEqual(pids);
+
+    const removed = network('remove-org', 'hongkong');
+    expect(removed.code).toBe(0);
+    expect(removed.out).toMatch(/chaincode definition\s+sequence 3: 2 approvals, committed/);
+    expect(new ProcessTable(dir).all().map((p) => p.name).sort()).toEqual(['chaincode.guangdong', 'chaincode.macau', 'orderer0.guangdong', 'peer0.guangdong', 'peer0.macau']);
+    expect(network('remove-org', 'hongkong')).toMatchObject({ code: 0, out: expect.stringMatching(/nothing to do/) });
+    expect(network('add-org', 'hongkong')).toMatchObject({ code: 2, out: expect.stringMatching(/\[INVALID_ARGUMENT\].*does not rejoin/) });
+    expect(network('status').code).toBe(0);
+  }, 180_000);
 
   it('down stops exactly the recorded processes; status then shows every one down; clean removes the folder', () => {
     const pids = new ProcessTable(dir).all();

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { clean, isRunning, NetworkError, ProcessTable, profilePath, searchFabricHome, up, type FabricHome, type NetworkPlan, type UpOptions } from '@hutong/network';
+import { addOrg, clean, isRunning, NetworkError, ProcessTable, profilePath, removeOrg, searchFabricHome, up, type FabricHome, type NetworkPlan, type OrgChangeResult, type UpOptions } from '@hutong/network';
 import { readConnectionProfile, type ConnectionProfile } from '@hutong/ledger/fabric';
 
 export const fabricHome: FabricHome | undefined = searchFabricHome().home;
@@ -43,6 +43,10 @@ export interface TestNetwork {
   profiles: ConnectionProfile[];
   /** Seconds from nothing to ready, as `up` measured them. */
   seconds: number;
+  /** `add-org <name>`: the organisation joins the channel; `profiles` and `plan` then include it. */
+  addOrg(name: string): Promise<OrgChangeResult>;
+  /** `remove-org <name>`: the organisation leaves the channel; `profiles` and `plan` then lack it. */
+  removeOrg(name: string): Promise<OrgChangeResult>;
   stop(): Promise<void>;
 }
 
@@ -59,16 +63,29 @@ export async function startTestNetwork(options: Partial<Pick<UpOptions, 'topolog
     try {
       const result = await up({ dir, repoRoot, basePort, log: quiet, ...options });
       const plan = result.plan;
-      return {
+      const network: TestNetwork = {
         plan,
         profiles: plan.orgs.map((o) => readConnectionProfile(profilePath(plan, o.name))),
         seconds: result.seconds,
+        async addOrg(name) {
+          const changed = await addOrg({ dir, repoRoot, org: name, log: quiet });
+          network.plan = changed.plan;
+          network.profiles = changed.plan.orgs.map((o) => readConnectionProfile(profilePath(changed.plan, o.name)));
+          return changed;
+        },
+        async removeOrg(name) {
+          const changed = await removeOrg({ dir, repoRoot, org: name, log: quiet });
+          network.plan = changed.plan;
+          network.profiles = changed.plan.orgs.map((o) => readConnectionProfile(profilePath(changed.plan, o.name)));
+          return changed;
+        },
         async stop() {
           await clean({ dir, repoRoot, log: quiet });
           rmSync(dir, { recursive: true, force: true });
           started.dirs.delete(dir);
         },
       };
+      return network;
     } catch (e) {
       if (e instanceof NetworkError && e.code === 'PORT_IN_USE') {
         rmSync(dir, { recursive: true, force: true });

@@ -40,6 +40,8 @@ export interface TrustIndex {
   /** When the state was last known to be the ledger's (the snapshot's `generatedAt`); a follower moves it forward. */
   generatedAtMs: number;
   issuers: Map<string, SnapshotIssuer>;
+  /** issuerId → `recognisedUntil` in ms, for issuers whose organisation left the consortium or was suspended. */
+  recognisedUntilMs: Map<string, number>;
   /** root (hex) → anchors with that root, earliest first. */
   anchors: Map<string, IndexedAnchor[]>;
   /** issuerId → kid → key, every state (a verifier trusts only `active` and `revoked` ones). */
@@ -87,13 +89,16 @@ function list<T>(v: unknown, what: string): readonly T[] {
 
 /** An empty index whose state is known current at `generatedAtMs`. */
 export function newTrustIndex(generatedAtMs: number): TrustIndex {
-  return { generatedAtMs, issuers: new Map(), anchors: new Map(), keysByIssuer: new Map(), revokedByIssuer: new Map(), policiesByMsp: new Map() };
+  return { generatedAtMs, issuers: new Map(), recognisedUntilMs: new Map(), anchors: new Map(), keysByIssuer: new Map(), revokedByIssuer: new Map(), policiesByMsp: new Map() };
 }
 
 export function putIssuer(index: TrustIndex, i: SnapshotIssuer): void {
   const id = str(i?.id, 'issuer.id');
   list(i.credentialTypes, 'issuer.credentialTypes');
+  const until = i.recognisedUntil === undefined ? undefined : ledgerTime(i.recognisedUntil, 'issuer.recognisedUntil');
   index.issuers.set(id, i);
+  if (until === undefined) index.recognisedUntilMs.delete(id);
+  else index.recognisedUntilMs.set(id, until);
 }
 
 export function putKey(index: TrustIndex, k: SnapshotKey): void {

@@ -22,6 +22,11 @@ export interface SnapshotIssuer {
   displayName: string;
   credentialTypes: readonly string[];
   state: 'proposed' | 'active' | 'suspended' | 'retired';
+  /**
+   * Set when the issuer's organisation was suspended or removed from the consortium (the membership change's
+   * effective time): from this instant the issuer is not recognised; verifications before it stay as they were.
+   */
+  recognisedUntil?: string;
 }
 
 /**

@@ -262,6 +262,8 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
     const issuer = trust.issuers.get(iss);
     if (!issuer) return 'ISSUER_UNKNOWN';
     if (issuer.state !== 'active') return 'ISSUER_INACTIVE';
+    const recognisedUntilMs = trust.recognisedUntilMs.get(iss);
+    if (recognisedUntilMs !== undefined && nowMs >= recognisedUntilMs) return 'ISSUER_INACTIVE';
 
     const claims: Claims = { alg, kid, iss, vct, st, iat, nbf, exp, name, doc, issuer };
     // The anchoring time decides key revocation, so the proof's root is computed (hashes only) before the key check.

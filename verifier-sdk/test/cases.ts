@@ -115,6 +115,9 @@ export async function buildCases(): Promise<{ base: TrustSnapshot; cases: Vector
   add('exp is a string', crafted(esHeader, baseClaims({ exp: '2027-01-01' })), 'CLAIMS_INVALID');
   add('unknown issuer', crafted(esHeader, baseClaims({ iss: 'hk-health' })), 'ISSUER_UNKNOWN');
   add('issuer suspended', valid!.qr, 'ISSUER_INACTIVE', { trust: (t) => { (t.issuers[0] as { state: string }).state = 'suspended'; } });
+  add('issuer’s organisation removed before the verification', valid!.qr, 'ISSUER_INACTIVE', { trust: (t) => { Object.assign(t.issuers[0]!, { recognisedUntil: new Date(NOW.getTime() - 1000).toISOString() }); } });
+  add('issuer’s organisation removed exactly at the verification', valid!.qr, 'ISSUER_INACTIVE', { trust: (t) => { Object.assign(t.issuers[0]!, { recognisedUntil: now }); } });
+  add('issuer’s organisation removed after the verification: it was recognised then', valid!.qr, 'ACCEPTED', { trust: (t) => { Object.assign(t.issuers[0]!, { recognisedUntil: new Date(NOW.getTime() + 1000).toISOString() }); } });
   add('unknown kid', crafted({ ...esHeader, kid: 'gd-hc-es-1999' }, baseClaims()), 'KEY_UNKNOWN');
   add('proposed (not yet approved) key', valid!.qr, 'KEY_UNKNOWN', { trust: (t) => { (t.keys[0] as { state: string }).state = 'proposed'; } });
   add('EdDSA header naming an ES256 key', crafted({ ...esHeader, alg: 'EdDSA' }, baseClaims()), 'KEY_ALG_MISMATCH');

@@ -18,7 +18,7 @@ async function run(ctx: Context, name: TxName, argument: string): Promise<string
   }
 }
 
-@Info({ title: 'hutong', description: 'Cross-border credential trust anchoring for Guangdong and Macau' })
+@Info({ title: 'hutong', description: 'Cross-border credential trust anchoring for the Greater Bay Area' })
 export class HutongContract extends Contract {
   constructor() {
     super('hutong');
@@ -42,6 +42,8 @@ export class HutongContract extends Contract {
   @Transaction() async WithdrawRecognitionPolicy(ctx: Context, input: string): Promise<string> { return run(ctx, 'WithdrawRecognitionPolicy', input); }
   @Transaction() async AnchorBatch(ctx: Context, input: string): Promise<string> { return run(ctx, 'AnchorBatch', input); }
   @Transaction() async RevokeCredential(ctx: Context, input: string): Promise<string> { return run(ctx, 'RevokeCredential', input); }
+  @Transaction() async ProposeMembershipChange(ctx: Context, input: string): Promise<string> { return run(ctx, 'ProposeMembershipChange', input); }
+  @Transaction() async ApproveMembershipChange(ctx: Context, input: string): Promise<string> { return run(ctx, 'ApproveMembershipChange', input); }
 
   @Transaction(false) async GetConsortium(ctx: Context, input: string): Promise<string> { return run(ctx, 'GetConsortium', input); }
   @Transaction(false) async GetIssuer(ctx: Context, input: string): Promise<string> { return run(ctx, 'GetIssuer', input); }
@@ -52,4 +54,5 @@ export class HutongContract extends Contract {
   @Transaction(false) async GetRevocation(ctx: Context, input: string): Promise<string> { return run(ctx, 'GetRevocation', input); }
   @Transaction(false) async ListRevocations(ctx: Context, input: string): Promise<string> { return run(ctx, 'ListRevocations', input); }
   @Transaction(false) async GetHistory(ctx: Context, input: string): Promise<string> { return run(ctx, 'GetHistory', input); }
+  @Transaction(false) async GetMembershipProposal(ctx: Context, input: string): Promise<string> { return run(ctx, 'GetMembershipProposal', input); }
 }

@@ -34,4 +34,5 @@ export const RecordType = {
   anchor: 'anchor',
   anchorByIssuer: 'anchorByIssuer',
   revocation: 'revocation',
+  membership: 'membership',
 } as const;

@@ -61,9 +61,12 @@ export const displayName = z
 const pageSize = z.number().int().min(1).max(1000).default(100);
 const bookmark = z.string().max(1024).default('');
 
+/** A member's name in each of the four languages (every one required: officers on every side read them). */
+export const memberDisplayNames = z.strictObject({ en: displayName, pt: displayName, 'zh-Hans': displayName, 'zh-Hant': displayName });
+
 export const InitLedgerInput = z.strictObject({
   members: z
-    .array(z.strictObject({ mspId, jurisdiction }))
+    .array(z.strictObject({ mspId, jurisdiction, displayNames: memberDisplayNames.optional() }))
     .min(2)
     .max(16)
     .refine((m) => new Set(m.map((x) => x.mspId)).size === m.length, 'duplicate MSP id')
@@ -144,6 +147,13 @@ export const RevokeCredentialInput = z.strictObject({
   proof: inclusionProof,
 });
 
+/** A membership change: admitting a new member, or suspending, resuming or removing one. */
+export const ProposeMembershipChangeInput = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('add'), mspId, jurisdiction, displayNames: memberDisplayNames }),
+  z.strictObject({ action: z.enum(['suspend', 'resume', 'remove']), mspId }),
+]);
+export const MembershipRefInput = z.strictObject({ mspId });
+
 export const EmptyInput = z.strictObject({});
 export const ListIssuersInput = z.strictObject({ pageSize, bookmark });
 export const GetRecognitionPoliciesInput = z.strictObject({ mspId, pageSize, bookmark, includeWithdrawn: z.boolean().default(false) });
@@ -158,7 +168,7 @@ export const ListAnchorsInput = z.strictObject({
 export const GetRevocationInput = z.strictObject({ issuerId, leafHash: hex256 });
 export const ListRevocationsInput = z.strictObject({ issuerId, pageSize, bookmark });
 
-export const HISTORY_RECORDS = ['consortium', 'issuer', 'issuerKey', 'recognition', 'anchor', 'revocation'] as const;
+export const HISTORY_RECORDS = ['consortium', 'issuer', 'issuerKey', 'recognition', 'anchor', 'revocation', 'membership'] as const;
 export const GetHistoryInput = z.discriminatedUnion('record', [
   z.strictObject({ record: z.literal('consortium') }),
   z.strictObject({ record: z.literal('issuer'), issuerId }),
@@ -166,6 +176,7 @@ export const GetHistoryInput = z.discriminatedUnion('record', [
   z.strictObject({ record: z.literal('recognition'), mspId, issuerId, credentialType }),
   z.strictObject({ record: z.literal('anchor'), root: hex256 }),
   z.strictObject({ record: z.literal('revocation'), issuerId, leafHash: hex256 }),
+  z.strictObject({ record: z.literal('membership'), mspId }),
 ]);
 
 export type InitLedgerInput = z.input<typeof InitLedgerInput>;
@@ -177,3 +188,4 @@ export type AnchorBatchInput = z.input<typeof AnchorBatchInput>;
 export type RevokeCredentialInput = z.input<typeof RevokeCredentialInput>;
 export type ListAnchorsInput = z.input<typeof ListAnchorsInput>;
 export type GetHistoryInput = z.input<typeof GetHistoryInput>;
+export type ProposeMembershipChangeInput = z.input<typeof ProposeMembershipChangeInput>;

@@ -4,18 +4,69 @@
  * timestamp (never the clock). Hashes and Merkle roots are lower-case hex SHA-256 (64 characters).
  */
 
-/** A member organisation of the channel (one jurisdiction). */
+export type MemberState = 'active' | 'suspended' | 'removed';
+
+/** A member's name in the four languages of the Greater Bay Area's officers. */
+export interface MemberDisplayNames {
+  en: string;
+  pt: string;
+  'zh-Hans': string;
+  'zh-Hant': string;
+}
+
+/**
+ * A member organisation of the channel (one jurisdiction). Members set by `InitLedger` carry only `mspId` and
+ * `jurisdiction` (and optionally names): an absent `state` means active since `Consortium.initialisedAt`.
+ */
 export interface Member {
   mspId: string;
   /** Short lower-case jurisdiction name, e.g. `guangdong`, `macau`. */
   jurisdiction: string;
+  displayNames?: MemberDisplayNames;
+  state?: MemberState;
+  /** When a membership proposal admitted it (the enacting transaction's time). */
+  joinedAt?: string;
+  /** From this instant its issuers are not recognised, until it is resumed. */
+  suspendedAt?: string;
+  /** From this instant its issuers are not recognised; the member's records stay on the ledger. */
+  removedAt?: string;
 }
 
-/** The consortium: the organisations whose admins govern trust. Written once by `InitLedger`. */
+/**
+ * The consortium: the organisations whose admins govern trust. Set by `InitLedger`, then changed only by membership
+ * proposals approved by a majority of the active members. Removed members stay listed, so that what was trusted
+ * before their removal stays explainable.
+ */
 export interface Consortium {
   members: Member[];
   initialisedAt: string;
   txId: string;
+  /** Time of the last membership change (absent until the first). */
+  updatedAt?: string;
+}
+
+export type MembershipAction = 'add' | 'suspend' | 'resume' | 'remove';
+
+/**
+ * A proposed change of membership, one open at a time per MSP id (key `membership/<mspId>`). Enacted by the approval
+ * that makes a majority of the members active at that moment; the record then stays, `enacted`, and the next
+ * proposal for the same MSP id overwrites it (GetHistory keeps every round).
+ */
+export interface MembershipProposal {
+  mspId: string;
+  action: MembershipAction;
+  /** For `add`: the new member's jurisdiction and names. */
+  jurisdiction?: string;
+  displayNames?: MemberDisplayNames;
+  proposedBy: string;
+  /** MSP id → time of approval. The proposer approves by proposing. */
+  approvals: Record<string, string>;
+  state: 'open' | 'enacted';
+  createdAt: string;
+  updatedAt: string;
+  txId: string;
+  /** The enacting transaction's time: the change's effective time. */
+  enactedAt?: string;
 }
 
 export type IssuerState = 'proposed' | 'active' | 'suspended' | 'retired';

@@ -120,6 +120,9 @@ export async function getHistory(ctx: TxContext, input: z.output<typeof GetHisto
     case 'revocation':
       key = keys.revocation(input.issuerId, input.leafHash);
       break;
+    case 'membership':
+      key = keys.membership(input.mspId);
+      break;
   }
   const history = await ctx.state.getHistory(key);
   if (history.length === 0) throw new DomainError('RECORD_NOT_FOUND', `no ${input.record} record with that key has ever been written`);

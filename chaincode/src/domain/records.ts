@@ -15,6 +15,7 @@ export const keys = {
   anchorByIssuer: (issuerId: string, anchoredAt: string, root: string) =>
     compositeKey(RecordType.anchorByIssuer, [issuerId, anchoredAt, root]),
   revocation: (issuerId: string, leafHash: string) => compositeKey(RecordType.revocation, [issuerId, leafHash]),
+  membership: (mspId: string) => compositeKey(RecordType.membership, [mspId]),
 };
 
 export async function readRecord<T>(ctx: TxContext, key: string): Promise<T | undefined> {

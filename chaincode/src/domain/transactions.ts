@@ -17,6 +17,7 @@ import {
   suspendIssuer,
 } from './governance';
 import * as I from './inputs';
+import { approveMembershipChange, getMembershipProposal, proposeMembershipChange } from './membership';
 import {
   getAnchor,
   getConsortium,
@@ -56,6 +57,8 @@ const TRANSACTIONS: Record<TxName, TxDefinition<z.ZodType>> = {
   WithdrawRecognitionPolicy: tx(I.PolicyRefInput, withdrawRecognitionPolicy),
   AnchorBatch: tx(I.AnchorBatchInput, anchorBatch),
   RevokeCredential: tx(I.RevokeCredentialInput, revokeCredential),
+  ProposeMembershipChange: tx(I.ProposeMembershipChangeInput, proposeMembershipChange),
+  ApproveMembershipChange: tx(I.MembershipRefInput, approveMembershipChange),
   GetConsortium: tx(I.EmptyInput, getConsortium),
   GetIssuer: tx(I.IssuerRefInput, getIssuer),
   ListIssuers: tx(I.ListIssuersInput, listIssuers),
@@ -65,6 +68,7 @@ const TRANSACTIONS: Record<TxName, TxDefinition<z.ZodType>> = {
   GetRevocation: tx(I.GetRevocationInput, getRevocation),
   ListRevocations: tx(I.ListRevocationsInput, listRevocations),
   GetHistory: tx(I.GetHistoryInput, getHistory),
+  GetMembershipProposal: tx(I.MembershipRefInput, getMembershipProposal),
 };
 
 /** Largest accepted argument, in UTF-8 bytes: the JSON is parsed only after this check. */

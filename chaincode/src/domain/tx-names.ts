@@ -13,6 +13,8 @@ export const SUBMIT_TRANSACTIONS = [
   'WithdrawRecognitionPolicy',
   'AnchorBatch',
   'RevokeCredential',
+  'ProposeMembershipChange',
+  'ApproveMembershipChange',
 ] as const;
 
 export const EVALUATE_TRANSACTIONS = [
@@ -25,6 +27,7 @@ export const EVALUATE_TRANSACTIONS = [
   'GetRevocation',
   'ListRevocations',
   'GetHistory',
+  'GetMembershipProposal',
 ] as const;
 
 export type SubmitTxName = (typeof SUBMIT_TRANSACTIONS)[number];

@@ -38,7 +38,10 @@ export interface TrustCacheStatus {
 }
 
 /** The state a reader holding cache version `version` lacks: the records since, or (too far behind) a whole snapshot. */
-export type TrustDelta = { version: number; records: StoredRecord[] } | { version: number; snapshot: TrustSnapshot };
+export type TrustDelta =
+  | { version: number; records: StoredRecord[] }
+  /** The consortium record goes with a snapshot: later issuer records are put with their owner's membership. */
+  | { version: number; snapshot: TrustSnapshot; consortium: Consortium | undefined };
 
 export interface TrustCache {
   start(): Promise<void>;
@@ -57,7 +60,8 @@ export interface TrustCache {
   status(): TrustCacheStatus;
   consortium(): Consortium | undefined;
   issuer(issuerId: string): Issuer | undefined;
-  issuers(): Issuer[];
+  /** Every issuer; one whose organisation is suspended or removed carries `recognisedUntil` (trust-records.ts). */
+  issuers(): Array<Issuer & { recognisedUntil?: string }>;
   /** Every key of the issuer, proposed ones included. */
   keysOf(issuerId: string): IssuerKey[];
   anchor(root: string): CachedAnchor | undefined;
@@ -207,7 +211,7 @@ export function newTrustCache(
     index,
     deltaSince(held, jurisdiction) {
       const records = held === undefined ? undefined : changes.since(held);
-      return records === undefined ? { version, snapshot: snapshot(jurisdiction) } : { version, records };
+      return records === undefined ? { version, snapshot: snapshot(jurisdiction), consortium: state.consortium } : { version, records };
     },
     snapshot,
     status() {

@@ -36,14 +36,29 @@ export interface TrustRecordsTarget {
 }
 
 /**
+ * The issuer as a verifier must see it: one whose organisation is suspended or removed carries the membership
+ * change's effective time as `recognisedUntil` (the ledger keeps the issuer record itself unchanged).
+ */
+function withMembership(issuer: SnapshotIssuer, consortium: Consortium | undefined): SnapshotIssuer {
+  const { recognisedUntil: _asBefore, ...own } = issuer;
+  const member = consortium?.members.find((m) => m.mspId === issuer.ownerMsp);
+  const at = member?.removedAt ?? member?.suspendedAt;
+  return at === undefined ? own : { ...own, recognisedUntil: at };
+}
+
+/**
  * Puts one record; true if it changes what governance decides (issuer, key, policy, consortium) rather than what
  * writes accumulate (anchors, revocations). Throws the SDK's SNAPSHOT_INVALID for a record it cannot index.
  */
 export function putRecord(target: TrustRecordsTarget, record: StoredRecord): boolean {
   const v = record.value;
   switch (record.type) {
-    case 'consortium': target.consortium = v as Consortium; return true;
-    case 'issuer': putIssuer(target.index, v as SnapshotIssuer); return true;
+    case 'consortium':
+      target.consortium = v as Consortium;
+      // A membership change changes whether the members' issuers are recognised.
+      for (const issuer of [...target.index.issuers.values()]) putIssuer(target.index, withMembership(issuer, target.consortium));
+      return true;
+    case 'issuer': putIssuer(target.index, withMembership(v as SnapshotIssuer, target.consortium)); return true;
     case 'issuerKey': putKey(target.index, v as SnapshotKey); return true;
     // Records arrive in ledger order: the latest policy record is the one in force, whatever its version says.
     case 'recognition': putPolicy(target.index, v as SnapshotPolicy, true); return true;

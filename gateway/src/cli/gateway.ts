@@ -19,7 +19,7 @@ import { newGateway } from '../gateway.js';
 const USAGE = `usage: npm run gateway -- --org <name> [--ledger embedded|fabric] [--profile file.json] [--port n]
        npm run gateway -- --config gateway.json
 
-  --org NAME        an organisation of the consortium file (HUTONG_CONSORTIUM; demo: guangdong, macau)
+  --org NAME        an organisation of the consortium file (HUTONG_CONSORTIUM; demo: guangdong, macau; demo-hongkong adds hongkong)
   --ledger KIND     embedded (default: the SQLite ledger under HUTONG_HOME) or fabric (the real network)
   --profile FILE    Fabric connection profile (default: <HUTONG_HOME>/fabric/profiles/<org>.json)
   --port N          HTTP port on 127.0.0.1 (default: the consortium file's)

@@ -11,7 +11,11 @@ import { OrgConfig } from './config.js';
 
 export const ConsortiumConfig = z
   .strictObject({
-    orgs: z.array(OrgConfig.extend({ port: z.number().int().min(0).max(65535) })).min(2).max(16),
+    orgs: z.array(OrgConfig.extend({
+      port: z.number().int().min(0).max(65535),
+      /** The member's names on the ledger (ProposeMembershipChange); absent: `displayName` in all four. */
+      displayNames: inputs.memberDisplayNames.optional(),
+    })).min(2).max(16),
     issuers: z.array(
       z.strictObject({
         id: inputs.issuerId,
@@ -66,6 +70,39 @@ export const DEMO_CONSORTIUM: z.input<typeof ConsortiumConfig> = {
   ],
 };
 
+/**
+ * The demo consortium with Hong Kong joined: its Department of Health issues health codes, Macau and Guangdong
+ * recognise them, and Hong Kong recognises theirs. On a running network with two members the bootstrap admits Hong
+ * Kong by governance (majority approval) and `add-org` puts it on the channel first.
+ */
+export const HONG_KONG_CONSORTIUM: z.input<typeof ConsortiumConfig> = {
+  orgs: [
+    ...DEMO_CONSORTIUM.orgs,
+    {
+      name: 'hongkong', mspId: 'HongKongMSP', jurisdiction: 'hongkong', displayName: 'Hong Kong', port: 8443,
+      displayNames: { en: 'Hong Kong', pt: 'Hong Kong', 'zh-Hans': '香港', 'zh-Hant': '香港' },
+    },
+  ],
+  issuers: [
+    ...DEMO_CONSORTIUM.issuers,
+    { id: 'hk-health', org: 'hongkong', displayName: 'Hong Kong Department of Health', credentialTypes: ['health-code'], kid: 'hk-dh-2026-1' },
+  ],
+  policies: [
+    ...DEMO_CONSORTIUM.policies,
+    ...(['macau', 'guangdong'] as const).map((org) => ({
+      org, issuerId: 'hk-health', credentialType: 'health-code',
+      statusMapping: { green: 'green', yellow: 'yellow', red: 'red' }, acceptedStatuses: ['green'], maxAgeSeconds: 24 * 3600,
+    })),
+    ...(['gd-health-code', 'mo-health-bureau'] as const).map((issuerId) => ({
+      org: 'hongkong', issuerId, credentialType: 'health-code',
+      statusMapping: { green: 'green', yellow: 'yellow', red: 'red' }, acceptedStatuses: ['green'], maxAgeSeconds: 24 * 3600,
+    })),
+  ],
+};
+
+/** Consortia built in, by the name HUTONG_CONSORTIUM may give instead of a file. */
+const BUILT_IN: Readonly<Record<string, z.input<typeof ConsortiumConfig>>> = { demo: DEMO_CONSORTIUM, 'demo-hongkong': HONG_KONG_CONSORTIUM };
+
 export function parseConsortium(raw: unknown, source: string): ConsortiumConfig {
   const parsed = ConsortiumConfig.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -73,10 +110,12 @@ export function parseConsortium(raw: unknown, source: string): ConsortiumConfig 
   throw new GatewayError('CONFIG_INVALID', `${source} is invalid:\n  ${issues.join('\n  ')}`, { issues });
 }
 
-/** The consortium from HUTONG_CONSORTIUM (a JSON file) or the demo one. */
+/** The consortium from HUTONG_CONSORTIUM (a JSON file, or `demo` / `demo-hongkong`) or the demo one. */
 export function loadConsortium(env: NodeJS.ProcessEnv): ConsortiumConfig {
   const file = env['HUTONG_CONSORTIUM'];
   if (!file) return parseConsortium(DEMO_CONSORTIUM, 'the demo consortium');
+  const builtIn = BUILT_IN[file];
+  if (builtIn) return parseConsortium(builtIn, `the ${file} consortium`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));

@@ -1,8 +1,9 @@
 /**
  * Brings the ledger to the state a consortium file describes — members, issuers approved by every member, their
- * keys, recognition policies — doing only what is missing, so a second run changes nothing.
+ * keys, recognition policies — doing only what is missing, so a second run changes nothing. A member the file adds
+ * to an initialised ledger is admitted the way members are: proposed and approved by a majority of the active ones.
  */
-import type { Consortium, Issuer, IssuerKey, Page, PublicJwk, RecognitionPolicy } from '@hutong/chaincode/domain';
+import type { Consortium, Issuer, IssuerKey, MembershipProposal, Page, PublicJwk, RecognitionPolicy } from '@hutong/chaincode/domain';
 import type { ConsortiumConfig } from '../config/consortium.js';
 import type { Ledger, LedgerBackend } from '@hutong/ledger';
 import { LedgerError } from '@hutong/ledger';
@@ -38,6 +39,8 @@ export async function bootstrapLedger(
     if (!existing) {
       await admin(first).submit('InitLedger', { members: consortium.orgs.map((o) => ({ mspId: o.mspId, jurisdiction: o.jurisdiction })) });
       actions.push('InitLedger');
+    } else {
+      await admitNewMembers(existing, consortium, admin, actions);
     }
     for (const spec of consortium.issuers) {
       const owner = admin(spec.org);
@@ -79,4 +82,24 @@ export async function bootstrapLedger(
     for (const l of admins.values()) await l.close();
   }
   return { actions };
+}
+
+/** Proposes each organisation of the file that the ledger does not list, and approves it until a majority has. */
+async function admitNewMembers(existing: Consortium, consortium: ConsortiumConfig, admin: (name: string) => Ledger, actions: string[]): Promise<void> {
+  const active = consortium.orgs.filter((o) => existing.members.some((m) => m.mspId === o.mspId && (m.state ?? 'active') === 'active'));
+  for (const org of consortium.orgs) {
+    if (existing.members.some((m) => m.mspId === org.mspId)) continue;
+    let proposal = await orNotFound(admin(active[0]!.name).evaluate<MembershipProposal>('GetMembershipProposal', { mspId: org.mspId }), ['PROPOSAL_NOT_FOUND']);
+    if (proposal?.state !== 'open') {
+      const names = org.displayNames ?? { en: org.displayName, pt: org.displayName, 'zh-Hans': org.displayName, 'zh-Hant': org.displayName };
+      proposal = (await admin(active[0]!.name).submit<MembershipProposal>('ProposeMembershipChange', { action: 'add', mspId: org.mspId, jurisdiction: org.jurisdiction, displayNames: names })).result;
+      actions.push(`ProposeMembershipChange add ${org.mspId}`);
+    }
+    for (const voter of active) {
+      if (proposal.state !== 'open') break;
+      if (proposal.approvals[voter.mspId] !== undefined) continue;
+      proposal = (await admin(voter.name).submit<MembershipProposal>('ApproveMembershipChange', { mspId: org.mspId })).result;
+      actions.push(`ApproveMembershipChange ${org.mspId} by ${voter.mspId}`);
+    }
+  }
 }

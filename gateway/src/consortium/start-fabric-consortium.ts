@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { newFabricLedger, readConnectionProfile } from '@hutong/ledger/fabric';
-import { isRunning, profilePath, stopProcess, up, type ProcessRecord, type UpOptions } from '@hutong/network';
+import { addOrg, isRunning, profilePath, stopProcess, up, type ProcessRecord, type UpOptions } from '@hutong/network';
 import type { DemoTokenIssuer } from '../auth/demo-token-issuer.js';
 import type { GatewayConfigInput } from '../config/config.js';
 import type { ConsortiumConfig } from '../config/consortium.js';
@@ -88,7 +88,13 @@ export async function startFabricConsortium(options: Readonly<FabricConsortiumOp
     bare: true,
     log,
   });
-  const profiles = new Map(consortium.orgs.map((o) => [o.name, profilePath(network.plan, o.name)]));
+  // An organisation the file names and the running network lacks joins the channel first (add-org).
+  let plan = network.plan;
+  for (const org of consortium.orgs) {
+    if (plan.orgs.some((o) => o.name === org.name)) continue;
+    plan = (await addOrg({ dir: plan.dir, repoRoot: options.repoRoot, org: org.name, mspId: org.mspId, log })).plan;
+  }
+  const profiles = new Map(consortium.orgs.map((o) => [o.name, profilePath(plan, o.name)]));
   const secrets = await loadDemoSecrets(home, consortium);
   const backend = newFabricLedger({ profiles: [...profiles.values()].map(readConnectionProfile) });
   let actions: string[];

@@ -6,16 +6,16 @@
  * main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { indexTrust, newVerifierOnIndex, type TrustIndex, type Verifier } from '@hutong/verifier-sdk';
+import { indexTrust, newVerifierOnIndex, type Verifier } from '@hutong/verifier-sdk';
 import { encodeCheckedQrs, HutongSdkError, newCredentialSigner, type CredentialSigner, type PrivateJwk } from '@hutong/verifier-sdk/issuer';
-import { putRecord } from '../cache/trust-records.js';
+import { putRecord, type TrustRecordsTarget } from '../cache/trust-records.js';
 import { signCredentialRequest } from '../issuance/credential-request.js';
 import type { PoolRequest, PoolResponse, SignOutcome, WorkerSdkError, WorkerSigningKey, WorkerTrust } from './crypto-pool.js';
 
 if (!parentPort) throw new Error('crypto-worker runs as a worker thread');
 const port = parentPort;
 
-let trust: { version: number; index: TrustIndex; verifier: Verifier; settings: string } | undefined;
+let trust: { version: number; target: TrustRecordsTarget; verifier: Verifier; settings: string } | undefined;
 
 /** An error as the main thread can rebuild it: the SDK's code, message and details. */
 function crossable(e: unknown): WorkerSdkError {
@@ -29,12 +29,11 @@ function catchUp(t: WorkerTrust): Verifier {
   const settings = `${t.jurisdiction}/${t.maxSnapshotAgeSeconds}`;
   if (t.delta !== undefined && 'snapshot' in t.delta) {
     const index = indexTrust(t.delta.snapshot);
-    trust = { version: t.delta.version, index, settings, verifier: newVerifierOnIndex(index, t) };
+    trust = { version: t.delta.version, target: { index, consortium: t.delta.consortium }, settings, verifier: newVerifierOnIndex(index, t) };
   } else if (t.delta !== undefined && trust !== undefined) {
-    const target = { index: trust.index };
     for (const r of t.delta.records) {
       try {
-        putRecord(target, r);
+        putRecord(trust.target, r);
       } catch {
         // A record the SDK cannot index; the main thread left it out of its own index too.
       }
@@ -42,8 +41,8 @@ function catchUp(t: WorkerTrust): Verifier {
     trust.version = t.delta.version;
   }
   if (trust === undefined || trust.version !== t.version) throw new Error(`crypto-worker: trust state ${t.version} was never posted`);
-  if (trust.settings !== settings) trust = { ...trust, settings, verifier: newVerifierOnIndex(trust.index, t) };
-  trust.index.generatedAtMs = t.generatedAtMs;
+  if (trust.settings !== settings) trust = { ...trust, settings, verifier: newVerifierOnIndex(trust.target.index, t) };
+  trust.target.index.generatedAtMs = t.generatedAtMs;
   return trust.verifier;
 }
 const signers = new Map<string, { signer: CredentialSigner; pseudonymKey: Uint8Array }>();

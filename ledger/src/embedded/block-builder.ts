@@ -87,14 +87,15 @@ export class BlockBuilder {
 
   /**
    * Who would have had to endorse this transaction on Fabric: the chaincode-level MAJORITY policy (reported as
-   * every consortium member, which is what MAJORITY means with two) plus every MSP named by the key-level policy
+   * every active consortium member, which is what MAJORITY means with two; suspended and removed members' peers are
+   * not asked) plus every MSP named by the key-level policy
    * in force for each key the transaction wrote or re-protected, and the policies it set. The embedded ledger has
    * no peers, so this is the requirement it satisfied by construction, not a set of collected signatures.
    */
   private endorsers(sim: TxSimulation, creatorMsp: string): string[] {
     const msps = new Set<string>();
     const consortium = sim.writes.get(CONSORTIUM_KEY) ?? this.overlay.writes.get(CONSORTIUM_KEY) ?? this.store.get(Buffer.from(CONSORTIUM_KEY, 'utf8'));
-    if (consortium) for (const m of fromBytes<Consortium>(consortium).members) msps.add(m.mspId);
+    if (consortium) for (const m of fromBytes<Consortium>(consortium).members) if ((m.state ?? 'active') === 'active') msps.add(m.mspId);
     else msps.add(creatorMsp);
     for (const key of new Set([...sim.writes.keys(), ...sim.endorsements.keys()])) {
       for (const m of sim.policyBefore(key) ?? []) msps.add(m);
