@@ -171,10 +171,13 @@ export function indexTrust(trust: TrustSnapshot): TrustIndex {
   return index;
 }
 
-/** The snapshot of an index (what a gateway signs for offline verifiers): trusted keys only, records as they are. */
+/**
+ * The snapshot of an index (what a gateway signs for offline verifiers): every record as it is, proposed issuers and
+ * keys included (a verifier trusts neither; a console shows what waits for approval).
+ */
 export function snapshotOfIndex(index: TrustIndex, jurisdiction: string): TrustSnapshot {
   const keys: SnapshotKey[] = [];
-  for (const byKid of index.keysByIssuer.values()) for (const k of byKid.values()) if (k.record.state !== 'proposed') keys.push(k.record);
+  for (const byKid of index.keysByIssuer.values()) for (const k of byKid.values()) keys.push(k.record);
   const anchors: SnapshotAnchor[] = [];
   for (const same of index.anchors.values()) for (const a of same) anchors.push(a.record);
   const revocations: SnapshotRevocation[] = [];
