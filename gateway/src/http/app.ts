@@ -14,6 +14,7 @@ import type { IssuanceService } from '../services/issuance-service.js';
 import type { RevocationService } from '../services/revocation-service.js';
 import type { TrustService } from '../services/trust-service.js';
 import type { VerificationService } from '../services/verification-service.js';
+import { consoleStatic } from './console-static.js';
 import { errorMiddleware } from './error-middleware.js';
 import { newFastPath } from './fast-path.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -48,6 +49,8 @@ export interface AppDeps {
   bodyLimitBytes: number;
   /** Per-client rate limits (default: none). */
   limiter?: RateLimiter;
+  /** The web console's built files (default: @hutong/console's dist/, when installed). */
+  consoleDir?: string;
 }
 
 export function allRoutes(deps: AppDeps): RouteDefinition[] {
@@ -126,6 +129,9 @@ export function createApp(deps: AppDeps, run: RouteRunner = routeRunnerOf(deps))
       + 'each error status of an operation lists its codes (x-error-codes), answers given before any route is chosen are in x-transport-errors, '
       + 'and operations with a per-client rate limit (x-rate-limit) answer 429 RATE_LIMITED with Retry-After.',
   });
+
+  // The web console at `/` (its own module: static files only, before the API so `/` is no longer ROUTE_NOT_FOUND).
+  app.use(consoleStatic(deps.consoleDir));
 
   app.get('/healthz', (_req, res) => {
     res.locals['route'] = '/healthz';
