@@ -1,0 +1,34 @@
+/**
+ * One scan's outcome as the checkpoint shows it. A QR that cannot be read, or whose text does not decode
+ * (`DECODE_*`), is RESCAN: the officer scans again instead of turning a traveller away for a smudge.
+ */
+import { decodeQr, type VerificationResult } from '@hutong/verifier-sdk';
+import type { Decision } from './trust-store';
+
+export interface ScanOutcome {
+  kind: 'ACCEPT' | 'REJECT' | 'RESCAN';
+  reason: string;
+  result?: VerificationResult;
+  source?: Decision['source'];
+  expiresAt?: Date;
+  /** Frame (or input) to decision, milliseconds. */
+  ms?: number;
+  at: number;
+}
+
+export const UNREADABLE = 'QR_UNREADABLE';
+
+export async function outcomeOf(qr: string, decision: Decision, startedAt: number): Promise<ScanOutcome> {
+  const { result, source } = decision;
+  const kind = result.decision === 'ACCEPT' ? 'ACCEPT' : result.reason.startsWith('DECODE_') ? 'RESCAN' : 'REJECT';
+  const outcome: ScanOutcome = { kind, reason: result.reason, result, source, at: Date.now(), ms: performance.now() - startedAt };
+  if (result.display) {
+    const exp = (await decodeQr(qr).catch(() => undefined))?.claims['exp'];
+    if (typeof exp === 'number') outcome.expiresAt = new Date(exp * 1000);
+  }
+  return outcome;
+}
+
+export function unreadable(startedAt: number): ScanOutcome {
+  return { kind: 'RESCAN', reason: UNREADABLE, at: Date.now(), ms: performance.now() - startedAt };
+}
