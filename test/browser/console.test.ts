@@ -107,4 +107,47 @@ describeInBrowser('the console in Chromium', () => {
     await expect(decision(page).getAttribute('data-decision')).resolves.toBe('ACCEPT');
     await page.context().close();
   });
+
+  test('the issuer page issues a CSV of 200; every QR image decodes back to its credential at the checkpoint', async () => {
+    const page = await signIn(await newContext(browser), gd(), h.token('guangdong', 'issuer'));
+    await page.locator('[data-testid=credential-type] option').first().waitFor({ state: 'attached' });
+    const lines = ['name,documentType,documentNumber,status'];
+    for (let i = 0; i < 200; i++) lines.push(`"Holder ${i}, Test",HRP,H${String(1000000 + i)},green`);
+    lines.push('Broken Row,H1,12,green'); // the page's own check: CSV_ROW_INVALID
+    lines.push('Wrong Type,HRP,H9999999,green'); // the gateway's: CREDENTIAL_TYPE_NOT_ALLOWED, and its chunk sent again
+    const csv = lines.join('\r\n').replace('Wrong Type,HRP,H9999999,green', 'Wrong Type,HRP,H9999999,green,vaccination');
+    const withTypeColumn = csv.replace('name,documentType,documentNumber,status', 'name,documentType,documentNumber,status,credentialType');
+    await page.getByTestId('csv-file').setInputFiles({ name: 'holders.csv', mimeType: 'text/csv', buffer: Buffer.from(withTypeColumn) });
+    await page.locator('[data-testid=progress][data-done="201"][data-total="201"]').waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid=issued] figure img').nth(199).waitFor();
+    expect(await page.locator('[data-testid=issued] figure').count()).toBe(200);
+    const failures = await page.locator('[data-testid=failures] tbody tr').allTextContents();
+    expect(failures).toEqual([expect.stringMatching(/^202.*CSV_ROW_INVALID/), expect.stringMatching(/^203.*CREDENTIAL_TYPE_NOT_ALLOWED/)]);
+    await screenshot(page, 'issuer-batch-en');
+    const cards = await page.evaluate(async () => Promise.all([...document.querySelectorAll('[data-testid=issued] figure')].map(async (f) => {
+      // The image as the page shows it (the CSP lets the page fetch nothing but its gateway, so: through a canvas).
+      const img = f.querySelector('img') as HTMLImageElement;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      (canvas.getContext('2d') as CanvasRenderingContext2D).drawImage(img, 0, 0);
+      const png = canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+      return { leafHash: f.getAttribute('data-leaf-hash') as string, line: Number(f.getAttribute('data-line')), png };
+    })));
+    expect(new Set(cards.map((c) => c.leafHash)).size).toBe(200);
+    expect(cards.map((c) => c.line).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
+    await page.context().close();
+
+    const lane = await checkpoint();
+    for (const card of cards) {
+      await lane.getByTestId('qr-file').setInputFiles({ name: 'qr.png', mimeType: 'image/png', buffer: Buffer.from(card.png, 'base64') });
+      const shown = lane.locator(`[data-decision][data-leaf-hash="${card.leafHash}"]`);
+      await shown.waitFor();
+      expect([card.line, await shown.getAttribute('data-decision')]).toEqual([card.line, 'ACCEPT']);
+      await expect(shown.textContent()).resolves.toContain('H*');
+      await lane.keyboard.press('Enter');
+    }
+    await lane.context().close();
+  });
 });
