@@ -150,4 +150,104 @@ describeInBrowser('the console in Chromium', () => {
     }
     await lane.context().close();
   });
+
+  test('governance: an issuer key proposed in the Guangdong console is approved in the Macau console and takes effect', async () => {
+    const kid = 'gd-hc-2027-1';
+    const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = await exportJWK(publicKey);
+    const local = (d: Date) => d.toISOString().slice(0, 16);
+    const guangdong = await signIn(await browser.newContext({ locale: 'zh-CN', timezoneId: 'UTC', viewport: { width: 1100, height: 900 } }), gd(), h.token('guangdong', 'admin'));
+    const propose = guangdong.getByTestId('propose-key');
+    await propose.locator('[name=issuerId]').fill('gd-health-code');
+    await propose.locator('[name=kid]').fill(kid);
+    await propose.locator('[name=validFrom]').fill(local(new Date(Date.now() - 60_000)));
+    await propose.locator('[name=validUntil]').fill(local(new Date(Date.now() + 365 * 86400_000)));
+    await propose.locator('[name=jwk]').fill(JSON.stringify(jwk));
+    await propose.locator('button[type=submit]').click();
+    const proposed = guangdong.locator('[data-testid=done] li[data-state=proposed]');
+    await proposed.waitFor();
+    await expect(proposed.textContent()).resolves.toContain('等待对方法域批准');
+    await screenshot(guangdong, 'governance-proposed-zh-Hans');
+    // Not in effect anywhere yet: a proposed key is not published.
+    expect(JSON.stringify((await call('GET', `${mo()}/v1/trust/issuers`)).body)).not.toContain(kid);
+
+    const macau = await signIn(await browser.newContext({ locale: 'zh-MO', timezoneId: 'UTC', viewport: { width: 1100, height: 900 } }), mo(), h.token('macau', 'admin'));
+    const approve = macau.getByTestId('approve-key');
+    await approve.locator('[name=issuerId]').fill('gd-health-code');
+    await approve.locator('[name=kid]').fill(kid);
+    await approve.locator('button[type=submit]').click();
+    await macau.locator('[data-testid=done] li[data-state=active]').waitFor();
+    await macau.locator(`[data-testid=issuers] [data-kid="${kid}"]`).waitFor();
+    await expect(macau.locator(`[data-testid=issuers] [data-kid="${kid}"]`).textContent()).resolves.toContain('已生效');
+    await screenshot(macau, 'governance-approved-zh-Hant');
+    const issuers = await eventually(() => call('GET', `${gd()}/v1/trust/issuers`), (r) => JSON.stringify(r.body).includes(kid));
+    const key = (issuers.body.issuers as Array<{ issuerId: string; jwks: { keys: Array<{ kid: string; state: string }> } }>)
+      .find((i) => i.issuerId === 'gd-health-code')?.jwks.keys.find((k) => k.kid === kid);
+    expect(key?.state).toBe('active');
+    await guangdong.context().close();
+    await macau.context().close();
+  });
+
+  test('the auditor page finds the anchor of a scanned credential, verifies the chain and exports the evidence', async () => {
+    const page = await signIn(await newContext(browser), mo(), h.token('macau', 'auditor'));
+    await page.getByTestId('leaf-file').setInputFiles({ name: 'qr.bmp', mimeType: 'image/bmp', buffer: bmp(qrPixels(good.qr, 4)) });
+    const leaf = page.getByTestId('leaf-status');
+    await leaf.waitFor();
+    const truth = await call('POST', `${mo()}/v1/audit/leaf-status`, { token: h.token('macau', 'auditor'), body: { qr: good.qr } });
+    expect([await leaf.getAttribute('data-anchored'), await leaf.getAttribute('data-revoked'), await leaf.getAttribute('data-block')])
+      .toEqual(['true', 'false', String(truth.body.anchoring.blockNumber)]);
+    await page.getByTestId('verify-chain').click();
+    await page.locator('[data-testid=chain-result][data-valid=true]').waitFor();
+    expect(await page.locator('[data-testid=blocks] tr[data-link=false]').count()).toBe(0);
+    expect(await page.locator('[data-testid=blocks] tr[data-link=true]').count()).toBeGreaterThan(0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-evidence').click()]);
+    const evidence = JSON.parse(await streamText(await download.createReadStream()));
+    expect(evidence).toMatchObject({ leafStatus: { leafHash: good.leafHash, anchored: true }, transaction: { txId: truth.body.anchoring.txId }, chainVerification: { valid: true } });
+    await screenshot(page, 'auditor-leaf-en');
+    await page.context().close();
+  });
+
+  test('every screen in every language: nothing untranslated shows (screenshots in test-artifacts/console/)', async () => {
+    const screens = [
+      { role: 'checkpoint', org: 'macau' }, { role: 'issuer', org: 'guangdong' }, { role: 'auditor', org: 'macau' }, { role: 'admin', org: 'macau' },
+    ] as const;
+    for (const { role, org } of screens) {
+      const page = await signIn(await newContext(browser), h.url(org), h.token(org, role));
+      for (const language of LANGUAGES) {
+        await page.getByTestId('language').selectOption(language);
+        await page.waitForFunction((l) => document.documentElement.lang === l, language);
+        await page.waitForLoadState('networkidle');
+        const text = await page.locator('body').innerText();
+        expect(text.match(/\b(app|nav|checkpoint|issuer|auditor|governance|field|trust|signIn|time|common)\.[a-zA-Z]+/g)).toBeNull();
+        await screenshot(page, `${role === 'admin' ? 'governance' : role}-${language}`);
+      }
+      await page.context().close();
+    }
+  });
+
+  // Last: it stops Macau's gateway.
+  test('with the gateway stopped, the checkpoint page still decides offline from its cached snapshot', async () => {
+    const page = await checkpoint('pt-PT');
+    await h.gateways.get('macau')!.close();
+    await page.getByRole('button', { name: 'Atualizar' }).click();
+    await page.locator('[data-testid=trust-bar][data-online=false]').waitFor();
+    await page.getByTestId('qr-text').fill(good.qr);
+    await page.getByTestId('qr-text').press('Enter');
+    await expect(decision(page).getAttribute('data-decision')).resolves.toBe('ACCEPT');
+    expect(await decision(page).getAttribute('data-source')).toBe('offline');
+    await expect(decision(page).locator('.decision-title').textContent()).resolves.toBe('ACEITE');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('qr-text').fill(revoked.qr);
+    await page.getByTestId('qr-text').press('Enter');
+    await page.locator('[data-decision][data-seq="2"]').waitFor();
+    expect([await decision(page).getAttribute('data-decision'), await decision(page).getAttribute('data-reason')]).toEqual(['REJECT', 'CREDENTIAL_REVOKED']);
+    await screenshot(page, 'checkpoint-offline-pt');
+    await page.context().close();
+  });
 });
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
