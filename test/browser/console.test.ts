@@ -64,18 +64,26 @@ describeInBrowser('the console in Chromium', () => {
     await expect(decision(page).textContent()).resolves.toContain('陈*明');
     await screenshot(page, 'checkpoint-accept-en');
     const times: number[] = [];
-    for (let i = 0; i < 40; i++) {
+    const shown: number[] = [];
+    // `npm run bench` (console-bench.mjs) asks for more scans.
+    const scans = Number(process.env['HUTONG_CONSOLE_SCANS'] ?? 40);
+    for (let i = 0; i < scans; i++) {
       times.push(Number(await decision(page).getAttribute('data-ms')));
+      await page.locator('[data-decision][data-ms-shown]').waitFor();
+      shown.push(Number(await decision(page).getAttribute('data-ms-shown')));
       const seq = Number(await decision(page).getAttribute('data-seq'));
       // The officer's keyboard: the decision's button has the focus, Enter goes back to scanning.
-      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Next traveller');
+      await page.waitForFunction(() => document.activeElement?.textContent === 'Next traveller', undefined, { timeout: 5000 });
       await page.keyboard.press('Enter');
       await page.locator(`[data-decision][data-seq="${seq + 1}"]`).waitFor();
       expect(await decision(page).getAttribute('data-decision')).toBe('ACCEPT');
     }
-    const summary = { scans: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times) };
+    const summary = {
+      scans: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times),
+      shownP50: percentile(shown, 50), shownP95: percentile(shown, 95), shownMax: Math.max(...shown),
+    };
     writeFileSync(join(ARTIFACTS, 'scan-to-decision.json'), JSON.stringify(summary, null, 2));
-    console.log(`checkpoint camera frame → decision (decode + offline verify, headless Chromium): p50 ${summary.p50.toFixed(1)} ms, p95 ${summary.p95.toFixed(1)} ms over ${summary.scans} scans`);
+    console.log(`checkpoint camera frame → decision (decode + offline verify, headless Chromium): p50 ${summary.p50.toFixed(1)} ms, p95 ${summary.p95.toFixed(1)} ms over ${summary.scans} scans; to the decision painted: p50 ${summary.shownP50.toFixed(1)}, p95 ${summary.shownP95.toFixed(1)} ms`);
     await page.context().close();
   });
 

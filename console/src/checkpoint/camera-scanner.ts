@@ -25,13 +25,13 @@ export async function startCamera(video: HTMLVideoElement, onText: (text: string
   let paused = false;
   const next = () => {
     if (stopped) return;
-    if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(() => void tick());
-    else setTimeout(() => void tick(), 40);
+    // The frame callback's time is when the frame was handed to the page: latency counts from there.
+    if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback((now) => void tick(now));
+    else setTimeout(() => void tick(performance.now()), 40);
   };
-  const tick = async () => {
+  const tick = async (frameAt: number) => {
     if (stopped) return;
     if (!paused && context && video.videoWidth > 0) {
-      const frameAt = performance.now();
       const scale = Math.min(1, MAX_WIDTH / video.videoWidth);
       canvas.width = Math.round(video.videoWidth * scale);
       canvas.height = Math.round(video.videoHeight * scale);

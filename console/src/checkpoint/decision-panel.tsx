@@ -3,7 +3,7 @@
  * a damaged QR is not a forged one). Only what the recognition policy lets an officer see: masked name, document
  * hint, type, status, expiry, issuer. Enter, Escape or the big button goes back to scanning.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { codeMessage, type Translate } from '../i18n/catalogue';
 import { labelOf } from '../i18n/label-of';
 import type { ScanOutcome } from './scan-outcome';
@@ -11,13 +11,19 @@ import type { ScanOutcome } from './scan-outcome';
 export function DecisionPanel(props: { outcome: ScanOutcome; t: Translate; onNext: () => void }) {
   const { outcome, t, onNext } = props;
   const button = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLElement>(null);
   useEffect(() => { button.current?.focus(); }, [outcome]);
+  // Frame to decision on screen: the next animation frame after the panel is in the DOM is when it is painted.
+  useLayoutEffect(() => {
+    const startedAt = outcome.startedAt;
+    if (startedAt !== undefined) requestAnimationFrame(() => panel.current?.setAttribute('data-ms-shown', (performance.now() - startedAt).toFixed(1)));
+  }, [outcome]);
   const r = outcome.result;
   const kind = outcome.kind;
   const title = kind === 'ACCEPT' ? t('checkpoint.accept') : kind === 'REJECT' ? t('checkpoint.reject') : t('checkpoint.scanAgain');
   return (
     <section
-      class={`decision decision-${kind.toLowerCase()}`} role="alert" aria-live="assertive"
+      ref={panel} class={`decision decision-${kind.toLowerCase()}`} role="alert" aria-live="assertive"
       data-decision={kind} data-seq={outcome.seq} data-reason={outcome.reason} data-ms={outcome.ms?.toFixed(1)} data-source={outcome.source}
       data-leaf-hash={r?.evidence?.leafHash ?? ''}
       onKeyDown={(e) => { if (e.key === 'Escape') onNext(); }}

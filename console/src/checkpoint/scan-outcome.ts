@@ -13,6 +13,8 @@ export interface ScanOutcome {
   expiresAt?: Date;
   /** Frame (or input) to decision, milliseconds. */
   ms?: number;
+  /** When the frame (or input) arrived (performance.now()): the panel measures frame to decision shown. */
+  startedAt?: number;
   at: number;
   /** Counts the page's scans (tests and lane displays tell one decision from the next). */
   seq: number;
@@ -24,7 +26,7 @@ let scans = 0;
 export async function outcomeOf(qr: string, decision: Decision, startedAt: number): Promise<ScanOutcome> {
   const { result, source } = decision;
   const kind = result.decision === 'ACCEPT' ? 'ACCEPT' : result.reason.startsWith('DECODE_') ? 'RESCAN' : 'REJECT';
-  const outcome: ScanOutcome = { kind, reason: result.reason, result, source, at: Date.now(), seq: ++scans, ms: performance.now() - startedAt };
+  const outcome: ScanOutcome = { kind, reason: result.reason, result, source, at: Date.now(), seq: ++scans, ms: performance.now() - startedAt, startedAt };
   if (result.display) {
     const exp = (await decodeQr(qr).catch(() => undefined))?.claims['exp'];
     if (typeof exp === 'number') outcome.expiresAt = new Date(exp * 1000);
@@ -33,7 +35,7 @@ export async function outcomeOf(qr: string, decision: Decision, startedAt: numbe
 }
 
 export function unreadable(startedAt: number): ScanOutcome {
-  return { kind: 'RESCAN', reason: UNREADABLE, at: Date.now(), seq: ++scans, ms: performance.now() - startedAt };
+  return { kind: 'RESCAN', reason: UNREADABLE, at: Date.now(), seq: ++scans, ms: performance.now() - startedAt, startedAt };
 }
 
 export function failed(code: string): ScanOutcome {
