@@ -6,6 +6,7 @@ import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { gatewayApi } from './api/gateway-api';
 import { CheckpointScreen } from './checkpoint/checkpoint-screen';
+import { forgetTrust } from './checkpoint/trust-store';
 import { LANGUAGES, pickLanguage, translator, type Language } from './i18n/catalogue';
 import { keepSession, storedSession, type Role, type Session } from './session/session';
 import { SignIn } from './session/sign-in';
@@ -34,7 +35,7 @@ export function App() {
   }, [language, t]);
 
   const choose = (l: Language) => { setLanguage(l); localStorage.setItem(LANGUAGE_KEY, l); };
-  const signIn = (s: Session | undefined) => { keepSession(s); setSession(s); setScreen(s?.roles[0]); };
+  const signIn = (s: Session | undefined) => { forgetTrust(); keepSession(s); setSession(s); setScreen(s?.roles[0]); };
 
   return (
     <div class="app">

@@ -34,7 +34,11 @@ const MAX_AGE_SECONDS = 3600;
 
 export interface TrustStore {
   state(): TrustState;
-  /** Pins the gateway's snapshot keys and jurisdiction (sign-in), then fetches a snapshot. */
+  /**
+   * Fetches a snapshot, opened with the snapshot keys pinned at sign-in; when none are pinned yet (the first
+   * checkpoint screen after sign-in) pins the gateway's keys and jurisdiction first. A snapshot signed with another
+   * key is refused (SNAPSHOT_SIGNATURE_INVALID) until the officer signs in again.
+   */
   pin(): Promise<void>;
   refresh(): Promise<void>;
   verify(qr: string): Promise<Decision>;
@@ -60,8 +64,10 @@ export function newTrustStore(api: Api): TrustStore {
   const store: TrustStore = {
     state: () => ({ ...s }),
     async pin() {
+      await ready;
+      if (stored) return fetchSnapshot(stored.jurisdiction, stored.jwks);
+      // Nothing pinned since sign-in: take this gateway's jurisdiction and snapshot keys now, and keep them.
       const [health, jwks] = await Promise.all([api<{ org: string }>('GET', '/healthz'), api<Jwks>('GET', '/v1/trust/snapshot-keys')]);
-      stored = stored && stored.jurisdiction === health.org && JSON.stringify(stored.jwks) === JSON.stringify(jwks) ? stored : undefined;
       await fetchSnapshot(health.org, jwks);
     },
     async refresh() {
@@ -105,6 +111,11 @@ export function newTrustStore(api: Api): TrustStore {
     changed();
   }
   return store;
+}
+
+/** Sign-in and sign-out drop the snapshot and its pinned keys: the next checkpoint screen pins afresh. */
+export function forgetTrust(): void {
+  localStorage.removeItem(STORE_KEY);
 }
 
 function load(): Stored | undefined {
