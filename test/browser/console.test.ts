@@ -236,6 +236,8 @@ describeInBrowser('the console in Chromium', () => {
   // Last: it stops Macau's gateway.
   test('with the gateway stopped, the checkpoint page still decides offline from its cached snapshot', async () => {
     const page = await checkpoint('pt-PT');
+    // The lane had the console open a while: its service worker holds the build.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     await h.gateways.get('macau')!.close();
     await page.getByRole('button', { name: 'Atualizar' }).click();
     await page.locator('[data-testid=trust-bar][data-online=false]').waitFor();
@@ -250,6 +252,13 @@ describeInBrowser('the console in Chromium', () => {
     await page.locator('[data-decision][data-seq="2"]').waitFor();
     expect([await decision(page).getAttribute('data-decision'), await decision(page).getAttribute('data-reason')]).toEqual(['REJECT', 'CREDENTIAL_REVOKED']);
     await screenshot(page, 'checkpoint-offline-pt');
+    // The lane reloads with its gateway still away: the service worker gives back the console's files, the tab its
+    // session, localStorage the snapshot (verified again under the pinned key), and the page decides.
+    await page.reload();
+    await page.locator('[data-testid=trust-bar][data-has-snapshot=true]').waitFor();
+    await page.getByTestId('qr-file').setInputFiles({ name: 'qr.bmp', mimeType: 'image/bmp', buffer: bmp(qrPixels(good.qr, 4)) });
+    await expect(decision(page).getAttribute('data-decision')).resolves.toBe('ACCEPT');
+    expect(await decision(page).getAttribute('data-source')).toBe('offline');
     await page.context().close();
   });
 });

@@ -79,7 +79,7 @@ export function consoleStatic(dir: string | undefined = defaultConsoleDir()): Re
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const path = req.path;
-    if (path !== '/' && path !== '/index.html' && !path.startsWith('/assets/') && path !== '/favicon.svg') return next();
+    if (path !== '/' && path !== '/index.html' && !path.startsWith('/assets/') && path !== '/favicon.svg' && path !== '/sw.js') return next();
     res.locals['route'] = path === '/' || path === '/index.html' ? '/' : '/assets/*';
     const build = current();
     if (!build) {
