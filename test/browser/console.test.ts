@@ -9,7 +9,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { exportJWK, generateKeyPair } from 'jose';
+import { CompactSign, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 import { call, eventually, healthCode, startEmbeddedHarness, type EmbeddedHarness } from '../e2e/harness';
 import { ARTIFACTS, bmp, chromiumAvailable, LANGUAGES, launch, newContext, percentile, qrPixels, screenshot, signIn, y4m } from './browser-harness';
 
@@ -97,6 +97,33 @@ describeInBrowser('the console in Chromium', () => {
     await expect(page.getByTestId('reason').textContent()).resolves.toBe('憑證已撤銷');
     await screenshot(page, 'checkpoint-reject-zh-Hant');
     await page.context().close();
+  });
+
+  test('sign-in: a token for the other gateway is refused with its code; a snapshot under another key is not believed', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${mo()}/`);
+    await page.getByTestId('token').fill(h.token('guangdong', 'checkpoint'));
+    await page.locator('form.sign-in button[type=submit]').click();
+    await expect(page.locator('form.sign-in .error').getAttribute('data-code')).resolves.toBe('AUTH_TOKEN_INVALID');
+    const token = h.token('macau', 'checkpoint');
+    await page.getByTestId('token').fill(token);
+    await page.locator('form.sign-in button[type=submit]').click();
+    await page.locator('[data-testid=trust-bar][data-has-snapshot=true]').waitFor();
+    expect(page.url()).toBe(`${mo()}/`);
+    // The gateway (or someone in its place) now signs snapshots with a key that was not pinned at sign-in.
+    const real = await call('GET', `${mo()}/v1/trust/snapshot`, { token });
+    const rogue = await generateKeyPair('ES256');
+    const payload = Buffer.from((real.body.jws as string).split('.')[1] as string, 'base64url');
+    const jws = await new CompactSign(payload).setProtectedHeader({ ...decodeProtectedHeader(real.body.jws as string), alg: 'ES256' }).sign(rogue.privateKey);
+    await page.route('**/v1/trust/snapshot', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...real.body, jws }) }));
+    await page.locator('[data-testid=trust-bar] button').click();
+    await page.locator('[data-testid=trust-bar][data-error=SNAPSHOT_SIGNATURE_INVALID]').waitFor();
+    await page.getByTestId('qr-text').fill(good.qr);
+    await page.getByTestId('qr-text').press('Enter');
+    await expect(decision(page).getAttribute('data-decision')).resolves.toBe('ACCEPT');
+    await context.close();
+    expect(h.logs.filter((line) => line.includes(token) || line.includes(good.qr))).toEqual([]);
   });
 
   test('a damaged QR image shows "scan again"; the intact image is accepted', async () => {

@@ -14,7 +14,7 @@ export function TrustBar(props: { store: TrustStore; t: Translate }) {
   }, [store]);
   const age = state.generatedAt ? Math.max(0, Math.round((now - Date.parse(state.generatedAt)) / 1000)) : undefined;
   return (
-    <div class={`trust-bar ${state.online ? 'online' : 'offline'}`} role="status" data-testid="trust-bar" data-online={String(state.online)} data-has-snapshot={String(age !== undefined)}>
+    <div class={`trust-bar ${state.online ? 'online' : 'offline'}`} role="status" data-testid="trust-bar" data-online={String(state.online)} data-error={state.lastError ?? ''} data-has-snapshot={String(age !== undefined)}>
       <span>{age === undefined ? t('trust.none') : t('trust.age', { age: formatAge(age, t) })}</span>
       <span>{state.online ? t('trust.online') : t('trust.offline')}</span>
       {state.lastError && <span class="muted">{codeMessage(t, state.lastError)}</span>}

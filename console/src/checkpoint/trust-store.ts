@@ -5,7 +5,7 @@
  * personal data (issuers, keys, roots, revoked leaf hashes, policies).
  */
 import { newVerifier, openSignedSnapshot, type VerificationResult, type Verifier } from '@hutong/verifier-sdk';
-import type { Api } from '../api/gateway-api';
+import { ApiError, type Api } from '../api/gateway-api';
 
 type Jwks = Parameters<typeof openSignedSnapshot>[1]['jwks'];
 
@@ -105,8 +105,10 @@ export function newTrustStore(api: Api): TrustStore {
       s.online = true;
       delete s.lastError;
     } catch (e) {
-      s.online = false;
-      s.lastError = (e as { code?: string }).code ?? 'SNAPSHOT_INVALID';
+      const code = (e as { code?: string }).code ?? 'SNAPSHOT_INVALID';
+      // A snapshot the pinned keys refuse is not a network failure: the gateway answered, and is not believed.
+      s.online = code !== 'NETWORK_UNREACHABLE' && !(e instanceof ApiError && e.status >= 500);
+      s.lastError = code;
     }
     changed();
   }
