@@ -1,3 +1,4 @@
+/* global self, caches, fetch, Response */
 // The console's service worker: lets an open checkpoint lane reload while its gateway is away. It keeps only the
 // console's own built files — the list the build wrote below (scripts/service-worker-files.mjs), fetched when it
 // installs — the page network-first with the cached copy as fallback, content-hashed assets cache-first. API calls
