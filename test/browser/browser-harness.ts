@@ -83,6 +83,7 @@ export async function signIn(context: BrowserContext, url: string, token: string
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
 }
 

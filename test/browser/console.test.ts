@@ -202,17 +202,21 @@ describeInBrowser('the console in Chromium', () => {
     const proposed = guangdong.locator('[data-testid=done] li[data-state=proposed]');
     await proposed.waitFor();
     await expect(proposed.textContent()).resolves.toContain('等待对方法域批准');
+    // Guangdong's own console lists it as waiting, without an approve button (an owner cannot approve its own).
+    await guangdong.locator(`[data-testid=pending] [data-pending-kid="${kid}"]`).waitFor();
+    expect(await guangdong.locator(`[data-testid=pending] [data-pending-kid="${kid}"] button`).count()).toBe(0);
     await screenshot(guangdong, 'governance-proposed-zh-Hans');
     // Not in effect anywhere yet: a proposed key is not published.
     expect(JSON.stringify((await call('GET', `${mo()}/v1/trust/issuers`)).body)).not.toContain(kid);
 
     const macau = await signIn(await browser.newContext({ locale: 'zh-MO', timezoneId: 'UTC', viewport: { width: 1100, height: 900 } }), mo(), h.token('macau', 'admin'));
-    const approve = macau.getByTestId('approve-key');
-    await approve.locator('[name=issuerId]').fill('gd-health-code');
-    await approve.locator('[name=kid]').fill(kid);
-    await approve.locator('button[type=submit]').click();
+    // Macau's console lists Guangdong's proposal as waiting, with one button to approve it.
+    const pending = macau.locator(`[data-testid=pending] [data-pending-kid="${kid}"]`);
+    await expect(pending.textContent()).resolves.toContain('GuangdongMSP');
+    await pending.getByRole('button', { name: '批准密鑰' }).click();
     await macau.locator('[data-testid=done] li[data-state=active]').waitFor();
-    await macau.locator(`[data-testid=issuers] [data-kid="${kid}"]`).waitFor();
+    await macau.locator(`[data-testid=issuers] [data-kid="${kid}"][data-state=active]`).waitFor();
+    expect(await macau.locator(`[data-testid=pending] [data-pending-kid="${kid}"]`).count()).toBe(0);
     await expect(macau.locator(`[data-testid=issuers] [data-kid="${kid}"]`).textContent()).resolves.toContain('已生效');
     await screenshot(macau, 'governance-approved-zh-Hant');
     const issuers = await eventually(() => call('GET', `${gd()}/v1/trust/issuers`), (r) => JSON.stringify(r.body).includes(kid));
