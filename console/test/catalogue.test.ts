@@ -9,6 +9,8 @@ import pt from '../src/i18n/pt.json';
 import zhHans from '../src/i18n/zh-Hans.json';
 import zhHant from '../src/i18n/zh-Hant.json';
 import { pickLanguage, translator, codeMessage } from '../src/i18n/catalogue';
+import { REVOCATION_REASONS as CHAINCODE_REVOCATION_REASONS } from '../../chaincode/src/domain/model';
+import { REVOCATION_REASONS } from '../src/issuer/revoke-form';
 
 // A Record over the SDK's code union: a new SDK code fails the type check (tsc -p console) until it is listed.
 const SDK_ERROR_CODES: Record<HutongSdkErrorCode, true> = {
@@ -37,6 +39,11 @@ describe.each(Object.keys(catalogues))('the %s catalogue', (language) => {
       expect([key, placeholders(catalogue[key] ?? '')]).toEqual([key, placeholders(text)]);
     }
   });
+});
+
+test('the revocation reasons the issuer page offers are those of the chaincode, each translated', () => {
+  expect([...REVOCATION_REASONS]).toEqual([...CHAINCODE_REVOCATION_REASONS]);
+  for (const catalogue of Object.values(catalogues)) expect(REVOCATION_REASONS.filter((r) => !catalogue[`revocationReason.${r}`])).toEqual([]);
 });
 
 test('a missing key is found: the check is not vacuous', () => {

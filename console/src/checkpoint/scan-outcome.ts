@@ -38,6 +38,7 @@ export function unreadable(startedAt: number): ScanOutcome {
   return { kind: 'RESCAN', reason: UNREADABLE, at: Date.now(), seq: ++scans, ms: performance.now() - startedAt, startedAt };
 }
 
+/** No decision could be made (no snapshot yet and no gateway): amber, like a QR that could not be read — not a REJECT. */
 export function failed(code: string): ScanOutcome {
-  return { kind: 'REJECT', reason: code, at: Date.now(), seq: ++scans };
+  return { kind: 'RESCAN', reason: code, at: Date.now(), seq: ++scans };
 }
