@@ -10,9 +10,9 @@ import zhHans from '../src/i18n/zh-Hans.json';
 import zhHant from '../src/i18n/zh-Hant.json';
 import { pickLanguage, translator, codeMessage } from '../src/i18n/catalogue';
 import { REVOCATION_REASONS as CHAINCODE_REVOCATION_REASONS } from '../../chaincode/src/domain/model';
-import { REVOCATION_REASONS } from '../src/issuer/revoke-form';
+import { REVOCATION_REASONS } from '../src/issuer/revocation-reasons';
 
-// A Record over the SDK's code union: a new SDK code fails the type check (tsc -p console) until it is listed.
+// A Record over the SDK's code union: a new SDK code fails the type check (tsc -p console/test, part of the console build) until it is listed.
 const SDK_ERROR_CODES: Record<HutongSdkErrorCode, true> = {
   DECODE_PREFIX: true, DECODE_TOO_LARGE: true, DECODE_BASE45: true, DECODE_CHECKSUM: true, DECODE_INFLATE: true, DECODE_ENVELOPE: true,
   DECODE_JSON: true, DECODE_DUPLICATE_KEY: true, SNAPSHOT_INVALID: true, SNAPSHOT_SIGNATURE_INVALID: true, INVALID_OPTIONS: true,

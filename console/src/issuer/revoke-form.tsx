@@ -3,9 +3,8 @@ import { useState } from 'preact/hooks';
 import { errorCodeOf, type Api } from '../api/gateway-api';
 import { codeMessage, type Translate } from '../i18n/catalogue';
 import { scannedText } from '../checkpoint/qr-reader';
+import { REVOCATION_REASONS } from './revocation-reasons';
 
-/** The chaincode's revocation reason codes (console/test/catalogue.test.ts holds this list equal to them). */
-export const REVOCATION_REASONS = ['superseded', 'status-change', 'issued-in-error', 'fraud', 'key-compromise', 'other'] as const;
 
 export function RevokeForm(props: { api: Api; t: Translate; issuerId: string }) {
   const { api, t, issuerId } = props;
