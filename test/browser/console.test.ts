@@ -189,6 +189,51 @@ describeInBrowser('the console in Chromium', () => {
     await lane.context().close();
   });
 
+  test('the issuer page issues one credential, downloads its QR as SVG and PNG, prints only the QRs, and revokes it', async () => {
+    const page = await signIn(await newContext(browser, 'zh-CN'), gd(), h.token('guangdong', 'issuer'));
+    await page.locator('[data-testid=credential-type] option').first().waitFor({ state: 'attached' });
+    const form = page.locator('form:has([name=documentNumber])');
+    await form.locator('[name=name]').fill('王小明');
+    await form.locator('[name=documentType]').fill('MOP');
+    await form.locator('[name=documentNumber]').fill('M1234567');
+    await form.locator('[name=status]').fill('green');
+    await form.locator('button[type=submit]').click();
+    const card = page.locator('[data-testid=issued] figure').first();
+    await card.locator('img').waitFor();
+    const leafHash = await card.getAttribute('data-leaf-hash');
+    const [svg] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'SVG' }).click()]);
+    expect(svg.suggestedFilename()).toBe(`credential-${leafHash?.slice(0, 16)}.svg`);
+    expect(await streamText(await svg.createReadStream())).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const [png] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'PNG' }).click()]);
+    const pngBytes = await streamBytes(await png.createReadStream());
+    expect(pngBytes.subarray(1, 4).toString()).toBe('PNG');
+    // Printed, the page is the QR cards alone.
+    await page.emulateMedia({ media: 'print' });
+    expect([await card.isVisible(), await page.locator('form:has([name=documentNumber])').isVisible()]).toEqual([true, false]);
+    await page.emulateMedia({ media: 'screen' });
+    // The QR text of that credential, as the checkpoint reads it from the downloaded PNG, revokes it.
+    const lane = await checkpoint();
+    await lane.getByTestId('qr-file').setInputFiles({ name: 'qr.png', mimeType: 'image/png', buffer: pngBytes });
+    await expect(lane.locator('[data-decision]').getAttribute('data-leaf-hash')).resolves.toBe(leafHash);
+    await lane.context().close();
+    // The clerk scans the holder's QR (here: the downloaded PNG) into the revocation form and gives a reason.
+    await page.getByTestId('revoke-file').setInputFiles({ name: 'qr.png', mimeType: 'image/png', buffer: pngBytes });
+    await page.waitForFunction(() => (document.querySelector('[data-testid=revoke-qr]') as HTMLTextAreaElement).value.startsWith('HT1:'));
+    await page.getByTestId('revoke-reason').selectOption('issued-in-error');
+    await page.locator('form:has([data-testid=revoke-qr]) button[type=submit]').click();
+    await expect(page.locator('[data-code=REVOCATION_COMMITTED]').textContent()).resolves.toBe('已撤销：已写入账本');
+    // Macau's lane, with a snapshot taken after the revocation, refuses it.
+    const rejected = await eventually(async () => {
+      const after = await checkpoint();
+      await after.getByTestId('qr-file').setInputFiles({ name: 'qr.png', mimeType: 'image/png', buffer: pngBytes });
+      const reason = await after.locator('[data-decision]').getAttribute('data-reason');
+      await after.context().close();
+      return reason;
+    }, (reason) => reason === 'CREDENTIAL_REVOKED', 10_000, 200);
+    expect(rejected).toBe('CREDENTIAL_REVOKED');
+    await page.context().close();
+  });
+
   test('governance: an issuer key proposed in the Guangdong console is approved in the Macau console and takes effect', async () => {
     const kid = 'gd-hc-2027-1';
     const { publicKey } = await generateKeyPair('ES256', { extractable: true });
@@ -297,8 +342,9 @@ describeInBrowser('the console in Chromium', () => {
   });
 });
 
-async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+async function streamBytes(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
+const streamText = async (stream: NodeJS.ReadableStream) => (await streamBytes(stream)).toString('utf8');

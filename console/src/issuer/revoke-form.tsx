@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { errorCodeOf, type Api } from '../api/gateway-api';
 import { codeMessage, type Translate } from '../i18n/catalogue';
-import { scannedText } from '../checkpoint/qr-reader';
+import { readQr, scannedText } from '../checkpoint/qr-reader';
 import { REVOCATION_REASONS } from './revocation-reasons';
 
 
@@ -25,6 +25,14 @@ export function RevokeForm(props: { api: Api; t: Translate; issuerId: string }) 
       <h2>{t('issuer.revoke')}</h2>
       <form onSubmit={(e) => { e.preventDefault(); void submit(e.currentTarget); }}>
         <label>{t('issuer.revokeQr')}<textarea name="qr" rows={3} required spellcheck={false} data-testid="revoke-qr" /></label>
+        <label class="file-button">{t('checkpoint.imageFile')}
+          <input type="file" accept="image/*" data-testid="revoke-file" onChange={(e) => {
+            const input = e.currentTarget;
+            const area = input.form?.elements.namedItem('qr') as HTMLTextAreaElement | null;
+            const file = input.files?.[0];
+            if (file && area) void readQr(file).then((text) => { if (text) area.value = text; else setMessage({ code: 'QR_UNREADABLE', ok: false }); });
+          }} />
+        </label>
         <label>{t('issuer.revokeReason')}
           <select name="reason" data-testid="revoke-reason">{REVOCATION_REASONS.map((r) => <option key={r} value={r}>{t(`revocationReason.${r}`)}</option>)}</select>
         </label>
