@@ -162,6 +162,9 @@ describeInBrowser('the console in Chromium', () => {
     const failures = await page.locator('[data-testid=failures] tbody tr').allTextContents();
     expect(failures).toEqual([expect.stringMatching(/^202.*CSV_ROW_INVALID/), expect.stringMatching(/^203.*CREDENTIAL_TYPE_NOT_ALLOWED/)]);
     await screenshot(page, 'issuer-batch-en');
+    const [all] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-all').click()]);
+    const rows = (await streamText(await all.createReadStream())).trim().split('\r\n');
+    expect([rows.length, rows[0], rows[1]?.split(',')[2]?.startsWith('HT1:')]).toEqual([201, 'line,leafHash,qr', true]);
     const cards = await page.evaluate(async () => Promise.all([...document.querySelectorAll('[data-testid=issued] figure')].map(async (f) => {
       // The image as the page shows it (the CSP lets the page fetch nothing but its gateway, so: through a canvas).
       const img = f.querySelector('img') as HTMLImageElement;

@@ -10,11 +10,14 @@ import { labelOf } from '../i18n/label-of';
 import type { Session } from '../session/session';
 import { csvRows, type CsvFailure, type CsvRow } from './csv-rows';
 import { IssuedCard, type Issued } from './issued-card';
+import { download } from './qr-image';
 import { RevokeForm } from './revoke-form';
 
 const CHUNK = 100;
-/** Shown at most; a larger batch is still issued (and counted), its QRs downloadable from the first ones. */
+/** QR images drawn at most (each is a canvas and an image); all issued QRs stay downloadable as one CSV. */
 const SHOWN = 500;
+/** Issued credentials this page keeps (one bulk batch at most): QR texts only, no holder data beyond the masked name. */
+const KEPT = 10_000;
 
 interface IssuerInfo { issuerId: string; displayName: string; credentialTypes: string[]; state: string }
 interface Defaults { issuerId: string; credentialType: string; validityHours: number }
@@ -48,7 +51,7 @@ export function IssuerScreen(props: { api: Api; t: Translate; session: Session }
     setError(undefined);
     try {
       const r = await api<Issued>('POST', '/v1/credentials', requestOf({ name: v('name'), documentType: v('documentType'), documentNumber: v('documentNumber'), status: v('status') }));
-      setIssued((list) => [{ ...r, label: r.leafHash.slice(0, 12) }, ...list].slice(0, SHOWN));
+      setIssued((list) => [{ ...r, label: r.leafHash.slice(0, 12) }, ...list].slice(0, KEPT));
       form.reset();
     } catch (e) {
       setError(errorCodeOf(e));
@@ -83,7 +86,7 @@ export function IssuerScreen(props: { api: Api; t: Translate; session: Session }
       }
       setProgress({ done: Math.min(rows.length, start + CHUNK), total: rows.length });
     }
-    setIssued((list) => [...done, ...list].slice(0, SHOWN));
+    setIssued((list) => [...done, ...list].slice(0, KEPT));
     setFailures(failed.sort((a, b) => a.line - b.line));
   };
 
@@ -140,11 +143,20 @@ export function IssuerScreen(props: { api: Api; t: Translate; session: Session }
       {error && <p class="error" role="alert" data-code={error}>{codeMessage(t, error)}</p>}
       {issued.length > 0 && (
         <section class="panel">
-          <h2 class="no-print">{t('issuer.issued', { n: issued.length })} <button type="button" onClick={() => window.print()}>{t('issuer.print')}</button></h2>
-          <div class="cards" data-testid="issued">{issued.map((c) => <IssuedCard key={c.leafHash} credential={c} t={t} />)}</div>
+          <h2 class="no-print">
+            {t('issuer.issued', { n: issued.length })} <button type="button" onClick={() => window.print()}>{t('issuer.print')}</button>{' '}
+            <button type="button" data-testid="download-all" onClick={() => download(new Blob([qrTextsCsv(issued)], { type: 'text/csv' }), 'credentials.csv')}>{t('issuer.downloadAll')}</button>
+          </h2>
+          {issued.length > SHOWN && <p class="muted no-print">{t('issuer.showing', { shown: SHOWN, total: issued.length })}</p>}
+          <div class="cards" data-testid="issued">{issued.slice(0, SHOWN).map((c) => <IssuedCard key={c.leafHash} credential={c} t={t} />)}</div>
         </section>
       )}
       <RevokeForm api={api} t={t} issuerId={defaults.issuerId} />
     </div>
   );
+}
+
+/** Every issued credential as CSV (CSV line, leaf hash, QR text) for printing or mailing elsewhere. */
+function qrTextsCsv(issued: readonly Issued[]): string {
+  return ['line,leafHash,qr', ...issued.map((c) => `${c.line ?? ''},${c.leafHash},${c.qr}`)].join('\r\n') + '\r\n';
 }
