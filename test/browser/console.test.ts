@@ -129,6 +129,20 @@ describeInBrowser('the console in Chromium', () => {
     expect(h.logs.filter((line) => line.includes(token) || line.includes(good.qr))).toEqual([]);
   });
 
+  test('a snapshot older than the verifier accepts is flagged, and the gateway decides instead', async () => {
+    const context = await newContext(browser);
+    // The page's clock two hours ahead: the snapshot it fetches is two hours old to it (the limit is one).
+    await context.clock.setFixedTime(Date.now() + 2 * 3600_000);
+    const page = await signIn(context, mo(), h.token('macau', 'checkpoint'));
+    await page.locator('[data-testid=trust-bar][data-has-snapshot=true]').waitFor();
+    await expect(page.getByTestId('trust-bar').textContent()).resolves.toContain('Snapshot too old to decide offline');
+    await page.getByTestId('qr-text').fill(good.qr);
+    await page.getByTestId('qr-text').press('Enter');
+    await expect(decision(page).getAttribute('data-decision')).resolves.toBe('ACCEPT');
+    expect(await decision(page).getAttribute('data-source')).toBe('gateway');
+    await context.close();
+  });
+
   test('a damaged QR image shows "scan again"; the intact image is accepted', async () => {
     const page = await checkpoint();
     const image = qrPixels(good.qr, 4);

@@ -30,7 +30,8 @@ export interface Decision {
 const STORE_KEY = 'hutong.trust.snapshot';
 /** Outcomes the local snapshot may give only because it is older than the ledger: ask the gateway when it answers. */
 const ASK_GATEWAY = new Set(['SNAPSHOT_STALE', 'SNAPSHOT_INVALID', 'ISSUER_UNKNOWN', 'KEY_UNKNOWN', 'ROOT_NOT_ANCHORED', 'POLICY_NOT_FOUND']);
-const MAX_AGE_SECONDS = 3600;
+/** The verifier refuses (SNAPSHOT_STALE) with an older snapshot; the trust bar warns past it. */
+export const MAX_AGE_SECONDS = 3600;
 
 export interface TrustStore {
   state(): TrustState;
