@@ -155,7 +155,16 @@ describeInBrowser('the console in Chromium', () => {
     await expect(decision(page).locator('.decision-title').textContent()).resolves.toBe('SCAN AGAIN');
     await screenshot(page, 'checkpoint-rescan-en');
     await page.keyboard.press('Enter');
+    // A QR that reads but whose text is damaged (one character of the envelope changed) is amber too, not a forgery.
+    const i = 40;
+    const damagedText = good.qr.slice(0, i) + (good.qr[i] === 'A' ? 'B' : 'A') + good.qr.slice(i + 1);
+    await page.getByTestId('qr-text').fill(damagedText);
+    await page.getByTestId('qr-text').press('Enter');
+    await page.locator('[data-decision][data-seq="2"]').waitFor();
+    expect([await decision(page).getAttribute('data-decision'), await decision(page).getAttribute('data-reason')]).toEqual(['RESCAN', expect.stringMatching(/^DECODE_/)]);
+    await page.keyboard.press('Enter');
     await page.getByTestId('qr-file').setInputFiles({ name: 'good.bmp', mimeType: 'image/bmp', buffer: bmp(image) });
+    await page.locator('[data-decision][data-seq="3"]').waitFor();
     await expect(decision(page).getAttribute('data-decision')).resolves.toBe('ACCEPT');
     await page.context().close();
   });
