@@ -8,10 +8,9 @@ import { errorCodeOf, type Api } from '../api/gateway-api';
 import { codeMessage, type Translate } from '../i18n/catalogue';
 import { download } from '../issuer/qr-image';
 import { readQr, scannedText } from '../checkpoint/qr-reader';
-import { linksOf, type BlockLink } from './hash-chain';
+import { checkWholeChain, linksOf, type BlockLink, type ChainCheck } from './hash-chain';
 
 interface Block extends BlockLink { transactions: Array<{ txId: string; txName: string; creatorMsp: string; endorsedBy: string[]; validationCode: string; timestamp: string }> }
-interface ChainCheck { height: number; from: number; to: number; valid: boolean; tipHash: string; firstBreak?: { blockNumber: number } }
 type Json = Record<string, unknown>;
 
 export function AuditorScreen(props: { api: Api; t: Translate }) {
@@ -28,15 +27,7 @@ export function AuditorScreen(props: { api: Api; t: Translate }) {
   const loadBlocks = () => guard(async () => setBlocks(await api('GET', '/v1/audit/blocks?limit=20')));
   useEffect(() => void loadBlocks(), [api]);
 
-  const verifyChain = () => guard(async () => {
-    let from = 0;
-    let last: ChainCheck;
-    do {
-      last = await api<ChainCheck>('GET', `/v1/audit/chain-verification?from=${from}`);
-      from = last.to;
-    } while (last.valid && last.to < last.height);
-    setChain(last);
-  });
+  const verifyChain = () => guard(async () => setChain(await checkWholeChain(api)));
   const leafStatus = (qr: string) => guard(async () => setLeaf(await api<Json>('POST', '/v1/audit/leaf-status', { qr: scannedText(qr) })));
   const field = (form: HTMLFormElement, n: string) => (form.elements.namedItem(n) as HTMLInputElement).value.trim();
   const links = blocks ? linksOf(blocks.blocks) : [];
@@ -139,7 +130,7 @@ function LeafView(props: { leaf: Json; t: Translate; onExport: () => void }) {
 async function exportEvidence(api: Api, leaf: Json): Promise<void> {
   const anchoring = leaf['anchoring'] as { txId: string } | undefined;
   const transaction = anchoring ? await api('GET', `/v1/audit/transactions/${encodeURIComponent(anchoring.txId)}`) : undefined;
-  const chain = await api('GET', '/v1/audit/chain-verification');
+  const chain = await checkWholeChain(api);
   const evidence = { exportedAt: new Date().toISOString(), gateway: location.origin, leafStatus: leaf, transaction, chainVerification: chain };
   download(new Blob([JSON.stringify(evidence, null, 2)], { type: 'application/json' }), `evidence-${String(leaf['leafHash']).slice(0, 16)}.json`);
 }

@@ -111,10 +111,10 @@ export const BlocksQuery = z.strictObject({
   from: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
-/** A range of the chain to check: blocks from ≤ n < to (default: the whole chain, at most 10,000 blocks a call). */
+/** A range of the chain to check: blocks from ≤ n < from+limit, at most 1,000 a call (on Fabric each block is one query to the peer). */
 export const ChainVerificationQuery = z.strictObject({
   from: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(10000).default(10000),
+  limit: z.coerce.number().int().min(1).max(1000).default(1000),
 });
 export const ChainVerificationSchema = z.strictObject({
   height: z.number().int(),
