@@ -8,7 +8,7 @@ const { join } = require('node:path');
 /** @type {import('jest').Config} */
 const base = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/chaincode', '<rootDir>/verifier-sdk', '<rootDir>/ledger', '<rootDir>/gateway', '<rootDir>/network', '<rootDir>/test'],
+  roots: ['<rootDir>/chaincode', '<rootDir>/verifier-sdk', '<rootDir>/console', '<rootDir>/ledger', '<rootDir>/gateway', '<rootDir>/network', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/[^/]+/dist/'],

@@ -3,6 +3,11 @@ const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
 module.exports = async () => {
+  // The console's browser suite (test/browser) drives Debian's Chromium; without it that suite is skipped, loudly.
+  const chromium = process.env.HUTONG_CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(chromium)) {
+    console.log(`\n*** BROWSER SUITE SKIPPED: no Chromium at ${chromium} (apt-get install -y chromium fonts-noto-cjk; .ci/run does) ***`);
+  } else console.log(`\nBrowser suite: running on ${chromium}`);
   const entry = join(__dirname, 'network', 'dist', 'index.js');
   if (!existsSync(entry)) {
     console.log('\n*** FABRIC SUITES: cannot tell whether a Fabric home exists: network/dist is not built (npm test builds it) ***');

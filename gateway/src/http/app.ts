@@ -15,6 +15,7 @@ import type { IssuanceService } from '../issuance/issuance-service.js';
 import type { RevocationService } from '../services/revocation-service.js';
 import type { TrustService } from '../services/trust-service.js';
 import type { VerificationService } from '../services/verification-service.js';
+import { consoleStatic } from './console-static.js';
 import { errorMiddleware } from './error-middleware.js';
 import { newFastPath } from './fast-path.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -52,6 +53,8 @@ export interface AppDeps {
   limiter?: RateLimiter;
   /** Roles whose requests need a verified client certificate (default: none; only over HTTPS). */
   clientCertificates?: ClientCertificatePolicy;
+  /** The web console's built files (default: @hutong/console's dist/, when installed). */
+  consoleDir?: string;
 }
 
 export function allRoutes(deps: AppDeps): RouteDefinition[] {
@@ -118,6 +121,9 @@ export function createApp(deps: AppDeps, run: RouteRunner = routeRunnerOf(deps))
     clientCertificateRoles: (deps.clientCertificates ?? NO_CLIENT_CERTIFICATES).requiredFor,
     remoteKeys: deps.authenticator.remoteKeys,
   });
+
+  // The web console at `/` (its own module: static files only, before the API so `/` is no longer ROUTE_NOT_FOUND).
+  app.use(consoleStatic(deps.consoleDir));
 
   app.get('/healthz', (_req, res) => {
     res.locals['route'] = '/healthz';

@@ -38,6 +38,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   OUTBOX_ENTRY_NOT_FOUND: 404,
   OUTBOX_ENTRY_FAILED: 422,
   NOT_READY: 503,
+  CONSOLE_NOT_BUILT: 503,
   CONFIG_INVALID: 500,
   INTERNAL_ERROR: 500,
   // chaincode (carried through the ledger)

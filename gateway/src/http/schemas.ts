@@ -111,6 +111,19 @@ export const BlocksQuery = z.strictObject({
   from: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+/** A range of the chain to check: blocks from ≤ n < from+limit, at most 1,000 a call (on Fabric each block is one query to the peer). */
+export const ChainVerificationQuery = z.strictObject({
+  from: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(1000),
+});
+export const ChainVerificationSchema = z.strictObject({
+  height: z.number().int(),
+  from: z.number().int(),
+  to: z.number().int().meta({ description: 'One past the last block checked; ask again from here while to < height' }),
+  valid: z.boolean(),
+  tipHash: z.string().meta({ description: 'Header hash of the last block checked (of block from-1 when the range is empty)' }),
+  firstBreak: z.strictObject({ blockNumber: z.number().int(), expectedPreviousHash: z.string(), previousHash: z.string() }).optional(),
+}).meta({ description: 'Each block’s number follows the one before and its previousHash is that block’s header hash' });
 export const BlockParams = z.strictObject({ number: z.coerce.number().int().min(0) });
 export const TxParams = z.strictObject({ txId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
 

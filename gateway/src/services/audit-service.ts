@@ -22,12 +22,23 @@ export interface LeafStatus {
   revocation?: Revocation;
 }
 
+export interface ChainVerification {
+  height: number;
+  from: number;
+  to: number;
+  valid: boolean;
+  tipHash: string;
+  firstBreak?: { blockNumber: number; expectedPreviousHash: string; previousHash: string };
+}
+
 export interface AuditService {
   anchors(input: Record<string, unknown>): Promise<Page<Anchor>>;
   leafStatus(qr: string): Promise<LeafStatus>;
   history(input: Record<string, unknown>): Promise<HistoryEntry[]>;
   blocks(from: number | undefined, limit: number): Promise<{ height: number; blocks: BlockSummary[] }>;
   block(n: number): Promise<BlockSummary>;
+  /** The hash-chain check over blocks from ≤ n < from + limit (and the link from block from-1). */
+  verifyChain(from: number, limit: number): Promise<ChainVerification>;
   transaction(txId: string): Promise<unknown>;
 }
 
@@ -75,6 +86,26 @@ export function newAuditService(options: Readonly<{ ledger: Ledger; deadlineMs: 
       return { height, blocks };
     },
     block: (n) => ledger.getBlock(n),
+    async verifyChain(from, limit) {
+      const height = await ledger.height();
+      const start = Math.min(from, height);
+      const to = Math.min(height, start + limit);
+      // The block before the range anchors its first link; block 0's previousHash is whatever genesis holds.
+      let previous = start > 0 ? await ledger.getBlock(start - 1) : undefined;
+      const out: ChainVerification = { height, from: start, to, valid: true, tipHash: previous?.hash ?? '' };
+      for (let n = start; n < to; n++) {
+        const block = await ledger.getBlock(n);
+        if (block.number !== n || (previous && block.previousHash !== previous.hash)) {
+          out.valid = false;
+          out.firstBreak = { blockNumber: n, expectedPreviousHash: previous?.hash ?? '', previousHash: block.previousHash };
+          out.to = n + 1;
+          break;
+        }
+        previous = block;
+        out.tipHash = block.hash;
+      }
+      return out;
+    },
     transaction: (txId) => ledger.getTransaction(txId),
   };
 }

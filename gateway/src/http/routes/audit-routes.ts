@@ -3,7 +3,7 @@ import { inputs } from '@hutong/chaincode/domain';
 import type { AuditService } from '../../services/audit-service.js';
 import { defineRoute, LEDGER_READ_ERRORS, type RouteDefinition } from '../route.js';
 import {
-  AnchorPageSchema, AnchorsQuery, BlockParams, BlocksQuery, BlocksSchema, BlockSummarySchema, HistorySchema, IssuerIdParams, LeafStatusRequest,
+  AnchorPageSchema, AnchorsQuery, BlockParams, ChainVerificationQuery, ChainVerificationSchema, BlocksQuery, BlocksSchema, BlockSummarySchema, HistorySchema, IssuerIdParams, LeafStatusRequest,
   LeafStatusSchema, TransactionSchema, TxParams,
 } from '../schemas.js';
 
@@ -39,6 +39,13 @@ export function auditRoutes(audit: AuditService): RouteDefinition[] {
       query: BlocksQuery, responses: ok('Blocks and the chain height', BlocksSchema),
       errors: ['LEDGER_BLOCK_NOT_FOUND', ...LEDGER_READ_ERRORS],
       handler: async ({ query }) => ({ body: await audit.blocks(query.from, query.limit) }),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/audit/chain-verification', operationId: 'verifyChain', tag, roles,
+      summary: 'Checks the hash chain of the organisation’s own ledger copy over a range of blocks (numbers contiguous, each previousHash the header hash of the block before)',
+      query: ChainVerificationQuery, responses: ok('Whether the range is intact, and where the first break is', ChainVerificationSchema),
+      errors: ['LEDGER_BLOCK_NOT_FOUND', ...LEDGER_READ_ERRORS],
+      handler: async ({ query }) => ({ body: await audit.verifyChain(query.from, query.limit) }),
     }),
     defineRoute({
       method: 'get', path: '/v1/audit/blocks/:number', operationId: 'getBlock', tag, roles,
