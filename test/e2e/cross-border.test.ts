@@ -35,7 +35,7 @@ test('Guangdong issues → Macau verifies → Guangdong revokes → Macau reject
   expect(credential.anchor).toEqual(expect.objectContaining({ txId: expect.any(String), blockNumber: expect.any(Number), endorsedBy: ['GuangdongMSP', 'MacauMSP'] }));
 
   const accepted = await verifyAtMacau(credential.qr);
-  expect(accepted).toEqual(expect.objectContaining({ decision: 'ACCEPT', reason: 'ACCEPTED', status: 'green', mappedStatus: 'green' }));
+  expect(accepted).toEqual(expect.objectContaining({ decision: 'ACCEPT', reason: 'ACCEPTED', claimedStatus: 'green', mappedStatus: 'green' }));
   expect(accepted.display).toEqual(expect.objectContaining({ issuerId: 'gd-health-code', maskedName: '陈*明', documentHint: 'HRP-5678' }));
   expect(accepted.evidence).toEqual(expect.objectContaining({ anchorTxId: credential.anchor.txId, blockNumber: credential.anchor.blockNumber, leafHash: credential.leafHash }));
 
@@ -155,5 +155,5 @@ test('probes, metrics and the OpenAPI document', async () => {
   const doc = await call('GET', `${gd}/openapi.json`);
   expect(doc.body.openapi).toBe('3.1.0');
   expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/verifications', '/v1/credentials', '/v1/revocations', '/v1/outbox/{id}', '/v1/trust/snapshot', '/v1/audit/leaf-status']));
-  expect(doc.body.paths['/v1/verifications'].post.requestBody.content['application/json'].schema.properties.qr.maxLength).toBe(4296);
+  expect(doc.body.paths['/v1/verifications'].post.requestBody.content['application/json'].schema.properties.qr.maxLength).toBe(65_536);
 });

@@ -31,7 +31,7 @@ interface DemoBody {
   anchor: { blockNumber: number; txId: string };
   decision?: string;
   reason?: string;
-  status?: string;
+  claimedStatus?: string;
   mappedStatus?: string;
   display?: { maskedName?: string; documentHint?: string };
   evidence?: { blockNumber?: number };
@@ -146,7 +146,7 @@ async function sample(consortium: ConsortiumConfig, orgs: RunningOrg[]): Promise
   console.log(`QR (${issued.body.qr.length} characters): ${issued.body.qr}`);
   qrcode.generate(issued.body.qr, { small: true }, (drawing) => console.log(drawing));
   const r = (await postJson(`${to.url}/v1/verifications`, to.tokens.checkpoint, { qr: issued.body.qr })).body;
-  console.log(`Verified at ${to.displayName}'s gateway: ${r.decision} (${r.reason}) — status ${r.status ?? '-'} → ${r.mappedStatus ?? '-'}, ${r.display?.maskedName ?? ''} ${r.display?.documentHint ?? ''}, anchor block ${r.evidence?.blockNumber ?? '-'}`);
+  console.log(`Verified at ${to.displayName}'s gateway: ${r.decision} (${r.reason}) — status ${r.claimedStatus ?? '-'} → ${r.mappedStatus ?? '-'}, ${r.display?.maskedName ?? ''} ${r.display?.documentHint ?? ''}, anchor block ${r.evidence?.blockNumber ?? '-'}`);
   console.log(`\nTry it:\n  curl -s -H 'authorization: Bearer <gateways.${to.name}.tokens.checkpoint of runtime.json>' -H 'content-type: application/json' \\\n    -d '{"qr":"<QR>"}' ${to.url}/v1/verifications`);
 }
 
