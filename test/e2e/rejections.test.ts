@@ -22,7 +22,7 @@ function expectError(r: JsonResponse, status: number, code: string): void {
   expect(ERROR_STATUS[r.body.code as keyof typeof ERROR_STATUS]).toBe(r.status);
 }
 
-type Case = [name: string, method: string, path: string, role: 'checkpoint' | 'issuer' | 'auditor' | 'admin' | null, body: unknown, status: number, code: string, raw?: { rawBody: string; contentType?: string }];
+type Case = [name: string, method: string, path: string, role: 'checkpoint' | 'issuer' | 'auditor' | 'admin' | 'partner' | null, body: unknown, status: number, code: string, raw?: { rawBody: string; contentType?: string }];
 
 const cases: Case[] = [
   ['malformed JSON', 'POST', '/v1/verifications', 'checkpoint', undefined, 400, 'REQUEST_MALFORMED_JSON', { rawBody: '{"qr": "HT1:' }],
