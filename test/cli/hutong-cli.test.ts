@@ -198,3 +198,15 @@ test('network and gateway delegate to their packages\' command lines, exit codes
   expect((await hutong(['network', 'no-such-command'])).code).toBe(4);
   expect((await hutong(['gateway', '--org', 'nowhere'])).code).toBe(4);
 });
+
+test('npm run gateway -- --help prints the gateway\'s usage and exits 0', async () => {
+  const r = await new Promise<Run>((done) => {
+    const child = spawn('npm', ['run', '--silent', 'gateway', '--', '--help'], { cwd: resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+  expect(r.stderr).not.toContain('ERR_PARSE_ARGS');
+  expect(r).toMatchObject({ code: 0, stdout: expect.stringContaining('usage: npm run gateway -- --org <name>') });
+}, 120_000);

@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { decodeQr } from '@hutong/verifier-sdk';
+import { MESSAGES } from '@hutong/verifier-sdk/messages';
 import { gatewayTarget, type GlobalOptions } from '../cli-config.js';
 import { CliError, EXIT, type ExitCode } from '../cli-error.js';
 import { newGatewayClient } from '../gateway-client.js';
 import { readQrInput } from '../qr-input.js';
 
-const REASONS = ['superseded', 'status-change', 'issued-in-error', 'fraud', 'key-compromise', 'other'];
+// The ledger's revocation reasons, as the message catalogue names them (the gateway checks them again).
+const REASONS = Object.keys(MESSAGES.en.revocationReasons);
 
 export function revokeCommand(done: (code: ExitCode) => void): Command {
   return new Command('revoke')
