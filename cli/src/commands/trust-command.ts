@@ -1,11 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { gatewayTarget, loadConfigFile, type GlobalOptions } from '../cli-config.js';
+import { gatewayTarget, hutongHome, loadConfigFile, type GlobalOptions } from '../cli-config.js';
 import { CliError, EXIT, type ExitCode } from '../cli-error.js';
 import { newGatewayClient } from '../gateway-client.js';
 import { readJwks, saveSnapshot, trustDir, type Jwks } from '../pinned-trust.js';
-import { existsSync, readFileSync } from 'node:fs';
-import { hutongHome } from '../cli-config.js';
 
 /** The pinned keys: --keys, the config file's snapshotKeys, or (with --org) the file the demo published. */
 function pinnedKeysFile(keys: string | undefined, global: GlobalOptions): string | undefined {
