@@ -123,9 +123,14 @@ test('an auditor proves anchoring (tx, block, endorsers, time) and revocation of
 
 test('the signed trust snapshot verifies with the published key and drives the offline SDK', async () => {
   const credential = await issue();
-  const snap = await call('GET', `${mo}/v1/trust/snapshot`, { token: h.token('macau', 'checkpoint') });
-  expect(snap.status).toBe(200);
   const keys = await call('GET', `${mo}/v1/trust/snapshot-keys`);
+  // Macau's snapshot is Macau's view of the ledger: on Fabric its gateway (its own process) learns of Guangdong's
+  // anchor from its peer's block events, a moment after Guangdong's commit answered.
+  const snap = await eventually(
+    () => call('GET', `${mo}/v1/trust/snapshot`, { token: h.token('macau', 'checkpoint') }),
+    (r) => r.status === 200 && JSON.parse(Buffer.from(r.body.jws.split('.')[1], 'base64url').toString()).anchors.some((a: { root: string }) => a.root === credential.root),
+  );
+  expect(snap.status).toBe(200);
   const { protectedHeader } = await compactVerify(snap.body.jws, createLocalJWKSet(keys.body));
   expect(protectedHeader.typ).toBe('hutong-trust-snapshot+jws;v=1');
   const trust = await openSignedSnapshot(snap.body.jws, { jwks: keys.body, jurisdiction: 'MacauMSP' });
