@@ -210,3 +210,16 @@ test('npm run gateway -- --help prints the gateway\'s usage and exits 0', async 
   expect(r.stderr).not.toContain('ERR_PARSE_ARGS');
   expect(r).toMatchObject({ code: 0, stdout: expect.stringContaining('usage: npm run gateway -- --org <name>') });
 }, 120_000);
+
+test('npx hutong in the repository runs the same binary (the root package\'s bin)', async () => {
+  const root = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { bin: Record<string, string> };
+  expect(resolve(__dirname, '../..', root.bin['hutong']!)).toBe(BIN);
+  const r = await new Promise<Run>((done) => {
+    const child = spawn('npx', ['--no-install', 'hutong', '--version'], { cwd: resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+  expect({ code: r.code, out: r.stdout.trim() }).toEqual({ code: 0, out: '0.1.0' });
+});
