@@ -251,9 +251,10 @@ const byReason = new Map<ReasonCode, LocalisedMessage>();
  */
 export function reasonMessage(reason: ReasonCode): LocalisedMessage {
   let m = byReason.get(reason);
-  if (m === undefined) {
+  // Only catalogued codes are remembered (at most one entry per reason code), whatever a JavaScript caller passes.
+  if (m === undefined && Object.prototype.hasOwnProperty.call(en.reasons, reason)) {
     m = Object.freeze({ en: en.reasons[reason], 'zh-Hant': zhHant.reasons[reason], 'zh-Hans': zhHans.reasons[reason], pt: pt.reasons[reason] });
     byReason.set(reason, m);
   }
-  return m;
+  return m ?? Object.freeze({ en: reason, 'zh-Hant': reason, 'zh-Hans': reason, pt: reason });
 }
