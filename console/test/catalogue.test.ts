@@ -4,11 +4,8 @@
 import { REASON_CODES, type HutongSdkErrorCode } from '@hutong/verifier-sdk';
 import { ERROR_STATUS } from '../../gateway/src/http/error-status';
 import { CONSOLE_CODES } from '../src/i18n/console-codes';
-import en from '../src/i18n/en.json';
-import pt from '../src/i18n/pt.json';
-import zhHans from '../src/i18n/zh-Hans.json';
-import zhHant from '../src/i18n/zh-Hant.json';
-import { pickLanguage, translator, codeMessage } from '../src/i18n/catalogue';
+import { MESSAGES } from '@hutong/verifier-sdk/messages';
+import { CATALOGUES, pickLanguage, translator, codeMessage } from '../src/i18n/catalogue';
 import { REVOCATION_REASONS as CHAINCODE_REVOCATION_REASONS } from '../../chaincode/src/domain/model';
 import { REVOCATION_REASONS } from '../src/issuer/revocation-reasons';
 
@@ -16,10 +13,11 @@ import { REVOCATION_REASONS } from '../src/issuer/revocation-reasons';
 const SDK_ERROR_CODES: Record<HutongSdkErrorCode, true> = {
   DECODE_PREFIX: true, DECODE_TOO_LARGE: true, DECODE_BASE45: true, DECODE_CHECKSUM: true, DECODE_INFLATE: true, DECODE_ENVELOPE: true,
   DECODE_JSON: true, DECODE_DUPLICATE_KEY: true, SNAPSHOT_INVALID: true, SNAPSHOT_SIGNATURE_INVALID: true, INVALID_OPTIONS: true,
-  INVALID_CLAIMS: true, CREDENTIAL_TOO_LARGE: true, INVALID_KEY: true, ANCHOR_FAILED: true, BATCHER_CLOSED: true,
+  INVALID_CLAIMS: true, CREDENTIAL_TOO_LARGE: true, INVALID_KEY: true, ANCHOR_FAILED: true, BATCHER_CLOSED: true, SNAPSHOT_UNAVAILABLE: true,
 };
 
-const catalogues: Record<string, Record<string, string>> = { en, pt, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
+const catalogues: Record<string, Readonly<Record<string, string>>> = CATALOGUES;
+const en = CATALOGUES.en;
 const reasonKeys = REASON_CODES.map((c) => `reason.${c}`);
 const errorKeys = [
   ...Object.keys(ERROR_STATUS),
@@ -47,7 +45,7 @@ test('the revocation reasons the issuer page offers are those of the chaincode, 
 });
 
 test('a missing key is found: the check is not vacuous', () => {
-  const { ['reason.CREDENTIAL_REVOKED']: _gone, ...broken } = zhHant as Record<string, string>;
+  const { ['reason.CREDENTIAL_REVOKED']: _gone, ...broken } = CATALOGUES['zh-Hant'];
   expect(reasonKeys.filter((k) => !broken[k])).toEqual(['reason.CREDENTIAL_REVOKED']);
 });
 
@@ -62,7 +60,7 @@ test('languages are picked from the browser preferences', () => {
 
 test('messages fill placeholders and fall back to the code', () => {
   const t = translator('zh-Hant');
-  expect(codeMessage(t, 'CREDENTIAL_REVOKED')).toBe('憑證已撤銷');
+  expect(codeMessage(t, 'CREDENTIAL_REVOKED')).toBe(MESSAGES['zh-Hant'].reasons.CREDENTIAL_REVOKED); // the SDK's shared catalogue
   expect(codeMessage(t, 'LEDGER_UNAVAILABLE')).toBe('賬本不可用，請重試');
   expect(codeMessage(t, 'SOMETHING_NEWER')).toBe('SOMETHING_NEWER');
   expect(translator('pt')('issuer.progress', { done: 3, total: 200 })).toBe('3 de 200 linhas enviadas');

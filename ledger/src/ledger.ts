@@ -1,7 +1,7 @@
 /**
  * The ledger as the gateway (and the conformance suite) sees it. Two implementations: the embedded dev ledger
- * (`@hutong/ledger/embedded`, SQLite, same domain core in-process) and, once the Fabric network of issue 3 can be
- * built here, a Fabric adapter (@hyperledger/fabric-gateway 1.11).
+ * (`@hutong/ledger/embedded`, SQLite, same domain core in-process) and the Fabric adapter (`@hutong/ledger/fabric`,
+ * @hyperledger/fabric-gateway 1.11).
  * Every transaction takes one JSON argument and returns JSON; the chaincode's error codes survive the trip.
  */
 import type { ChaincodeErrorCode, TxName } from '@hutong/chaincode/domain';

@@ -10,6 +10,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CompactSign, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
+import { MESSAGES } from '@hutong/verifier-sdk/messages';
 import { call, eventually, healthCode, startEmbeddedHarness, type EmbeddedHarness } from '../e2e/harness';
 import { ARTIFACTS, bmp, chromiumAvailable, LANGUAGES, launch, newContext, percentile, qrPixels, screenshot, signIn, y4m } from './browser-harness';
 
@@ -97,7 +98,7 @@ describeInBrowser('the console in Chromium', () => {
     await expect(decision(page).getAttribute('data-decision')).resolves.toBe('REJECT');
     expect(await decision(page).getAttribute('data-reason')).toBe('CREDENTIAL_REVOKED');
     await expect(decision(page).locator('.decision-title').textContent()).resolves.toBe('拒絕');
-    await expect(page.getByTestId('reason').textContent()).resolves.toBe('憑證已撤銷');
+    await expect(page.getByTestId('reason').textContent()).resolves.toBe(MESSAGES['zh-Hant'].reasons.CREDENTIAL_REVOKED);
     await screenshot(page, 'checkpoint-reject-zh-Hant');
     await page.context().close();
   });

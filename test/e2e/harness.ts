@@ -18,7 +18,7 @@ export interface Harness {
   tokenIssuer: DemoTokenIssuer;
   bootstrapActions: string[];
   url(org: string): string;
-  token(org: string, role: 'checkpoint' | 'issuer' | 'auditor' | 'admin'): string;
+  token(org: string, role: 'checkpoint' | 'issuer' | 'auditor' | 'admin' | 'partner'): string;
   dispose(): Promise<void>;
 }
 

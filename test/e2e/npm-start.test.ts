@@ -33,11 +33,22 @@ test('npm start: fresh, sample verified across the border, clean Ctrl-C, idempot
     expect(first.output).toMatch(/Macau \(MacauMSP\) {2}http:\/\/127\.0\.0\.1:\d+/);
     // Tokens stay in runtime.json (mode 600): the output is what log collectors keep.
     expect(first.output).not.toMatch(/ey[A-Za-z0-9_-]{10,}\.ey/);
-    expect(first.output).toContain(`demo bearer tokens (checkpoint, issuer, auditor, admin) per gateway: ${join(home, 'runtime.json')}`);
+    expect(first.output).toContain(`demo bearer tokens (checkpoint, issuer, auditor, admin, partner) per gateway: ${join(home, 'runtime.json')}`);
     const runtime = JSON.parse(readFileSync(join(home, 'runtime.json'), 'utf8')) as { gateways: Record<string, { tokens: Record<string, string> }> };
     expect(runtime.gateways['macau']?.tokens['checkpoint']).toMatch(/^ey/);
     expect(statSync(join(home, 'runtime.json')).mode & 0o077).toBe(0);
     expect(first.output).toMatch(/QR \(\d+ characters\): HT1:/);
+    // The token lifetime is said; the sample QR and the pinned snapshot keys are kept for whoever tries it next.
+    expect(first.output).toMatch(/valid 24 h, until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
+    const after = JSON.parse(readFileSync(join(home, 'runtime.json'), 'utf8')) as {
+      tokensExpireAt: string; sample: { qr: string; decision: string }; gateways: Record<string, { snapshotKeys: string }>;
+    };
+    expect(first.output).toContain(after.sample.qr);
+    expect(after.sample).toMatchObject({ qr: expect.stringMatching(/^HT1:/), decision: 'ACCEPT', issuedBy: 'guangdong', verifiedBy: 'macau' });
+    expect(Date.parse(after.tokensExpireAt) - Date.now()).toBeGreaterThan(23 * 3600_000);
+    const keys = JSON.parse(readFileSync(after.gateways['macau']!.snapshotKeys, 'utf8')) as { keys: Array<{ kty: string; d?: string }> };
+    expect(keys.keys[0]).toMatchObject({ kty: 'EC' });
+    expect(keys.keys.every((k) => k.d === undefined)).toBe(true);
     expect(first.output).toContain('▄'); // the QR drawn in the terminal
     expect(first.output).toMatch(/Verified at Macau's gateway: ACCEPT \(ACCEPTED\)/);
     expect({ code: first.code, tail: first.output.slice(-60) }).toEqual({ code: 0, tail: expect.stringContaining('stopped.') });

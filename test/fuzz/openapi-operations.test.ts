@@ -20,7 +20,7 @@ import { invalidOf, validOf, type ArbitraryOptions } from './schema-arbitrary';
 const ORG = 'guangdong';
 /** Planted in whatever a request carries besides valid values: no log line may ever contain it. */
 const CANARY = 'qz7CANARYx9';
-const ROLES = ['checkpoint', 'issuer', 'auditor', 'admin'] as const;
+const ROLES = ['checkpoint', 'issuer', 'auditor', 'admin', 'partner'] as const;
 type Role = (typeof ROLES)[number];
 
 interface Case {

@@ -16,6 +16,7 @@ export type HutongSdkErrorCode =
   | DecodeReasonCode
   | 'SNAPSHOT_INVALID'
   | 'SNAPSHOT_SIGNATURE_INVALID'
+  | 'SNAPSHOT_UNAVAILABLE'
   | 'INVALID_OPTIONS'
   | 'INVALID_CLAIMS'
   | 'CREDENTIAL_TOO_LARGE'

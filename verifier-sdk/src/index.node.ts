@@ -6,14 +6,18 @@
  */
 import { createVerifierApi } from './verifier.js';
 import { newNodeBackend } from './lib/node-backend.js';
+import { newTrustStoreWith, type TrustStore, type TrustStoreOptions } from './trust-store.js';
 
 export * from './public-exports.js';
 
 const api = createVerifierApi(newNodeBackend());
 
-// The same four functions as index.ts, on the Node backend. Their documentation lives in index.ts, which is also
-// the type entry of both builds (package.json `types`).
+// The same functions as index.ts, on the Node backend; their documentation lives in index.ts. Under the `node`
+// condition this file's declarations are the types (they add fileTrustStorage).
 export const verify: (qr: string, options: import('./verifier.js').VerifyOptions) => Promise<import('./verifier.js').VerificationResult> = api.verify;
 export const newVerifier: (options: import('./verifier.js').VerifierOptions) => import('./verifier.js').Verifier = api.newVerifier;
 export const newVerifierOnIndex: (index: import('./trust-index.js').TrustIndex, options: import('./verifier.js').VerifierSettings) => import('./verifier.js').Verifier = api.newVerifierOnIndex;
 export const decodeQr: (qr: string) => Promise<import('./qr-decoder.js').DecodedCredential> = api.decodeQr;
+export const newTrustStore = (options: TrustStoreOptions): TrustStore => newTrustStoreWith(api.newVerifier, options);
+/** Node only: the trust store's snapshot in a file (trust-storage-file.ts). */
+export { fileTrustStorage } from './trust-storage-file.js';

@@ -6,6 +6,7 @@
  */
 import { createVerifierApi } from './verifier.js';
 import { newWebBackend } from './lib/web-backend.js';
+import { newTrustStoreWith, type TrustStore, type TrustStoreOptions } from './trust-store.js';
 
 export * from './public-exports.js';
 
@@ -65,3 +66,19 @@ export const newVerifierOnIndex: (index: import('./trust-index.js').TrustIndex, 
  * ```
  */
 export const decodeQr: (qr: string) => Promise<import('./qr-decoder.js').DecodedCredential> = api.decodeQr;
+
+/**
+ * A trust store: fetches the gateway's signed snapshot, checks it against the pinned snapshot keys, keeps it in a
+ * storage (memory, IndexedDB, localStorage; a file on Node), refreshes it in the background and verifies offline
+ * until the snapshot is older than `maxSnapshotAgeSeconds`. Throws {@link HutongSdkError} `INVALID_OPTIONS`.
+ *
+ * @example
+ * ```ts
+ * import { newTrustStore, indexedDbTrustStorage } from '@hutong/verifier-sdk';
+ * const store = newTrustStore({ url: `${gateway}/v1/trust/snapshot`, headers: { authorization: `Bearer ${partnerToken}` },
+ *   jwks: pinnedJwks, jurisdiction: 'MacauMSP', storage: indexedDbTrustStorage('hutong') });
+ * await store.ready();
+ * const r = await store.verify(scannedText);
+ * ```
+ */
+export const newTrustStore = (options: TrustStoreOptions): TrustStore => newTrustStoreWith(api.newVerifier, options);

@@ -2,7 +2,10 @@
 // besides their four backend-bound functions: errors, reason codes, the snapshot and result types, snapshot opening,
 // the strict JSON parser.
 export { HutongSdkError, type HutongSdkErrorCode } from './errors.js';
-export { REASON_CODES, type ReasonCode, type DecodeReasonCode } from './reason-codes.js';
+export { REASON_CODES, DECISIONS, decisionOf, type ReasonCode, type DecodeReasonCode, type Decision } from './reason-codes.js';
+// Scanner input, made into the QR text it read: the verifier and the gateway apply it to every input.
+export { normaliseScan } from './scanned-text.js';
+export { reasonMessage, type Locale, type LocalisedMessage } from './messages/index.js';
 export type {
   TrustSnapshot, SnapshotIssuer, SnapshotKey, SnapshotPolicy, SnapshotAnchor, SnapshotRevocation, PublicJwk, CredentialAlg,
 } from './trust-snapshot.js';
@@ -13,7 +16,11 @@ export {
 } from './trust-index.js';
 export type { DecodedCredential, InclusionProof } from './qr-decoder.js';
 export { openSignedSnapshot, SNAPSHOT_JWS_TYP } from './signed-snapshot.js';
+// The trust store's storages that work everywhere (the Node build adds fileTrustStorage).
+export { memoryTrustStorage, localStorageTrustStorage, indexedDbTrustStorage, type TrustStore, type TrustStoreOptions, type TrustStorage } from './trust-store.js';
 // The protocol's JSON policy (RFC 8259 with I-JSON's rules: duplicate member names refused), for anyone parsing
 // hutong JSON — the gateway parses every request body with it.
 export { parseStrictJson, JsonError, type JsonValue } from './lib/strict-json.js';
-export type { Verifier, VerifierSettings, VerifierOptions, VerifyOptions, VerificationResult, DisplayData, Evidence } from './verifier.js';
+export type {
+  Verifier, VerifierSettings, VerifierOptions, VerifyOptions, VerificationResult, DisplayData, Evidence, Validity, RevocationFacts, AppliedPolicy,
+} from './verifier.js';

@@ -1,4 +1,5 @@
 // QR text → credential parts: prefix, Base45, CRC-16, raw DEFLATE (preset dictionary), envelope, strict JSON (docs/protocol.md §QR).
+import { normaliseScan } from './scanned-text.js';
 import { HutongSdkError } from './errors.js';
 import type { DecodeReasonCode } from './reason-codes.js';
 import type { CryptoBackend } from './lib/crypto-backend.js';
@@ -104,9 +105,14 @@ export class Frame implements JsonShape {
   signingInput: Uint8Array = EMPTY;
 }
 
-/** Decodes a QR text, synchronously; throws HutongSdkError with a DECODE_* code (checks in protocol order). */
-export function decodeFrame(qr: unknown): Frame {
-  if (typeof qr !== 'string') fail('DECODE_PREFIX', 'not a string');
+/**
+ * Decodes a scanned text (normalised first: scanned-text.ts), synchronously; throws HutongSdkError with a DECODE_*
+ * code (checks in protocol order).
+ */
+export function decodeFrame(scanned: unknown): Frame {
+  if (typeof scanned !== 'string') fail('DECODE_PREFIX', 'not a string');
+  // Whitespace around a text of twice the cap is still normalised; anything longer is too large whatever it holds.
+  const qr = scanned.length > 2 * MAX_QR_CHARS ? scanned : normaliseScan(scanned);
   if (qr.length > MAX_QR_CHARS) fail('DECODE_TOO_LARGE', `longer than ${MAX_QR_CHARS} characters`);
   if (!qr.startsWith(QR_PREFIX)) fail('DECODE_PREFIX', `missing ${QR_PREFIX} prefix`);
   const f = new Frame();

@@ -72,3 +72,30 @@ export type DecodeReasonCode =
   | 'DECODE_ENVELOPE'
   | 'DECODE_JSON'
   | 'DECODE_DUPLICATE_KEY';
+
+/**
+ * What the desk does: `ACCEPT` (reason `ACCEPTED`), `RESCAN` (every `DECODE_*` reason: the text read is not a
+ * readable credential — a damaged or misread code, scan it again) or `REJECT` (any other reason: the credential
+ * was read and is not acceptable here).
+ *
+ * @example
+ * ```ts
+ * const d: Decision = decisionOf('DECODE_CHECKSUM'); // 'RESCAN'
+ * ```
+ */
+export type Decision = 'ACCEPT' | 'REJECT' | 'RESCAN';
+
+/** Every decision, in the order a desk weighs them. */
+export const DECISIONS: readonly Decision[] = ['ACCEPT', 'REJECT', 'RESCAN'];
+
+/**
+ * The decision a reason code leads to (docs/protocol.md §8).
+ *
+ * @example
+ * ```ts
+ * if (decisionOf(r.reason) === 'RESCAN') beep();
+ * ```
+ */
+export function decisionOf(reason: ReasonCode): Decision {
+  return reason === 'ACCEPTED' ? 'ACCEPT' : reason.startsWith('DECODE_') ? 'RESCAN' : 'REJECT';
+}

@@ -1,7 +1,8 @@
 // The verification core, shared by the browser and Node entry points and by the gateway. The order of checks is
 // normative (docs/protocol.md §Verification): the first failing check decides the reason code.
 import { HutongSdkError } from './errors.js';
-import type { ReasonCode } from './reason-codes.js';
+import { decisionOf, type Decision, type ReasonCode } from './reason-codes.js';
+import { reasonMessage, type LocalisedMessage } from './messages/index.js';
 import type { CryptoBackend, CredentialAlg } from './lib/crypto-backend.js';
 import { decodeFrame, decodeWith, type DecodedCredential, type Frame } from './qr-decoder.js';
 import type { SnapshotIssuer, TrustSnapshot } from './trust-snapshot.js';
@@ -86,22 +87,79 @@ export interface Evidence {
 }
 
 /**
- * The outcome of one verification. `decision` is `ACCEPT` exactly when `reason` is `ACCEPTED`.
+ * The credential's own times (from its verified claims), ISO-8601 UTC.
+ *
+ * @example
+ * ```ts
+ * if (r.reason === 'EXPIRED') show(`expired ${r.validity?.expiresAt}`);
+ * ```
+ */
+export interface Validity {
+  issuedAt: string;
+  notBefore: string;
+  expiresAt: string;
+}
+
+/**
+ * The ledger's revocation record of a revoked credential.
+ *
+ * @example
+ * ```ts
+ * if (r.revocation) show(`revoked ${r.revocation.revokedAt} (${r.revocation.reason})`);
+ * ```
+ */
+export interface RevocationFacts {
+  revokedAt: string;
+  /** A revocation reason code (docs/ledger.md): superseded, status-change, issued-in-error, fraud, key-compromise, other. */
+  reason: string;
+}
+
+/**
+ * The recognition policy the verifier's jurisdiction applied.
+ *
+ * @example
+ * ```ts
+ * if (r.reason === 'CREDENTIAL_TOO_OLD') show(`older than ${r.policy!.maxAgeSeconds / 3600} h`);
+ * ```
+ */
+export interface AppliedPolicy {
+  recognisingMsp: string;
+  issuerId: string;
+  credentialType: string;
+  version: number;
+  acceptedStatuses: string[];
+  maxAgeSeconds: number;
+}
+
+/**
+ * The outcome of one verification: a decision for the desk, one reason code, its message in every locale, and the
+ * facts that explain it (docs/protocol.md §7). `decision` is `ACCEPT` exactly when `reason` is `ACCEPTED`, `RESCAN`
+ * for every `DECODE_*` reason, `REJECT` otherwise. No member contradicts the decision: the issuer's status claim
+ * and its mapping are given only with `ACCEPT` and with the two status reasons they explain.
  *
  * @example
  * ```ts
  * const r: VerificationResult = await verifier.verify(qr);
- * lane.light(r.decision === 'ACCEPT' ? 'green' : 'red', r.reason);
+ * lane.light(r.decision === 'ACCEPT' ? 'green' : r.decision === 'RESCAN' ? 'amber' : 'red', r.message['zh-Hant']);
  * ```
  */
 export interface VerificationResult {
-  decision: 'ACCEPT' | 'REJECT';
+  decision: Decision;
   reason: ReasonCode;
-  /** Issuer's status claim (`st`), once the signature is verified. */
-  status?: string;
-  /** The status in the verifier's jurisdiction, per its recognition policy. */
+  /** The reason's sentence in en, zh-Hant, zh-Hans and pt (`@hutong/verifier-sdk/messages`). */
+  message: LocalisedMessage;
+  /** The status the credential claims (`st`, the issuer's vocabulary): with `ACCEPT`, `STATUS_UNMAPPED`, `STATUS_NOT_ACCEPTED` only. */
+  claimedStatus?: string;
+  /** That status in the verifier's jurisdiction, per its recognition policy: with `ACCEPT` and `STATUS_NOT_ACCEPTED` only. */
   mappedStatus?: string;
+  /** Issuer and holder hints, once the signature is verified. */
   display?: DisplayData;
+  /** The credential's times, once the signature is verified. */
+  validity?: Validity;
+  /** With `CREDENTIAL_REVOKED`: when and why. */
+  revocation?: RevocationFacts;
+  /** The recognition policy applied, once one is found (from `POLICY_INACTIVE` on, and with `ACCEPT`). */
+  policy?: AppliedPolicy;
   evidence?: Evidence;
   /** Age of the trust snapshot at verification time (-1 if the snapshot is unusable). */
   snapshotAgeSeconds: number;
@@ -122,6 +180,15 @@ export interface Verifier {
   verify(qr: string, options?: Readonly<{ now?: Date }>): Promise<VerificationResult>;
   /** Decodes without verifying. Throws {@link HutongSdkError} with a `DECODE_*` code. */
   decode(qr: string): Promise<DecodedCredential>;
+}
+
+/** Placeholder until `settle` sets the reason's message. */
+const UNSET: LocalisedMessage = reasonMessage('SNAPSHOT_INVALID');
+
+/** A NumericDate (seconds) as ISO-8601 UTC; the claim checks bound it to a safe integer. */
+function isoOf(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return Number.isNaN(d.getTime()) ? String(seconds) : d.toISOString();
 }
 
 const ALLOWED_HEADER = new Set(['alg', 'kid', 'typ']);
@@ -340,11 +407,12 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
     if (!valid) return 'SIGNATURE_INVALID';
     const { iss, vct, st, iat, nbf, exp, issuer } = cl;
 
-    out.status = st;
+    out.claimedStatus = st;
     const display: DisplayData = { issuerId: iss, issuerName: issuer.displayName, credentialType: vct };
     if (typeof cl.name === 'string') display.maskedName = cl.name;
     if (typeof cl.doc === 'string') display.documentHint = cl.doc;
     out.display = display;
+    out.validity = { issuedAt: isoOf(iat), notBefore: isoOf(nbf), expiresAt: isoOf(exp) };
 
     if (nbf * 1000 > nowMs + s.skewMs || iat * 1000 > nowMs + s.skewMs) return 'NOT_YET_VALID';
     if (exp * 1000 <= nowMs - s.skewMs) return 'EXPIRED';
@@ -360,10 +428,19 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
     if (anchor.record.blockNumber !== undefined) evidence.blockNumber = anchor.record.blockNumber;
     out.evidence = evidence;
 
-    if (trust.revokedByIssuer.get(iss)?.has(leafHex)) return 'CREDENTIAL_REVOKED';
+    const revoked = trust.revokedByIssuer.get(iss)?.get(leafHex);
+    if (revoked !== undefined) {
+      out.revocation = { revokedAt: revoked.revokedAt, reason: revoked.reason };
+      return 'CREDENTIAL_REVOKED';
+    }
 
     const policy = trust.policiesByMsp.get(s.jurisdiction)?.get(iss)?.get(vct);
     if (!policy) return 'POLICY_NOT_FOUND';
+    const p = policy.record;
+    out.policy = {
+      recognisingMsp: p.recognisingMsp, issuerId: p.issuerId, credentialType: p.credentialType, version: p.version,
+      acceptedStatuses: [...p.acceptedStatuses], maxAgeSeconds: p.maxAgeSeconds,
+    };
     if (policy.record.withdrawn || nowMs < policy.validFromMs || nowMs >= policy.validUntilMs) return 'POLICY_INACTIVE';
     if (!issuer.credentialTypes.includes(vct)) return 'TYPE_NOT_RECOGNISED';
     const mapped = Object.prototype.hasOwnProperty.call(policy.record.statusMapping, st) ? policy.record.statusMapping[st] : undefined;
@@ -376,7 +453,13 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
 
   function settle(out: VerificationResult, reason: ReasonCode): VerificationResult {
     out.reason = reason;
-    if (reason === 'ACCEPTED') out.decision = 'ACCEPT';
+    out.decision = decisionOf(reason);
+    out.message = reasonMessage(reason);
+    // A status beside a refusal reads as the opposite of the decision (a revoked `green`): kept only where it is the reason.
+    if (reason !== 'ACCEPTED' && reason !== 'STATUS_NOT_ACCEPTED') {
+      if (reason !== 'STATUS_UNMAPPED') delete out.claimedStatus;
+      delete out.mappedStatus;
+    }
     return out;
   }
 
@@ -385,7 +468,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
       try {
         const nowMs = (options?.now ?? new Date()).getTime();
         const out: VerificationResult = {
-          decision: 'REJECT', reason: 'SNAPSHOT_INVALID', snapshotAgeSeconds: Math.floor((nowMs - trust.generatedAtMs) / 1000),
+          decision: 'REJECT', reason: 'SNAPSHOT_INVALID', message: UNSET, snapshotAgeSeconds: Math.floor((nowMs - trust.generatedAtMs) / 1000),
         };
         if (!Number.isFinite(nowMs)) throw new HutongSdkError('INVALID_OPTIONS', 'now is not a valid Date');
         const mark = poolMark();
@@ -426,7 +509,7 @@ export function createVerifierApi(backend: CryptoBackend) {
       } catch (e) {
         if (e instanceof HutongSdkError && e.code === 'SNAPSHOT_INVALID') {
           settings(options);
-          return { decision: 'REJECT', reason: 'SNAPSHOT_INVALID', snapshotAgeSeconds: -1 };
+          return { decision: 'REJECT', reason: 'SNAPSHOT_INVALID', message: reasonMessage('SNAPSHOT_INVALID'), snapshotAgeSeconds: -1 };
         }
         throw e;
       }

@@ -1,7 +1,7 @@
 // One builder for every verification outcome; used live by verify.test.ts and frozen into test/vectors/*.json.
 import { deflateRawSync, inflateRawSync, type ZlibOptions } from 'node:zlib';
 import { encodeQr, inclusionProof, leafHashOf, merkleRoot } from '@hutong/verifier-sdk/issuer';
-import type { ReasonCode, TrustSnapshot } from '@hutong/verifier-sdk';
+import { decisionOf, type Decision, type ReasonCode, type TrustSnapshot } from '@hutong/verifier-sdk';
 import { base45Decode, base45Encode } from '../src/lib/base45';
 import { QR_DICTIONARY } from '../src/lib/qr-dictionary';
 import { crc16 } from '../src/lib/crc16';
@@ -16,7 +16,7 @@ export interface VectorCase {
   trust?: TrustSnapshot;
   jurisdiction: string;
   now: string;
-  expected: { decision: 'ACCEPT' | 'REJECT'; reason: ReasonCode };
+  expected: { decision: Decision; reason: ReasonCode };
 }
 
 /** Frames arbitrary bytes as a QR with a correct CRC-16 (to reach the stages after the checksum). */
@@ -59,7 +59,7 @@ export async function buildCases(): Promise<{ base: TrustSnapshot; cases: Vector
   const now = NOW.toISOString();
   const later: Array<() => void> = [];
   const add = (name: string, qr: string, reason: ReasonCode, o: { trust?: (t: TrustSnapshot) => void; jurisdiction?: string; now?: string } = {}): void => {
-    const c: VectorCase = { name, qr, jurisdiction: o.jurisdiction ?? 'MacauMSP', now: o.now ?? now, expected: { decision: reason === 'ACCEPTED' ? 'ACCEPT' : 'REJECT', reason } };
+    const c: VectorCase = { name, qr, jurisdiction: o.jurisdiction ?? 'MacauMSP', now: o.now ?? now, expected: { decision: decisionOf(reason), reason } };
     if (o.trust) later.push(() => { c.trust = s.snapshot(); o.trust!(c.trust); });
     cases.push(c);
   };
@@ -74,7 +74,9 @@ export async function buildCases(): Promise<{ base: TrustSnapshot; cases: Vector
   add('valid EdDSA health code (batch of 1)', validEd!.qr, 'ACCEPTED');
   add('snapshot older than 24 h', valid!.qr, 'SNAPSHOT_STALE', { now: '2026-11-27T08:00:00.000Z' });
   add('wrong prefix', valid!.qr.replace('HT1:', 'HT2:'), 'DECODE_PREFIX');
-  add('lower-case is outside the Base45 alphabet', `HT1:${valid!.qr.slice(4).toLowerCase()}`, 'DECODE_BASE45');
+  add("lower-case letters (a scanner's Caps Lock) are upper-cased first (§5.6)", `HT1:${valid!.qr.slice(4).toLowerCase()}`, 'ACCEPTED');
+  add("a scanner's CR LF and spaces around the text are trimmed (§5.6)", ` ${valid!.qr} \r\n`, 'ACCEPTED');
+  add('a character outside the Base45 alphabet', `${valid!.qr.slice(0, 10)}#${valid!.qr.slice(11)}`, 'DECODE_BASE45');
   const mid = 4 + 300;
   add('one character changed', valid!.qr.slice(0, mid) + (valid!.qr[mid] === '0' ? '1' : '0') + valid!.qr.slice(mid + 1), 'DECODE_CHECKSUM');
   add('not a DEFLATE stream', frame(Uint8Array.from([0xff, 0xff, 0xff, 0xff])), 'DECODE_INFLATE');

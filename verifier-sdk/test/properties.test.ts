@@ -2,7 +2,7 @@
 // throws nothing but HutongSdkError; every size is capped before work is done.
 import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
-import { decodeQr, verify, newVerifier, HutongSdkError, REASON_CODES } from '@hutong/verifier-sdk';
+import { decodeQr, verify, newVerifier, HutongSdkError, REASON_CODES, decisionOf, normaliseScan } from '@hutong/verifier-sdk';
 import { encodeQr, newCredentialSigner, newBatcher, type IssuedCredential } from '@hutong/verifier-sdk/issuer';
 import { createVerifierApi } from '../src/verifier';
 import { newNodeBackend } from '../src/lib/node-backend';
@@ -57,13 +57,16 @@ test('issue → verify accepts, for any status the policy accepts and any batch 
     }), { numRuns: 15 });
 });
 
-test('any single-bit flip in the QR text → REJECT with a known code, on both backends', async () => {
+test('any single-bit flip in the QR text → not ACCEPT, with a known code and its decision, on both backends (a letter\'s case excepted)', async () => {
   const vWeb = newVerifier(opts()), vNode = nodeApi.newVerifier(opts());
   await fc.assert(fc.asyncProperty(fc.constantFrom(...batch, ...edBatch), fc.nat(), fc.integer({ min: 0, max: 7 }), async (c, pos, bit) => {
     const i = pos % c.qr.length;
     const flipped = c.qr.slice(0, i) + String.fromCharCode(c.qr.charCodeAt(i) ^ (1 << bit)) + c.qr.slice(i + 1);
     const [a, b] = [await vWeb.verify(flipped, { now: NOW }), await vNode.verify(flipped, { now: NOW })];
-    expect(a.decision).toBe('REJECT');
+    // Bit 5 of a letter is its case, which scanners get wrong and normaliseScan restores (protocol §5.6).
+    if (normaliseScan(flipped) === c.qr) expect(a.decision).toBe('ACCEPT');
+    else expect(a.decision).not.toBe('ACCEPT');
+    expect(a.decision).toBe(decisionOf(a.reason));
     expect(REASON_CODES).toContain(a.reason);
     expect(b.reason).toBe(a.reason);
     await expectDecodeOnlySdkErrors(flipped);
@@ -100,7 +103,8 @@ test('any single-bit flip in header, payload, signature or proof → REJECT', as
       return;
     }
     const r = await v.verify(qr, { now: NOW });
-    expect(r.decision).toBe('REJECT');
+    expect(r.decision).not.toBe('ACCEPT');
+    expect(r.decision).toBe(decisionOf(r.reason));
     expect(REASON_CODES).toContain(r.reason);
   }), { numRuns: RUNS * 3 });
 });
@@ -113,13 +117,13 @@ test('decodeQr throws only HutongSdkError for arbitrary text, Base45 and framed 
   await fc.assert(fc.asyncProperty(fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 600 }), async (t) => {
     await expectDecodeOnlySdkErrors(`HT1:${t}`);
     const r = await verify(`HT1:${t}`, opts());
-    expect(r.decision).toBe('REJECT');
+    expect(r.decision).not.toBe('ACCEPT');
   }), { numRuns: RUNS * 3 });
   // Past the checksum: random DEFLATE bodies and random proof sections with a correct CRC.
   await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 120 }), fc.boolean(), async (body, rest, realDeflate) => {
     const qr = frame(realDeflate ? deflateRawSync(body) : body, rest.length % 2 ? rest : MINIMAL_PROOF);
     await expectDecodeOnlySdkErrors(qr);
-    for (const api of [nodeApi]) expect((await api.verify(qr, opts())).decision).toBe('REJECT');
+    for (const api of [nodeApi]) expect((await api.verify(qr, opts())).decision).not.toBe('ACCEPT');
   }), { numRuns: RUNS * 3 });
 });
 

@@ -1,4 +1,4 @@
-import { decodeQr, newVerifier, verify, REASON_CODES } from '@hutong/verifier-sdk';
+import { decodeQr, newVerifier, verify, REASON_CODES, reasonMessage } from '@hutong/verifier-sdk';
 import { createVerifierApi } from '../src/verifier';
 import { newNodeBackend } from '../src/lib/node-backend';
 import { newWebBackend } from '../src/lib/web-backend';
@@ -30,7 +30,7 @@ describe('verify: every outcome has its reason code (same on every backend)', ()
     const c = built.cases[0]!;
     const r = await newVerifier({ trust: built.base, jurisdiction: 'MacauMSP' }).verify(c.qr, { now: new Date(c.now) });
     expect(r).toMatchObject({
-      decision: 'ACCEPT', reason: 'ACCEPTED', status: 'green', mappedStatus: 'green', snapshotAgeSeconds: 3600,
+      decision: 'ACCEPT', reason: 'ACCEPTED', claimedStatus: 'green', mappedStatus: 'green', snapshotAgeSeconds: 3600,
       display: { issuerId: 'gd-health-code', credentialType: 'health-code', maskedName: '陈*明', documentHint: 'HRP-0000' },
       evidence: { issuerId: 'gd-health-code', blockNumber: expect.any(Number), anchorTxId: expect.stringMatching(/^tx-/) },
     });
@@ -41,7 +41,7 @@ describe('verify: every outcome has its reason code (same on every backend)', ()
   test('a malformed snapshot is SNAPSHOT_INVALID, a snapshot from the future too', async () => {
     const c = built.cases[0]!;
     const r = await verify(c.qr, { trust: { ...built.base, generatedAt: 'yesterday' }, jurisdiction: 'MacauMSP' });
-    expect(r).toEqual({ decision: 'REJECT', reason: 'SNAPSHOT_INVALID', snapshotAgeSeconds: -1 });
+    expect(r).toEqual({ decision: 'REJECT', reason: 'SNAPSHOT_INVALID', message: reasonMessage('SNAPSHOT_INVALID'), snapshotAgeSeconds: -1 });
     const f = await verify(c.qr, { trust: built.base, jurisdiction: 'MacauMSP', now: new Date('2026-11-25T00:00:00Z') });
     expect(f.reason).toBe('SNAPSHOT_INVALID');
     expect(() => newVerifier({ trust: { ...built.base, version: 2 as 1 }, jurisdiction: 'MacauMSP' })).toThrow(expect.objectContaining({ code: 'SNAPSHOT_INVALID' }));

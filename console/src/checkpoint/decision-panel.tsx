@@ -35,7 +35,7 @@ export function DecisionPanel(props: { outcome: ScanOutcome; t: Translate; onNex
           {r.display.maskedName && <><dt>{t('field.name')}</dt><dd>{r.display.maskedName}</dd></>}
           {r.display.documentHint && <><dt>{t('field.document')}</dt><dd>{r.display.documentHint}</dd></>}
           <dt>{t('field.type')}</dt><dd>{labelOf(t, 'credentialType', r.display.credentialType)}</dd>
-          {(r.mappedStatus ?? r.status) && <><dt>{t('field.status')}</dt><dd>{labelOf(t, 'status', r.mappedStatus ?? r.status ?? '')}</dd></>}
+          {(r.mappedStatus ?? r.claimedStatus) && <><dt>{t('field.status')}</dt><dd>{labelOf(t, 'status', r.mappedStatus ?? r.claimedStatus ?? '')}</dd></>}
           {outcome.expiresAt && <><dt>{t('field.expires')}</dt><dd>{outcome.expiresAt.toLocaleString(t('locale'))}</dd></>}
           <dt>{t('field.issuer')}</dt><dd>{labelOf(t, 'issuer', r.display.issuerId, r.display.issuerName)}</dd>
         </dl>

@@ -1,8 +1,10 @@
 /**
- * The console's words: one message catalogue per language (JSON beside this file, keyed alike; issue #13 shares them
- * with the SDK and CLI). Every reason code of the verifier and every error code of the API has a key
- * (`reason.<CODE>`, `error.<CODE>`); test/catalogue.test.ts fails on a key missing in any language.
+ * The console's words, per language: the console's own labels and the API's error codes (JSON beside this file,
+ * keyed alike), and — from the SDK's message catalogue, the one every hutong front end shares (the SDK's results, the
+ * gateway's answers, the CLI) — the verifier's reason codes (`reason.<CODE>`) and the revocation reasons
+ * (`revocationReason.<code>`). test/catalogue.test.ts fails on a key missing in any language.
  */
+import { MESSAGES } from '@hutong/verifier-sdk/messages';
 import en from './en.json';
 import pt from './pt.json';
 import zhHans from './zh-Hans.json';
@@ -10,9 +12,20 @@ import zhHant from './zh-Hant.json';
 
 export const LANGUAGES = ['zh-Hant', 'zh-Hans', 'pt', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export type MessageKey = keyof typeof en;
 
-const CATALOGUES: Readonly<Record<Language, Readonly<Record<string, string>>>> = { en, pt, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
+/** One language's catalogue: the console's JSON, then the shared messages under their console keys. */
+function catalogue(language: Language, own: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  const shared = MESSAGES[language];
+  return {
+    ...own,
+    ...Object.fromEntries(Object.entries(shared.reasons).map(([code, text]) => [`reason.${code}`, text])),
+    ...Object.fromEntries(Object.entries(shared.revocationReasons).map(([code, text]) => [`revocationReason.${code}`, text])),
+  };
+}
+
+export const CATALOGUES: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
+  en: catalogue('en', en), pt: catalogue('pt', pt), 'zh-Hans': catalogue('zh-Hans', zhHans), 'zh-Hant': catalogue('zh-Hant', zhHant),
+};
 
 /** The first of the browser's preferred languages the console speaks: Macau, Hong Kong and Taiwan read Traditional. */
 export function pickLanguage(preferred: readonly string[]): Language {
@@ -31,7 +44,7 @@ export type Translate = (key: string, vars?: Readonly<Record<string, string | nu
 export function translator(language: Language): Translate {
   const messages = CATALOGUES[language];
   return (key, vars) => {
-    const text = messages[key] ?? en[key as MessageKey] ?? key;
+    const text = messages[key] ?? CATALOGUES.en[key] ?? key;
     return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
   };
 }

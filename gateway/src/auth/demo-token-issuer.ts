@@ -8,6 +8,8 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import type { Role } from './principal.js';
 
 export const DEMO_TOKEN_ISSUER = 'urn:hutong:demo-idp';
+/** How long a demo token is valid (the output and runtime.json say until when). */
+export const DEMO_TOKEN_TTL_SECONDS = 24 * 3600;
 
 export interface DemoTokenIssuer {
   /** Public JWKS to configure gateways with. */
@@ -31,7 +33,7 @@ export async function newDemoTokenIssuer(options: Readonly<{ keyFile?: string }>
   const key = await importJWK(privateJwk, 'ES256');
   return {
     jwks: { keys: [{ ...publicJwk, use: 'sig' }] },
-    async mint({ subject, audience, roles, issuers, ttlSeconds = 24 * 3600 }) {
+    async mint({ subject, audience, roles, issuers, ttlSeconds = DEMO_TOKEN_TTL_SECONDS }) {
       return new SignJWT({ roles, ...(issuers ? { issuers } : {}) })
         .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid as string })
         .setIssuer(DEMO_TOKEN_ISSUER)

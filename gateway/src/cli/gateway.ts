@@ -13,6 +13,7 @@ import { loadConsortium, type ConsortiumConfig } from '../config/consortium.js';
 import { openLedgerBackend } from '../config/open-ledger-backend.js';
 import { bootstrapLedger } from '../consortium/bootstrap-ledger.js';
 import { demoGatewayConfig, loadDemoSecrets, mintOrgTokens, type DemoSecrets } from '../consortium/demo-consortium.js';
+import { DEMO_TOKEN_TTL_SECONDS } from '../auth/demo-token-issuer.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { newGateway } from '../gateway.js';
 
@@ -84,7 +85,12 @@ async function main(): Promise<void> {
     const file = join(demo.home, config.org.name, 'tokens.json');
     mkdirSync(join(demo.home, config.org.name), { recursive: true });
     writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
-    console.error(`  demo bearer tokens (checkpoint, issuer, auditor, admin): ${file}`);
+    console.error(`  demo bearer tokens (checkpoint, issuer, auditor, admin, partner; valid ${DEMO_TOKEN_TTL_SECONDS / 3600} h, until ${new Date(Date.now() + DEMO_TOKEN_TTL_SECONDS * 1000).toISOString()}): ${file}`);
+    const keys = await fetch(`${gateway.url}/v1/trust/snapshot-keys`);
+    if (keys.ok) {
+      writeFileSync(join(demo.home, config.org.name, 'snapshot-keys.json'), `${JSON.stringify(await keys.json(), null, 2)}\n`);
+      console.error(`  pinned snapshot keys for offline verifiers: ${join(demo.home, config.org.name, 'snapshot-keys.json')}`);
+    }
   }
   const stop = () => void gateway.close().then(() => backend.close()).then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -13,11 +13,12 @@
  * HUTONG_MAX_LEAVES / HUTONG_MAX_DELAY_MS (issuance batching; the benchmark's one-transaction-per-credential run
  * sets HUTONG_MAX_LEAVES=1), HUTONG_WORKERS (crypto worker threads per gateway; default: the available cores, 0 = none).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import qrcode from 'qrcode-terminal';
+import { DEMO_TOKEN_TTL_SECONDS } from '../auth/demo-token-issuer.js';
 import type { GatewayConfigInput } from '../config/config.js';
 import { loadConsortium, type ConsortiumConfig } from '../config/consortium.js';
 import type { OrgTokens } from '../consortium/demo-consortium.js';
@@ -31,7 +32,7 @@ interface DemoBody {
   anchor: { blockNumber: number; txId: string };
   decision?: string;
   reason?: string;
-  status?: string;
+  claimedStatus?: string;
   mappedStatus?: string;
   display?: { maskedName?: string; documentHint?: string };
   evidence?: { blockNumber?: number };
@@ -127,10 +128,20 @@ async function startFabric(consortium: ConsortiumConfig, home: string, env: Node
   };
 }
 
-async function sample(consortium: ConsortiumConfig, orgs: RunningOrg[]): Promise<void> {
+/** The sample credential, kept in runtime.json for whoever wants to try it (it carries no personal data). */
+interface Sample {
+  qr: string;
+  issuerId: string;
+  issuedBy: string;
+  verifiedBy: string;
+  decision?: string;
+  reason?: string;
+}
+
+async function sample(consortium: ConsortiumConfig, orgs: RunningOrg[]): Promise<Sample | undefined> {
   const [from, to] = orgs;
   const issuerSpec = consortium.issuers.find((i) => i.org === from?.name);
-  if (!from || !to || !issuerSpec) return;
+  if (!from || !to || !issuerSpec) return undefined;
   const issued = await postJson(`${from.url}/v1/credentials`, from.tokens.issuer, {
     issuerId: issuerSpec.id,
     credentialType: issuerSpec.credentialTypes[0],
@@ -140,14 +151,33 @@ async function sample(consortium: ConsortiumConfig, orgs: RunningOrg[]): Promise
   });
   if (issued.status !== 201) {
     console.log(`\nsample issuance failed: ${issued.status} ${JSON.stringify(issued.body)}`);
-    return;
+    return undefined;
   }
   console.log(`\nSample credential from ${issuerSpec.displayName} (anchored in block ${issued.body.anchor.blockNumber}, tx ${issued.body.anchor.txId.slice(0, 16)}…):`);
   console.log(`QR (${issued.body.qr.length} characters): ${issued.body.qr}`);
   qrcode.generate(issued.body.qr, { small: true }, (drawing) => console.log(drawing));
   const r = (await postJson(`${to.url}/v1/verifications`, to.tokens.checkpoint, { qr: issued.body.qr })).body;
-  console.log(`Verified at ${to.displayName}'s gateway: ${r.decision} (${r.reason}) — status ${r.status ?? '-'} → ${r.mappedStatus ?? '-'}, ${r.display?.maskedName ?? ''} ${r.display?.documentHint ?? ''}, anchor block ${r.evidence?.blockNumber ?? '-'}`);
-  console.log(`\nTry it:\n  curl -s -H 'authorization: Bearer <gateways.${to.name}.tokens.checkpoint of runtime.json>' -H 'content-type: application/json' \\\n    -d '{"qr":"<QR>"}' ${to.url}/v1/verifications`);
+  console.log(`Verified at ${to.displayName}'s gateway: ${r.decision} (${r.reason}) — status ${r.claimedStatus ?? '-'} → ${r.mappedStatus ?? '-'}, ${r.display?.maskedName ?? ''} ${r.display?.documentHint ?? ''}, anchor block ${r.evidence?.blockNumber ?? '-'}`);
+  console.log(`\nTry it (the QR is sample.qr in runtime.json):\n  npx hutong verify --org ${to.name} "$(node -p "require('./.hutong/runtime.json').sample.qr")"`);
+  console.log(`  curl -s -H 'authorization: Bearer <gateways.${to.name}.tokens.checkpoint of runtime.json>' -H 'content-type: application/json' \\\n    -d '{"qr":"<QR>"}' ${to.url}/v1/verifications`);
+  return { qr: issued.body.qr, issuerId: issuerSpec.id, issuedBy: from.name, verifiedBy: to.name, ...(r.decision ? { decision: r.decision } : {}), ...(r.reason ? { reason: r.reason } : {}) };
+}
+
+/**
+ * Each organisation's snapshot-signing JWKS in `<home>/<org>/snapshot-keys.json`: what partners pin in their offline
+ * verifiers (`hutong trust snapshot --keys`, the SDK's `newTrustStore({ jwks })`), fetched once from the gateway.
+ */
+async function publishSnapshotKeys(home: string, orgs: RunningOrg[]): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const o of orgs) {
+    const res = await fetch(`${o.url}/v1/trust/snapshot-keys`);
+    if (!res.ok) continue;
+    const file = join(home, o.name, 'snapshot-keys.json');
+    mkdirSync(join(home, o.name), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(await res.json(), null, 2)}\n`);
+    files[o.name] = file;
+  }
+  return files;
 }
 
 async function main(): Promise<void> {
@@ -173,14 +203,29 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   const runtimeFile = join(home, 'runtime.json');
-  const runtime = { ledger: chosen.ledger, gateways: Object.fromEntries(running.orgs.map((o) => [o.name, { url: o.url, mspId: o.mspId, tokens: o.tokens }])) };
+  // Tokens are minted as the gateways start: they are valid for the demo's TTL from about now.
+  const tokensExpireAt = new Date(Date.now() + DEMO_TOKEN_TTL_SECONDS * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const keyFiles = await publishSnapshotKeys(home, running.orgs);
+  const runtime: Record<string, unknown> = {
+    ledger: chosen.ledger,
+    tokensExpireAt,
+    gateways: Object.fromEntries(running.orgs.map((o) => [o.name, { url: o.url, mspId: o.mspId, snapshotKeys: keyFiles[o.name], tokens: o.tokens }])),
+  };
   writeFileSync(runtimeFile, JSON.stringify(runtime, null, 2), { mode: 0o600 });
 
   console.log(`hutong — ${running.orgs.length} gateways ${running.where} (ready in ${Date.now() - t0} ms)`);
   console.log(running.bootstrapActions.length ? `ledger bootstrap: ${running.bootstrapActions.length} transactions` : 'ledger already bootstrapped (nothing to do)');
   for (const o of running.orgs) console.log(`  ${o.displayName} (${o.mspId})  ${o.url}   OpenAPI: ${o.url}/openapi.json`);
-  console.log(`demo bearer tokens (checkpoint, issuer, auditor, admin) per gateway: ${runtimeFile}`);
-  if (env['HUTONG_NO_SAMPLE'] !== '1') await sample(consortium, running.orgs);
+  console.log(`demo bearer tokens (checkpoint, issuer, auditor, admin, partner) per gateway: ${runtimeFile}`);
+  console.log(`  valid ${DEMO_TOKEN_TTL_SECONDS / 3600} h, until ${tokensExpireAt} (npm start again mints new ones)`);
+  console.log(`pinned snapshot keys for offline verifiers: ${Object.values(keyFiles).join(', ')}`);
+  if (env['HUTONG_NO_SAMPLE'] !== '1') {
+    const issued = await sample(consortium, running.orgs);
+    if (issued) {
+      runtime['sample'] = issued;
+      writeFileSync(runtimeFile, JSON.stringify(runtime, null, 2), { mode: 0o600 });
+    }
+  }
   console.log('\nPress Ctrl-C to stop.');
 }
 

@@ -17,6 +17,8 @@ export interface OrgTokens {
   issuer: string;
   auditor: string;
   admin: string;
+  /** A partner app's token: the trust snapshot only. */
+  partner: string;
 }
 
 export interface DemoSecrets {
@@ -60,6 +62,7 @@ export async function mintOrgTokens(tokenIssuer: DemoTokenIssuer, consortium: Co
     issuer: await tokenIssuer.mint({ subject: `${org}-issuer-demo`, audience, roles: ['issuer'], issuers: own }),
     auditor: await tokenIssuer.mint({ subject: `${org}-auditor-demo`, audience, roles: ['auditor'] }),
     admin: await tokenIssuer.mint({ subject: `${org}-admin-demo`, audience, roles: ['admin'] }),
+    partner: await tokenIssuer.mint({ subject: `${org}-partner-demo`, audience, roles: ['partner'] }),
   };
 }
 

@@ -4,10 +4,24 @@
  */
 import { z } from 'zod';
 import { inputs, REVOCATION_REASONS } from '@hutong/chaincode/domain';
+import { DECISIONS, REASON_CODES } from '@hutong/verifier-sdk';
+import { LOCALES } from '@hutong/verifier-sdk/messages';
 import { EXTRA_CLAIM_NAME, MAX_CLAIM_CHARS, MAX_EXTRA_CLAIMS } from '@hutong/verifier-sdk/issuer';
 
-/** Cheap syntactic bounds for a QR text; everything deeper is the SDK's decoder (its reason codes). */
-export const QrText = z.string().min(1).max(4296).regex(/^[0-9A-Z $%*+\-./:]+$/, 'a QR text uses the QR alphanumeric alphabet only');
+/**
+ * A QR text named in a write or an audit question, as a scanner sends it: the QR alphanumeric alphabet in either case,
+ * with whitespace around. Cheap syntactic bounds only; the SDK's decoder normalises it (normaliseScan, docs/protocol.md
+ * §5.6) and judges the rest.
+ */
+export const QrText = z.string().min(1).max(4296 + 64)
+  .regex(/^[\t\n\v\f\r ]*[0-9A-Za-z $%*+\-./:]+[\t\n\v\f\r ]*$/, 'a QR text uses the QR alphanumeric alphabet only');
+
+/**
+ * A scanned text to verify: any string, judged by the SDK's verifier (which normalises it the same way), so that the
+ * gateway and an offline verifier give the same decision and reason for every input — a text that is no QR at all is
+ * `RESCAN` with a `DECODE_*` reason, not a 400. The bound only keeps a request's size reasonable.
+ */
+export const ScannedText = z.string().max(65_536);
 
 export const ErrorBody = z.object({
   code: z.string().meta({ description: 'Stable machine-readable code (SCREAMING_SNAKE)' }),
@@ -16,19 +30,25 @@ export const ErrorBody = z.object({
 }).meta({ id: 'ErrorBody' });
 
 export const VerificationResultSchema = z.looseObject({
-  decision: z.enum(['ACCEPT', 'REJECT']),
-  reason: z.string().meta({ description: 'SDK reason code: ACCEPTED or the first failed check' }),
-  status: z.string().optional(),
-  mappedStatus: z.string().optional(),
+  decision: z.enum(DECISIONS as [string, ...string[]]).meta({ description: 'ACCEPT; RESCAN for every DECODE_* reason (scan again); REJECT otherwise' }),
+  reason: z.enum(REASON_CODES).meta({ description: 'SDK reason code: ACCEPTED or the first failed check (docs/protocol.md §8)' }),
+  message: z.object(Object.fromEntries(LOCALES.map((l) => [l, z.string()]))).meta({ description: 'The reason in words, per locale (@hutong/verifier-sdk/messages)' }),
+  claimedStatus: z.string().optional().meta({ description: 'The status the credential claims (issuer vocabulary); only with ACCEPT, STATUS_UNMAPPED, STATUS_NOT_ACCEPTED' }),
+  mappedStatus: z.string().optional().meta({ description: 'That status in this jurisdiction; only with ACCEPT and STATUS_NOT_ACCEPTED' }),
   display: z.looseObject({ issuerId: z.string(), issuerName: z.string(), credentialType: z.string(), maskedName: z.string().optional(), documentHint: z.string().optional() }).optional(),
+  validity: z.object({ issuedAt: z.string(), notBefore: z.string(), expiresAt: z.string() }).optional(),
+  revocation: z.object({ revokedAt: z.string(), reason: z.string() }).optional().meta({ description: 'With CREDENTIAL_REVOKED' }),
+  policy: z.object({
+    recognisingMsp: z.string(), issuerId: z.string(), credentialType: z.string(), version: z.number(), acceptedStatuses: z.array(z.string()), maxAgeSeconds: z.number(),
+  }).optional().meta({ description: 'The recognition policy applied' }),
   evidence: z.looseObject({ root: z.string(), issuerId: z.string(), kid: z.string(), leafHash: z.string(), anchorTxId: z.string(), blockNumber: z.number().optional(), anchoredAt: z.string() }).optional(),
   snapshotAgeSeconds: z.number(),
   verifiedAt: z.string(),
   trustCheckpoint: z.object({ blockNumber: z.number(), transactionId: z.string().optional() }).nullable(),
 }).meta({ id: 'VerificationResult' });
 
-export const VerifyRequest = z.strictObject({ qr: QrText });
-export const VerifyBatchRequest = z.strictObject({ qrs: z.array(QrText).min(1).max(1000) });
+export const VerifyRequest = z.strictObject({ qr: ScannedText });
+export const VerifyBatchRequest = z.strictObject({ qrs: z.array(ScannedText).min(1).max(1000) });
 
 const holder = z.strictObject({
   name: z.string().min(1).max(200),

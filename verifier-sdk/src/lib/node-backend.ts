@@ -1,9 +1,10 @@
 // Node fast path: node:crypto verify with IEEE P1363 signatures and cached KeyObjects, one-shot SHA-256.
-// The proof fold runs in the optional native addon (native/merkle-fold.c) when it is built: one call instead of one
+// The proof fold runs in the optional native addon (package @hutong/verifier-sdk-native, native/merkle-fold.c) when it
+// is installed and built: one call instead of one
 // node:crypto call per hash (docs/sdk-performance.md).
 import { createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
 import { Buffer } from 'node:buffer';
-import native from '../../native/index.cjs';
+import native from '../../optional-native.cjs';
 import type { CryptoBackend } from './crypto-backend.js';
 
 /** Options of {@link newNodeBackend}. */

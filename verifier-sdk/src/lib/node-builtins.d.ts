@@ -36,3 +36,10 @@ declare module 'node:buffer' {
     from(data: string, encoding: 'latin1' | 'utf8' | 'base64url' | 'hex'): Uint8Array;
   };
 }
+
+declare module 'node:fs/promises' {
+  export function readFile(path: string, encoding: 'utf8'): Promise<string>;
+  export function writeFile(path: string, data: string, options?: { mode?: number }): Promise<void>;
+  export function rename(from: string, to: string): Promise<void>;
+  export function mkdir(path: string, options?: { recursive?: boolean }): Promise<string | undefined>;
+}

@@ -6,7 +6,7 @@ export function trustRoutes(trust: TrustService): RouteDefinition[] {
   const tag = 'trust';
   return [
     defineRoute({
-      method: 'get', path: '/v1/trust/snapshot', operationId: 'getTrustSnapshot', tag, roles: ['checkpoint', 'issuer', 'auditor', 'admin'],
+      method: 'get', path: '/v1/trust/snapshot', operationId: 'getTrustSnapshot', tag, roles: ['checkpoint', 'issuer', 'auditor', 'admin', 'partner'],
       summary: 'The trust snapshot for offline verifiers, as a compact JWS signed with this organisation’s snapshot key',
       responses: { 200: { description: 'Compact JWS whose payload is the SDK’s TrustSnapshot', schema: z.object({ jws: z.string(), generatedAt: z.string(), kid: z.string() }) } },
       handler: async () => ({ body: await trust.signedSnapshot() }),

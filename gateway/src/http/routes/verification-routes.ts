@@ -10,7 +10,7 @@ export function verificationRoutes(verification: VerificationService): RouteDefi
       rateLimit: { class: 'verification' },
       summary: 'Verify one credential QR against this jurisdiction’s trust state and recognition policies',
       body: VerifyRequest,
-      responses: { 200: { description: 'The decision (ACCEPT or REJECT with its reason code) and ledger evidence', schema: VerificationResultSchema } },
+      responses: { 200: { description: 'The desk answer: decision (ACCEPT, REJECT, RESCAN), reason code, its message per locale, the facts that explain it and ledger evidence', schema: VerificationResultSchema } },
       async handler({ body }) {
         const result = await verification.verify(body.qr);
         return { body: result, code: result.reason };
