@@ -18,7 +18,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export const EXIT_CODES_HELP = `Exit codes:
   0  ACCEPT (verify), or done
-  1  REJECT (verify); issue: some rows failed
+  1  REJECT (verify); issue: some rows failed; audit verify-chain: the chain is broken
   2  RESCAN (verify): not a readable credential, scan again
   3  usage: wrong arguments, configuration, token or input
   4  unavailable: the gateway or the network did not answer`;

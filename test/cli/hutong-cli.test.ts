@@ -49,7 +49,7 @@ afterAll(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
-const COMMANDS = [[], ['verify'], ['issue'], ['revoke'], ['trust'], ['trust', 'snapshot'], ['audit'], ['audit', 'anchors'], ['audit', 'tx'], ['audit', 'block'], ['audit', 'leaf']];
+const COMMANDS = [[], ['verify'], ['issue'], ['revoke'], ['trust'], ['trust', 'snapshot'], ['audit'], ['audit', 'anchors'], ['audit', 'tx'], ['audit', 'block'], ['audit', 'verify-chain'], ['audit', 'leaf']];
 
 test.each(COMMANDS.map((c) => [c.join(' ') || '(none)', c]))('--help of %s: usage, exit 0', async (_, path) => {
   const r = await hutong([...(path as string[]), '--help']);
@@ -175,7 +175,7 @@ test('trust snapshot with pinned keys, then verify --offline: no gateway needed;
   expect((await hutong(['verify', '--offline', '--trust-dir', join(home, 'none'), valid])).code).toBe(3);
 });
 
-test('audit: leaf, transaction, block, anchors (auditor token)', async () => {
+test('audit: leaf, transaction, block, anchors, the chain check (auditor token)', async () => {
   const leaf = await hutong(['audit', 'leaf', '--json', valid], { env: as('macau', 'auditor') });
   expect(leaf.code).toBe(0);
   const status = JSON.parse(leaf.stdout);
@@ -188,6 +188,10 @@ test('audit: leaf, transaction, block, anchors (auditor token)', async () => {
   expect(JSON.parse(anchors.stdout).items.length).toBeGreaterThan(0);
   expect((await hutong(['audit', 'tx', 'no-such-tx'], { env: as('macau', 'auditor') })).code).toBe(3);
   expect((await hutong(['audit', 'block', 'x'], { env: as('macau', 'auditor') })).code).toBe(3);
+  const chain = await hutong(['audit', 'verify-chain', '--json'], { env: as('macau', 'auditor') });
+  expect(chain.code).toBe(0);
+  expect(JSON.parse(chain.stdout)).toMatchObject({ valid: true, from: 0, to: JSON.parse(chain.stdout).height });
+  expect((await hutong(['audit', 'verify-chain', '--from', 'x'], { env: as('macau', 'auditor') })).code).toBe(3);
 });
 
 test('network and gateway delegate to their packages\' command lines, exit codes mapped', async () => {

@@ -11,7 +11,7 @@ function print(body: unknown, global: GlobalOptions): void {
 
 export function auditCommand(done: (code: ExitCode) => void): Command {
   const audit = new Command('audit').summary('read the ledger through the gateway (auditor token)')
-    .description('Ledger evidence through the gateway\'s audit routes (auditor token). Exit codes: 0 answered; 3 usage or\nnot found; 4 unavailable.');
+    .description('Ledger evidence through the gateway\'s audit routes (auditor token). Exit codes: 0 answered (verify-chain:\nintact); 1 verify-chain found a break; 3 usage or not found; 4 unavailable.');
   const run = (path: (...a: string[]) => string, method: 'GET' | 'POST' = 'GET', body?: (...a: string[]) => Promise<unknown>) =>
     async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as Command;
@@ -39,6 +39,28 @@ export function auditCommand(done: (code: ExitCode) => void): Command {
       if (!/^\d+$/.test(n!)) throw new CliError('USAGE', 'a block number is a non-negative integer');
       return `/v1/audit/blocks/${n}`;
     }));
+  audit.command('verify-chain')
+    .summary('check the hash chain of the gateway organisation\'s ledger copy, every block (exit 1 on a break)')
+    .option('--from <n>', 'first block', '0')
+    .action(async (o: { from: string }, cmd: Command) => {
+      if (!/^\d+$/.test(o.from)) throw new CliError('USAGE', '--from takes a block number');
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      const client = newGatewayClient(gatewayTarget(global, 'auditor'));
+      // The gateway checks at most 1,000 blocks a call; each page starts where the last ended (its link included).
+      let from = Number(o.from);
+      let checked: { height: number; from: number; to: number; valid: boolean; tipHash: string; firstBreak?: unknown } | undefined;
+      const start = from;
+      for (;;) {
+        const page = (await client.call('GET', `/v1/audit/chain-verification?from=${from}&limit=1000`)).body as NonNullable<typeof checked>;
+        checked = { ...page, from: start };
+        if (!page.valid || page.to >= page.height || page.to === from) break;
+        from = page.to;
+      }
+      if (global.json) console.log(JSON.stringify(checked));
+      else if (checked.valid) console.log(`chain intact: blocks ${checked.from}–${checked.to - 1} of ${checked.height}, tip ${checked.tipHash}`);
+      else console.log(`chain BROKEN: ${JSON.stringify(checked.firstBreak)}`);
+      done(checked.valid ? EXIT.OK : EXIT.REJECT);
+    });
   audit.command('leaf').summary('whether a credential was anchored (transaction, block, endorsers) and revoked')
     .argument('<qr>', 'the QR text, a PNG image of it, or - for standard input')
     .action(run(() => '/v1/audit/leaf-status', 'POST', async (qr) => ({ qr: (await readQrInput(qr!)).text })));
