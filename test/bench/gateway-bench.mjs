@@ -100,12 +100,15 @@ try {
   results.verifyBatch = { ...batch, batchSize: BATCH, concurrency: 4, credentialsPerSecond: batch.perSecond * BATCH };
 
   // ---- issuance, batched (bulk requests, one anchor per batch) ----
+  // Eight bulk requests in flight: an issuing office's systems upload while earlier batches commit (on Fabric a
+  // commit takes ~230 ms, the orderer's batch timeout; with four in flight the test measured that wait, not capacity).
   const BULK = 1000;
+  const IN_FLIGHT = 8;
   const issued = await load({
-    concurrency: 4, maxCount: QUICK ? 8 : 40, maxMs: PHASE_MS,
+    concurrency: IN_FLIGHT, maxCount: QUICK ? 8 : 80, maxMs: PHASE_MS,
     op: async () => (await issueBulk(main, BULK)).length === BULK,
   });
-  results.issuanceBatched = { ...issued, requestSize: BULK, concurrency: 4, credentialsPerSecond: issued.perSecond * BULK };
+  results.issuanceBatched = { ...issued, requestSize: BULK, concurrency: IN_FLIGHT, credentialsPerSecond: issued.perSecond * BULK };
 
   // ---- revocation propagation Guangdong → Macau ----
   const victims = await issueBulk(main, QUICK ? 10 : 40);
@@ -177,7 +180,8 @@ try {
   const loopLagP99Ms = async () => {
     const text = await (await globalThis.fetch(`${mo.url}/metrics`)).text();
     const m = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
-    return m ? Number(m[1]) * 1000 : NaN;
+    // prom-client samples every 10 ms (its default precision): a sample counts the interval as well as the delay.
+    return m ? Number(m[1]) * 1000 - 10 : NaN;
   };
   const rounds = [];
   for (let round = 0; round < ROUNDS; round++) {

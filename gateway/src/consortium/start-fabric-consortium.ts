@@ -117,7 +117,10 @@ export async function startFabricConsortium(options: Readonly<FabricConsortiumOp
     // The log is appended to across restarts: only what this process writes counts.
     const from = existsSync(logFile) ? readFileSync(logFile, 'utf8').length : 0;
     const fd = openSync(logFile, 'a');
-    const child = spawn(process.execPath, [cli, '--config', configFile], { cwd: options.repoRoot, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' }, stdio: ['ignore', fd, fd] });
+    // A gateway inherits only what it needs: no tokens or secrets of this process; NODE_OPTIONS so an operator can
+    // tune or profile the gateways (e.g. `--require` a profiler) as they would a single one.
+    const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...(process.env['NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['NODE_OPTIONS'] } : {}) };
+    const child = spawn(process.execPath, [cli, '--config', configFile], { cwd: options.repoRoot, env, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     if (child.pid === undefined) throw new GatewayError('NOT_READY', `the gateway of ${org.name} could not be started`);
     const entry: GatewayProcess = { name: org.name, mspId: org.mspId, displayName: org.displayName, url: '', pid: child.pid, log: logFile };

@@ -5,9 +5,10 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { connect, signers, type Gateway } from '@hyperledger/fabric-gateway';
+import { connect, type Gateway } from '@hyperledger/fabric-gateway';
 import { LedgerError } from '../ledger.js';
 import type { ConnectionProfile } from './connection-profile.js';
+import { transactionSigning } from './transaction-signer.js';
 
 export function newGrpcClient(peer: ConnectionProfile['peers'][number]): grpc.Client {
   let ca: Buffer;
@@ -35,5 +36,5 @@ export function newGatewayConnection(profile: ConnectionProfile, role: 'admin' |
   } catch (e) {
     throw new LedgerError('LEDGER_UNAVAILABLE', `cannot read the ${role} identity of ${profile.mspId}: ${(e as Error).message}`, undefined, { cause: e });
   }
-  return connect({ client, identity: { mspId: profile.mspId, credentials }, signer: signers.newPrivateKeySigner(key) });
+  return connect({ client, identity: { mspId: profile.mspId, credentials }, ...transactionSigning(key) });
 }
