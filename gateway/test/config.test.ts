@@ -105,7 +105,7 @@ describe('http.tls', () => {
     const tls = { certFile: '/x/server.crt', keyFile: '/x/server.key' };
     expect(parseConfig({ ...valid, http: { tls } }).http.tls).toEqual({ ...tls, requireClientCertificateFor: [], minVersion: 'TLSv1.2' });
     expect(() => parseConfig({ ...valid, http: { tls: { ...tls, requireClientCertificateFor: ['checkpoint'] } } })).toThrow(/http\.tls\.clientCaFile: requireClientCertificateFor needs clientCaFile/);
-    expect(() => parseConfig({ ...valid, http: { tls: { ...tls, clientCaFile: '/x/ca.crt', requireClientCertificateFor: ['partner'] } } })).toThrow(/requireClientCertificateFor/);
+    expect(() => parseConfig({ ...valid, http: { tls: { ...tls, clientCaFile: '/x/ca.crt', requireClientCertificateFor: ['superuser'] } } })).toThrow(/requireClientCertificateFor/);
   });
 
 });
