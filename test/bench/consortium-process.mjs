@@ -3,7 +3,7 @@
 // Fabric (`ledger: 'fabric'`): a real dev network in the home, each gateway in a process of its own; `stop()` stops
 // the gateways, then removes the network (its processes stopped by PID).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,23 @@ export async function startConsortiumProcess(label, { env = {}, cpuProf = false,
   return {
     gd: runtime.gateways.guangdong,
     mo: runtime.gateways.macau,
+    /** The consortium's processes (Fabric): each gateway's PID by org name, and every other PID (start, network). */
+    processes() {
+      const gateways = {};
+      for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+        let cmdline;
+        try {
+          cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        } catch {
+          continue; // gone meanwhile
+        }
+        const m = new RegExp(`${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([a-z-]+)/gateway\\.config\\.json`).exec(cmdline);
+        if (m) gateways[m[1]] = Number(pid);
+      }
+      const networkFile = join(home, 'fabric', 'processes.json');
+      const network = existsSync(networkFile) ? Object.values(JSON.parse(readFileSync(networkFile, 'utf8'))).map((p) => p.pid) : [];
+      return { gateways, others: [child.pid, ...network] };
+    },
     async liveHeapMb() {
       if (existsSync(heapFile)) unlinkSync(heapFile);
       child.kill('SIGUSR2');

@@ -84,8 +84,9 @@ const verifierWeb = sdkWeb.newVerifier({ trust, jurisdiction: 'MacauMSP' });
 // verifier without it is measured too, so the table shows what an install without a C toolchain gets.
 const { newVerifierWith } = await import(join(dist, 'verifier.js'));
 const { newNodeBackend, nativeFoldStatus } = await import(join(dist, 'lib', 'node-backend.js'));
+const { indexTrust } = await import(join(dist, 'trust-index.js'));
 const nativeFold = nativeFoldStatus().loaded;
-const verifierPure = newVerifierWith(newNodeBackend({ nativeFold: false }), { trust, jurisdiction: 'MacauMSP' });
+const verifierPure = newVerifierWith(newNodeBackend({ nativeFold: false }), { jurisdiction: 'MacauMSP' }, indexTrust(trust));
 for (const c of [...sample(es), ...sample(ed)]) {
   for (const v of [verifierNode, verifierPure]) {
     const r = await v.verify(c.qr, { now: NOW });
