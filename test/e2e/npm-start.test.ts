@@ -29,8 +29,8 @@ test('npm start: fresh, sample verified across the border, clean Ctrl-C, idempot
   try {
     const first = await runUntilSampleVerified(home);
     expect(first.output).toMatch(/ledger bootstrap: \d+ transactions/);
-    expect(first.output).toMatch(/Guangdong \(GuangdongMSP\) {2}http:\/\/127\.0\.0\.1:\d+/);
-    expect(first.output).toMatch(/Macau \(MacauMSP\) {2}http:\/\/127\.0\.0\.1:\d+/);
+    expect(first.output).toMatch(/Guangdong \(GuangdongMSP\) {2}console: http:\/\/127\.0\.0\.1:\d+\//);
+    expect(first.output).toMatch(/Macau \(MacauMSP\) {2}console: http:\/\/127\.0\.0\.1:\d+\//);
     // Tokens stay in runtime.json (mode 600): the output is what log collectors keep.
     expect(first.output).not.toMatch(/ey[A-Za-z0-9_-]{10,}\.ey/);
     expect(first.output).toContain(`demo bearer tokens (checkpoint, issuer, auditor, admin, partner) per gateway: ${join(home, 'runtime.json')}`);

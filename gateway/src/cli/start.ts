@@ -215,7 +215,7 @@ async function main(): Promise<void> {
 
   console.log(`hutong — ${running.orgs.length} gateways ${running.where} (ready in ${Date.now() - t0} ms)`);
   console.log(running.bootstrapActions.length ? `ledger bootstrap: ${running.bootstrapActions.length} transactions` : 'ledger already bootstrapped (nothing to do)');
-  for (const o of running.orgs) console.log(`  ${o.displayName} (${o.mspId})  ${o.url}   OpenAPI: ${o.url}/openapi.json`);
+  for (const o of running.orgs) console.log(`  ${o.displayName} (${o.mspId})  console: ${o.url}/   OpenAPI: ${o.url}/openapi.json`);
   console.log(`demo bearer tokens (checkpoint, issuer, auditor, admin, partner) per gateway: ${runtimeFile}`);
   console.log(`  valid ${DEMO_TOKEN_TTL_SECONDS / 3600} h, until ${tokensExpireAt} (npm start again mints new ones)`);
   console.log(`pinned snapshot keys for offline verifiers: ${Object.values(keyFiles).join(', ')}`);
