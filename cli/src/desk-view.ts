@@ -21,7 +21,7 @@ export function deskView(r: VerificationResult, locale: Locale): string {
     if (value !== undefined) lines.push(`  ${m.facts[label]}: ${value}`);
   };
   if (r.display) {
-    fact('issuer', `${r.display.issuerName} (${r.display.issuerId})`);
+    fact('issuer', `${r.display.issuerNames?.[locale] ?? r.display.issuerName} (${r.display.issuerId})`);
     fact('credentialType', r.display.credentialType);
     fact('holder', r.display.maskedName);
     fact('document', r.display.documentHint);

@@ -74,6 +74,7 @@ describe('verify at the gateway', () => {
     expect(r.stdout).toMatch(/Expires: \d{4}-/);
     const zh = await hutong(['verify', '--lang', 'zh-Hant', valid], { env: as('macau', 'checkpoint') });
     expect(zh.stdout).toContain('憑證有效，可予放行。');
+    expect(zh.stdout).toContain('廣東省健康碼中心 (gd-health-code)'); // the issuer's own name in the officer's language
   });
 
   test('a scanner\'s CR LF and a lower-case prefix still accept; from standard input too', async () => {

@@ -37,6 +37,8 @@ test('Guangdong issues → Macau verifies → Guangdong revokes → Macau reject
   const accepted = await verifyAtMacau(credential.qr);
   expect(accepted).toEqual(expect.objectContaining({ decision: 'ACCEPT', reason: 'ACCEPTED', claimedStatus: 'green', mappedStatus: 'green' }));
   expect(accepted.display).toEqual(expect.objectContaining({ issuerId: 'gd-health-code', maskedName: '陈*明', documentHint: 'HRP-5678' }));
+  // The issuer's name in each officer's language, from its ledger record.
+  expect(accepted.display.issuerNames).toEqual(expect.objectContaining({ 'zh-Hant': '廣東省健康碼中心', 'zh-Hans': '广东省健康码中心', pt: 'Centro do Código de Saúde de Guangdong' }));
   expect(accepted.evidence).toEqual(expect.objectContaining({ anchorTxId: credential.anchor.txId, blockNumber: credential.anchor.blockNumber, leafHash: credential.leafHash }));
 
   const started = Date.now();

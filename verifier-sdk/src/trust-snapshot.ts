@@ -22,6 +22,8 @@ export interface SnapshotIssuer {
   displayName: string;
   credentialTypes: readonly string[];
   state: 'proposed' | 'active' | 'suspended' | 'retired';
+  /** The name in zh-Hant, zh-Hans, pt and en, when the issuer's organisation gave them. */
+  displayNames?: Readonly<Record<'en' | 'pt' | 'zh-Hans' | 'zh-Hant', string>>;
   /**
    * Set when the issuer's organisation was suspended or removed from the consortium (the membership change's
    * effective time): from this instant the issuer is not recognised; verifications before it stay as they were.

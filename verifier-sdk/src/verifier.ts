@@ -59,6 +59,8 @@ export interface VerifyOptions extends VerifierOptions {
 export interface DisplayData {
   issuerId: string;
   issuerName: string;
+  /** The issuer's name in zh-Hant, zh-Hans, pt and en, when the ledger has them: show the officer's. */
+  issuerNames?: Readonly<Record<'en' | 'pt' | 'zh-Hans' | 'zh-Hant', string>>;
   credentialType: string;
   /** Masked name as issued, e.g. `陈*明`. */
   maskedName?: string;
@@ -409,6 +411,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
 
     out.claimedStatus = st;
     const display: DisplayData = { issuerId: iss, issuerName: issuer.displayName, credentialType: vct };
+    if (issuer.displayNames !== undefined) display.issuerNames = issuer.displayNames;
     if (typeof cl.name === 'string') display.maskedName = cl.name;
     if (typeof cl.doc === 'string') display.documentHint = cl.doc;
     out.display = display;

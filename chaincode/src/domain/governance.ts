@@ -52,6 +52,7 @@ export async function proposeIssuer(ctx: TxContext, input: In<typeof ProposeIssu
     ownerMsp: member.mspId,
     jurisdiction: member.jurisdiction,
     displayName: input.displayName,
+    ...(input.displayNames ? { displayNames: input.displayNames } : {}),
     credentialTypes: [...new Set(input.credentialTypes)].sort(),
     state: 'proposed',
     approvals: { [member.mspId]: ctx.timestamp },

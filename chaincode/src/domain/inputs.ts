@@ -61,12 +61,12 @@ export const displayName = z
 const pageSize = z.number().int().min(1).max(1000).default(100);
 const bookmark = z.string().max(1024).default('');
 
-/** A member's name in each of the four languages (every one required: officers on every side read them). */
-export const memberDisplayNames = z.strictObject({ en: displayName, pt: displayName, 'zh-Hans': displayName, 'zh-Hant': displayName });
+/** A member's or an issuer's name in each of the four languages (every one required: officers on every side read them). */
+export const localisedNames = z.strictObject({ en: displayName, pt: displayName, 'zh-Hans': displayName, 'zh-Hant': displayName });
 
 export const InitLedgerInput = z.strictObject({
   members: z
-    .array(z.strictObject({ mspId, jurisdiction, displayNames: memberDisplayNames.optional() }))
+    .array(z.strictObject({ mspId, jurisdiction, displayNames: localisedNames.optional() }))
     .min(2)
     .max(16)
     .refine((m) => new Set(m.map((x) => x.mspId)).size === m.length, 'duplicate MSP id')
@@ -76,6 +76,7 @@ export const InitLedgerInput = z.strictObject({
 export const ProposeIssuerInput = z.strictObject({
   issuerId,
   displayName,
+  displayNames: localisedNames.optional(),
   credentialTypes: z.array(credentialType).min(1).max(32),
 });
 
@@ -149,7 +150,7 @@ export const RevokeCredentialInput = z.strictObject({
 
 /** A membership change: admitting a new member, or suspending, resuming or removing one. */
 export const ProposeMembershipChangeInput = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('add'), mspId, jurisdiction, displayNames: memberDisplayNames }),
+  z.strictObject({ action: z.literal('add'), mspId, jurisdiction, displayNames: localisedNames }),
   z.strictObject({ action: z.enum(['suspend', 'resume', 'remove']), mspId }),
 ]);
 export const MembershipRefInput = z.strictObject({ mspId });

@@ -6,8 +6,8 @@
 
 export type MemberState = 'active' | 'suspended' | 'removed';
 
-/** A member's name in the four languages of the Greater Bay Area's officers. */
-export interface MemberDisplayNames {
+/** A member's or an issuer's name in the four languages of the Greater Bay Area's officers. */
+export interface LocalisedNames {
   en: string;
   pt: string;
   'zh-Hans': string;
@@ -22,7 +22,7 @@ export interface Member {
   mspId: string;
   /** Short lower-case jurisdiction name, e.g. `guangdong`, `macau`. */
   jurisdiction: string;
-  displayNames?: MemberDisplayNames;
+  displayNames?: LocalisedNames;
   state?: MemberState;
   /** When a membership proposal admitted it (the enacting transaction's time). */
   joinedAt?: string;
@@ -57,7 +57,7 @@ export interface MembershipProposal {
   action: MembershipAction;
   /** For `add`: the new member's jurisdiction and names. */
   jurisdiction?: string;
-  displayNames?: MemberDisplayNames;
+  displayNames?: LocalisedNames;
   proposedBy: string;
   /** MSP id → time of approval. The proposer approves by proposing. */
   approvals: Record<string, string>;
@@ -77,6 +77,8 @@ export interface Issuer {
   ownerMsp: string;
   jurisdiction: string;
   displayName: string;
+  /** The name in each of the four languages, when the owner gave them (what a checkpoint shows its officer). */
+  displayNames?: LocalisedNames;
   /** Credential types (`vct`) this issuer may issue, e.g. `health-code`. Sorted, unique. */
   credentialTypes: string[];
   state: IssuerState;

@@ -5,7 +5,7 @@
  */
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { codeMessage, type Translate } from '../i18n/catalogue';
-import { labelOf } from '../i18n/label-of';
+import { issuerLabel, labelOf } from '../i18n/label-of';
 import type { ScanOutcome } from './scan-outcome';
 
 export function DecisionPanel(props: { outcome: ScanOutcome; t: Translate; onNext: () => void }) {
@@ -37,7 +37,7 @@ export function DecisionPanel(props: { outcome: ScanOutcome; t: Translate; onNex
           <dt>{t('field.type')}</dt><dd>{labelOf(t, 'credentialType', r.display.credentialType)}</dd>
           {(r.mappedStatus ?? r.claimedStatus) && <><dt>{t('field.status')}</dt><dd>{labelOf(t, 'status', r.mappedStatus ?? r.claimedStatus ?? '')}</dd></>}
           {outcome.expiresAt && <><dt>{t('field.expires')}</dt><dd>{outcome.expiresAt.toLocaleString(t('locale'))}</dd></>}
-          <dt>{t('field.issuer')}</dt><dd>{labelOf(t, 'issuer', r.display.issuerId, r.display.issuerName)}</dd>
+          <dt>{t('field.issuer')}</dt><dd>{issuerLabel(t, { id: r.display.issuerId, displayName: r.display.issuerName, displayNames: r.display.issuerNames })}</dd>
         </dl>
       )}
       <p class="decision-source">{outcome.source === 'offline' ? t('checkpoint.decidedOffline') : outcome.source === 'gateway' ? t('checkpoint.decidedByGateway') : ''}</p>

@@ -8,7 +8,7 @@ import { openSignedSnapshot } from '@hutong/verifier-sdk';
 import { useEffect, useState } from 'preact/hooks';
 import { errorCodeOf, type Api } from '../api/gateway-api';
 import { codeMessage, type Translate } from '../i18n/catalogue';
-import { labelOf } from '../i18n/label-of';
+import { issuerLabel, labelOf } from '../i18n/label-of';
 
 type Jwks = Parameters<typeof openSignedSnapshot>[1]['jwks'];
 interface Approvals { approvals?: Record<string, string> }
@@ -54,7 +54,7 @@ export function GovernanceScreen(props: { api: Api; t: Translate }) {
   const json = (text: string): unknown => { try { return JSON.parse(text); } catch { setError('JSON_INVALID'); return undefined; } };
 
   const mine = trust?.mspId ?? '';
-  const issuerName = (id: string) => labelOf(t, 'issuer', id, trust?.issuers.find((i) => i.id === id)?.displayName);
+  const issuerName = (id: string) => issuerLabel(t, trust?.issuers.find((i) => i.id === id) ?? { id });
   const pendingIssuers = trust?.issuers.filter((i) => i.state === 'proposed') ?? [];
   const pendingKeys = trust?.keys.filter((k) => k.state === 'proposed') ?? [];
   const ownerOf = (issuerId: string) => trust?.issuers.find((i) => i.id === issuerId)?.ownerMsp;

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, errorCodeOf, type Api } from '../api/gateway-api';
 import { codeMessage, type Translate } from '../i18n/catalogue';
-import { labelOf } from '../i18n/label-of';
+import { issuerLabel, labelOf } from '../i18n/label-of';
 import type { Session } from '../session/session';
 import { csvRows, type CsvFailure, type CsvRow } from './csv-rows';
 import { IssuedCard, type Issued } from './issued-card';
@@ -19,7 +19,7 @@ const SHOWN = 500;
 /** Issued credentials this page keeps (one bulk batch at most): QR texts only, no holder data beyond the masked name. */
 const KEPT = 10_000;
 
-interface IssuerInfo { issuerId: string; displayName: string; credentialTypes: string[]; state: string }
+interface IssuerInfo { issuerId: string; displayName: string; displayNames?: Record<string, string>; credentialTypes: string[]; state: string }
 interface Defaults { issuerId: string; credentialType: string; validityHours: number }
 
 export function IssuerScreen(props: { api: Api; t: Translate; session: Session }) {
@@ -98,7 +98,7 @@ export function IssuerScreen(props: { api: Api; t: Translate; session: Session }
         <div class="grid">
           <label>{t('field.issuer')}
             <select value={defaults.issuerId} onChange={(e) => setDefaults({ ...defaults, issuerId: e.currentTarget.value })}>
-              {session.issuers.map((id) => <option key={id} value={id}>{labelOf(t, 'issuer', id, issuers.find((i) => i.issuerId === id)?.displayName)}</option>)}
+              {session.issuers.map((id) => <option key={id} value={id}>{issuerLabel(t, { id, ...issuers.find((i) => i.issuerId === id) })}</option>)}
             </select>
           </label>
           <label>{t('field.type')}

@@ -14,7 +14,7 @@ export const ConsortiumConfig = z
     orgs: z.array(OrgConfig.extend({
       port: z.number().int().min(0).max(65535),
       /** The member's names on the ledger (ProposeMembershipChange); absent: `displayName` in all four. */
-      displayNames: inputs.memberDisplayNames.optional(),
+      displayNames: inputs.localisedNames.optional(),
     })).min(2).max(16),
     issuers: z.array(
       z.strictObject({
@@ -23,6 +23,8 @@ export const ConsortiumConfig = z
         org: z.string(),
         /** Goes to the ledger as is (ProposeIssuer): the chaincode's own bound, checked when the file is read. */
         displayName: inputs.displayName,
+        /** The name in zh-Hant, zh-Hans, pt and en, shown to officers in their language. */
+        displayNames: inputs.localisedNames.optional(),
         credentialTypes: z.array(inputs.credentialType).min(1),
         kid: inputs.kid,
       }),
@@ -54,8 +56,14 @@ export const DEMO_CONSORTIUM: z.input<typeof ConsortiumConfig> = {
     { name: 'macau', mspId: 'MacauMSP', jurisdiction: 'macau', displayName: 'Macau', port: 8442 },
   ],
   issuers: [
-    { id: 'gd-health-code', org: 'guangdong', displayName: 'Guangdong Health Code Centre', credentialTypes: ['health-code'], kid: 'gd-hc-2026-1' },
-    { id: 'mo-health-bureau', org: 'macau', displayName: 'Macau Health Bureau', credentialTypes: ['health-code'], kid: 'mo-ssm-2026-1' },
+    {
+      id: 'gd-health-code', org: 'guangdong', displayName: 'Guangdong Health Code Centre', credentialTypes: ['health-code'], kid: 'gd-hc-2026-1',
+      displayNames: { en: 'Guangdong Health Code Centre', pt: 'Centro do Código de Saúde de Guangdong', 'zh-Hans': '广东省健康码中心', 'zh-Hant': '廣東省健康碼中心' },
+    },
+    {
+      id: 'mo-health-bureau', org: 'macau', displayName: 'Macau Health Bureau', credentialTypes: ['health-code'], kid: 'mo-ssm-2026-1',
+      displayNames: { en: 'Macau Health Bureau', pt: 'Serviços de Saúde de Macau', 'zh-Hans': '澳门卫生局', 'zh-Hant': '澳門衛生局' },
+    },
   ],
   policies: [
     // Macau's rule: a Guangdong code must be green and at most 6 hours old.
@@ -85,7 +93,10 @@ export const HONG_KONG_CONSORTIUM: z.input<typeof ConsortiumConfig> = {
   ],
   issuers: [
     ...DEMO_CONSORTIUM.issuers,
-    { id: 'hk-health', org: 'hongkong', displayName: 'Hong Kong Department of Health', credentialTypes: ['health-code'], kid: 'hk-dh-2026-1' },
+    {
+      id: 'hk-health', org: 'hongkong', displayName: 'Hong Kong Department of Health', credentialTypes: ['health-code'], kid: 'hk-dh-2026-1',
+      displayNames: { en: 'Hong Kong Department of Health', pt: 'Departamento de Saúde de Hong Kong', 'zh-Hans': '香港卫生署', 'zh-Hant': '香港衞生署' },
+    },
   ],
   policies: [
     ...DEMO_CONSORTIUM.policies,

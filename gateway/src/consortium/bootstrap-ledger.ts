@@ -46,7 +46,7 @@ export async function bootstrapLedger(
       const owner = admin(spec.org);
       let found = await orNotFound(owner.evaluate<{ issuer: Issuer; keys: IssuerKey[] }>('GetIssuer', { issuerId: spec.id }), ['ISSUER_NOT_FOUND']);
       if (!found) {
-        await owner.submit('ProposeIssuer', { issuerId: spec.id, displayName: spec.displayName, credentialTypes: spec.credentialTypes });
+        await owner.submit('ProposeIssuer', { issuerId: spec.id, displayName: spec.displayName, ...(spec.displayNames ? { displayNames: spec.displayNames } : {}), credentialTypes: spec.credentialTypes });
         actions.push(`ProposeIssuer ${spec.id}`);
         found = await owner.evaluate<{ issuer: Issuer; keys: IssuerKey[] }>('GetIssuer', { issuerId: spec.id });
       }

@@ -54,6 +54,7 @@ export async function newTrustService(options: Readonly<{ cache: TrustCache; msp
       return cache.issuers().map((i) => ({
         issuerId: i.id,
         displayName: i.displayName,
+        ...(i.displayNames ? { displayNames: i.displayNames } : {}),
         ownerMsp: i.ownerMsp,
         jurisdiction: i.jurisdiction,
         state: i.state,
