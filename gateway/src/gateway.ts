@@ -32,7 +32,8 @@ export interface Gateway {
   readonly url: string;
   readonly port: number;
   readonly cache: TrustCache;
-  readonly outbox: Outbox;
+  /** Absent in a verification-only gateway (`serves: "verification"`). */
+  readonly outbox: Outbox | undefined;
   readonly logger: Logger;
   close(): Promise<void>;
 }
@@ -69,18 +70,19 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
     await cache.start();
     closers.push(() => cache.close());
 
-    const outbox = newOutbox({
-      path: join(config.dataDir, 'outbox.sqlite'), ledger: clientLedger, logger, metrics, ...config.outbox,
-    });
-    outbox.start();
-    closers.push(() => outbox.close());
+    const writes = config.serves === 'all';
+    const outbox = writes ? newOutbox({ path: join(config.dataDir, 'outbox.sqlite'), ledger: clientLedger, logger, metrics, ...config.outbox }) : undefined;
+    if (outbox) {
+      outbox.start();
+      closers.push(() => outbox.close());
+    }
 
     const poolSize = config.workers.size ?? defaultPoolSize();
     const pool = poolSize > 0 ? newCryptoPool({ size: poolSize }) : undefined;
     if (pool) closers.push(() => pool.close());
 
-    const issuance = newIssuanceService({ cache, outbox, secrets, logger, metrics, pool, ...config.issuance });
-    closers.push(() => issuance.close());
+    const issuance = outbox ? newIssuanceService({ cache, outbox, secrets, logger, metrics, pool, ...config.issuance }) : undefined;
+    if (issuance) closers.push(() => issuance.close());
     const trust = await newTrustService({ cache, mspId: config.org.mspId, snapshotKey: await loadSnapshotKey(join(config.dataDir, 'snapshot-key.json'), config.org.name) });
     const verification = newVerificationService({
       cache, mspId: config.org.mspId, maxSnapshotAgeSeconds: MAX_TRUST_STALENESS_SECONDS, missLookups: config.cache.missLookups, metrics, pool,
@@ -92,12 +94,14 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
       metrics,
       authenticator: newAuthenticator(config.auth),
       verification,
-      issuance,
-      revocation: newRevocationService({ outbox, cache, ledger: clientLedger, logger, commitWaitMs: config.issuance.commitWaitMs }),
-      outbox,
-      governance: newGovernanceService({ adminLedger, cache, logger, deadlineMs: config.outbox.submitDeadlineMs }),
-      audit: newAuditService({ ledger: clientLedger, deadlineMs: 5000 }),
       trust,
+      ...(outbox && issuance ? {
+        issuance,
+        revocation: newRevocationService({ outbox, cache, ledger: clientLedger, logger, commitWaitMs: config.issuance.commitWaitMs }),
+        outbox,
+        governance: newGovernanceService({ adminLedger, cache, logger, deadlineMs: config.outbox.submitDeadlineMs }),
+        audit: newAuditService({ ledger: clientLedger, deadlineMs: 5000 }),
+      } : {}),
       bodyLimitBytes: config.http.bodyLimitBytes,
       limiter: newRateLimiter({ maxClients: config.rateLimits.maxClients, limits: config.rateLimits, metrics }),
       clientCertificates: { requiredFor: new Set(config.http.tls?.requireClientCertificateFor ?? []) },
@@ -110,10 +114,11 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
         return {
           ready: s.ledgerReachable && s.following && lagOk && usability.usable,
           org: config.org.mspId,
+          serves: config.serves,
           ledger: { kind: backend.kind, reachable: s.ledgerReachable, height: s.ledgerHeight ?? null },
           cache: { following: s.following, checkpoint: s.checkpoint ?? null, lagBlocks: s.lagBlocks ?? null, syncedAt: s.syncedAt ?? null, lastErrorCode: s.lastErrorCode ?? null },
           trust: usability,
-          outbox: outbox.depth(),
+          ...(outbox ? { outbox: outbox.depth() } : {}),
         };
       },
     });

@@ -40,6 +40,7 @@ export async function startConsortiumProcess(label, { env = {}, cpuProf = false,
   }
   const runtime = JSON.parse(readFileSync(join(home, 'runtime.json'), 'utf8'));
   return {
+    home,
     gd: runtime.gateways.guangdong,
     mo: runtime.gateways.macau,
     /** The consortium's processes (Fabric): each gateway's PID by org name, and every other PID (start, network). */

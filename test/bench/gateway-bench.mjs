@@ -5,8 +5,8 @@
 // --rounds: alone/mixed rounds of the mixed-load comparison (default 4; more rounds = a longer run of writes, to see
 // whether verification latency drifts as the trust state and the outbox grow). --cpu-prof: the gateway processes
 // run under `node --cpu-prof`, profiles in bench-results/profiles/ (open them in Chrome DevTools).
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -41,6 +41,38 @@ async function issueBulk(c, n, org = 'gd') {
 
 // The load generator (this process, autocannon included) runs on the same machine as the gateways and competes with
 // them for its cores; the load average before the run shows whether anything else was competing too.
+/**
+ * A verification-only gateway of `org` beside a Fabric consortium started by startConsortiumProcess: the org's own
+ * configuration file with `serves: "verification"`, its own data directory and an ephemeral port.
+ */
+async function startCheckpointProcess(home, org) {
+  const config = JSON.parse(readFileSync(join(home, org, 'gateway.config.json'), 'utf8'));
+  const dir = join(home, `${org}-checkpoint`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'gateway.config.json');
+  writeFileSync(file, JSON.stringify({ ...config, serves: 'verification', dataDir: join(dir, 'data'), http: { ...config.http, port: 0 } }));
+  const child = spawn(process.execPath, [join(ROOT, 'gateway/dist/cli/gateway.js'), '--config', file], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`the checkpoint process did not start: ${err}`)), 60_000);
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = /gateway: (https?:\/\/127\.0\.0\.1:\d+)/.exec(err);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the checkpoint process exited (${code}): ${err}`)); });
+  });
+  child.stderr.resume();
+  return {
+    url, pid: child.pid,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
 const results = {
   machine: {
     cpus: os.cpus().length, availableParallelism: os.availableParallelism(), cpuModel: os.cpus()[0]?.model, node: process.version,
@@ -165,13 +197,13 @@ try {
   for (let i = 0; i < 4; i++) corpus.push(...(await issueBulk(mixedRun, 500)).map((c) => c.qr));
   // Macau's own credentials, revoked one by one during the mixed phases (a leaf is revoked once).
   const victims = [];
-  // (On Fabric the rounds run twice: as they are, then pinned — see below.)
-  const needed = Math.ceil((LEDGER === 'fabric' ? 2 : 1) * ROUNDS * (PHASE_MS / 1000) * (WRITE_RATE / 2) * 1.2);
+  // (On Fabric the rounds run three times: as they are, pinned, and against a checkpoint process — see below.)
+  const needed = Math.ceil((LEDGER === 'fabric' ? 3 : 1) * ROUNDS * (PHASE_MS / 1000) * (WRITE_RATE / 2) * 1.2);
   while (victims.length < needed) victims.push(...(await issueBulk(mixedRun, Math.min(5000, needed - victims.length), 'mo')).map((c) => c.qr));
   let nextQr = 0;
   let nextVictim = 0;
-  const verifications = (ms) => paced({
-    url: `${mo.url}/v1/verifications`, token: mo.tokens.checkpoint, rate: VERIFY_RATE, ms,
+  const verifications = (ms, at = mo.url) => paced({
+    url: `${at}/v1/verifications`, token: mo.tokens.checkpoint, rate: VERIFY_RATE, ms,
     body: () => ({ qr: corpus[nextQr++ % corpus.length] }),
   });
   for (let i = 0; i < 300; i++) await request('POST', `${mo.url}/v1/verifications`, mo.tokens.checkpoint, { qr: corpus[i % corpus.length] });
@@ -179,20 +211,21 @@ try {
   // Whose time is it? Macau's gateway's own event-loop delay (prom-client's monitorEventLoopDelay, reset at every
   // scrape) over each phase: if it stays flat while the request p99 grows, the checkpoint waits for the CPU the
   // machine's other processes take (the network's peers, orderer and chaincode on Fabric), not for the gateway's loop.
-  const loopLagP99Ms = async () => {
-    const text = await (await globalThis.fetch(`${mo.url}/metrics`)).text();
+  const loopLagP99Ms = async (at = mo.url) => {
+    const text = await (await globalThis.fetch(`${at}/metrics`)).text();
     const m = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
     // prom-client samples every 10 ms (its default precision): a sample counts the interval as well as the delay.
     return m ? Number(m[1]) * 1000 - 10 : NaN;
   };
-  const mixedRounds = async () => {
+  /** The rounds, verifications sent to `at` (Macau's gateway, or its verification-only process), writes to Macau's gateway. */
+  const mixedRounds = async (at = mo.url) => {
     const rounds = [];
     for (let round = 0; round < ROUNDS; round++) {
-      await loopLagP99Ms();
-      const alone = summary(await verifications(PHASE_MS));
-      const loopAlone = await loopLagP99Ms();
+      await loopLagP99Ms(at);
+      const alone = summary(await verifications(PHASE_MS, at));
+      const loopAlone = await loopLagP99Ms(at);
       const [verify, issuance, revocation] = await Promise.all([
-        verifications(PHASE_MS),
+        verifications(PHASE_MS, at),
         paced({
           url: `${mo.url}/v1/credentials`, token: mo.tokens.issuer, rate: WRITE_RATE / 2, ms: PHASE_MS,
           body: () => credential('mo-health-bureau'),
@@ -203,7 +236,7 @@ try {
         }),
       ]);
       const mixed = summary(verify);
-      const loopMixed = await loopLagP99Ms();
+      const loopMixed = await loopLagP99Ms(at);
       rounds.push({ alone, mixed, issuance: summary(issuance), revocation: summary(revocation), p99Ratio: mixed.p99 / alone.p99, loopLagP99Ms: { alone: loopAlone, mixed: loopMixed } });
     }
     return rounds;
@@ -213,11 +246,25 @@ try {
   // processes, Guangdong's gateway, this load generator — on core 1 (taskset, by PID): the checkpoint then shares
   // its CPU with its own gateway's write work only, as where each organisation's peers run on their own machines.
   let pinnedRounds;
+  let checkpointRounds;
   if (LEDGER === 'fabric' && process.env.HUTONG_BENCH_NO_PIN !== '1') {
     const { gateways, others } = mixedRun.processes();
     const pin = (pid, cpu) => spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' }).status === 0;
     if (gateways.macau !== undefined && pin(gateways.macau, 0) && [process.pid, gateways.guangdong, ...others].every((pid) => pid === undefined || pin(pid, 1))) {
       pinnedRounds = await mixedRounds();
+      // And with the checkpoint in a process of its own (`serves: "verification"`: Macau's configuration, its own
+      // trust cache following the ledger, no write routes) on core 0, Macau's full gateway joining the network and
+      // Guangdong's gateway on core 1: verifications go to the checkpoint process, the writes to Macau's gateway.
+      const cp = await startCheckpointProcess(mixedRun.home, 'macau');
+      try {
+        // The load generator joins the checkpoint on core 0: on core 1 its timing would measure the writes' CPU.
+        if (pin(cp.pid, 0) && pin(gateways.macau, 1) && pin(process.pid, 0)) {
+          await verifications(2000, cp.url); // a fresh process: warm it up as the others were
+          checkpointRounds = await mixedRounds(cp.url);
+        }
+      } finally {
+        await cp.stop();
+      }
     }
   }
   const probe = await request('POST', `${mo.url}/v1/verifications`, mo.tokens.checkpoint, { qr: corpus[0] });
@@ -230,6 +277,15 @@ try {
     p99Ratio: median(ratios), p99RatioMin: Math.min(...ratios), p99RatioMax: Math.max(...ratios),
     loopLagP99Alone: median(rounds.map((r) => r.loopLagP99Ms.alone)), loopLagP99Mixed: median(rounds.map((r) => r.loopLagP99Ms.mixed)),
   };
+  if (checkpointRounds) {
+    const cr = checkpointRounds.map((r) => r.p99Ratio);
+    results.mixedLoadCheckpointProcess = {
+      setup: "verifications to a verification-only Macau gateway process on core 0 with the load generator; writes to Macau's gateway; the network and both full gateways on core 1",
+      rounds: checkpointRounds,
+      p99Alone: median(checkpointRounds.map((r) => r.alone.p99)), p99Mixed: median(checkpointRounds.map((r) => r.mixed.p99)),
+      p99Ratio: median(cr), p99RatioMin: Math.min(...cr), p99RatioMax: Math.max(...cr),
+    };
+  }
   if (pinnedRounds) {
     const pr = pinnedRounds.map((r) => r.p99Ratio);
     results.mixedLoadPinned = {
@@ -266,7 +322,12 @@ const targets = [
     ['pinned: verify alone, p99 ms', results.mixedLoadPinned.p99Alone, '', () => true],
     ['pinned: verify + writes, p99 ms', results.mixedLoadPinned.p99Mixed, '', () => true],
     ['pinned: verify p99 mixed ÷ alone', results.mixedLoadPinned.p99Ratio, '≤ 1.5×', (v) => v <= 1.5],
-    ['pinned: event-loop delay p99 alone → mixed, ms', results.mixedLoadPinned.loopLagP99Mixed, '', () => true],
+    ['pinned: event-loop delay p99 with the writes, ms', results.mixedLoadPinned.loopLagP99Mixed, '', () => true],
+  ] : []),
+  ...(results.mixedLoadCheckpointProcess ? [
+    ['checkpoint process: verify alone, p99 ms', results.mixedLoadCheckpointProcess.p99Alone, '', () => true],
+    ['checkpoint process: verify + writes, p99 ms', results.mixedLoadCheckpointProcess.p99Mixed, '', () => true],
+    ['checkpoint process: p99 mixed ÷ alone', results.mixedLoadCheckpointProcess.p99Ratio, '≤ 1.5×', (v) => v <= 1.5],
   ] : []),
 ];
 results.table = targets.map(([metric, value, target, ok]) => ({ metric, value: Math.round(value * 100) / 100, target, met: target === '' ? null : ok(value) }));

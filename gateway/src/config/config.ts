@@ -139,6 +139,13 @@ export const GatewayConfig = z.strictObject({
       unauthenticated: RateLimitConfig.optional(),
     })
     .prefault({}),
+  /**
+   * What this gateway process serves: everything (default), or `verification` — the checkpoint and trust routes
+   * only, with its own trust cache following the ledger and no outbox, issuance, governance or audit. A checkpoint
+   * service run so shares no event loop, core or process with the organisation's writes (gateway/src/README.md,
+   * "Verification beside writes").
+   */
+  serves: z.enum(['all', 'verification']).default('all'),
   ledger: LedgerConfig,
   /** The gateway's own state: outbox, trust cache and its checkpoint, snapshot signing key. */
   dataDir: z.string().min(1),

@@ -21,6 +21,8 @@ export interface RunningConsortium {
   tokenIssuer: DemoTokenIssuer;
   bootstrapActions: string[];
   ledgerPath: string;
+  /** The embedded ledger's backend the gateways share (another gateway of this process may connect to it too). */
+  backend: LedgerBackend;
   close(): Promise<void>;
 }
 
@@ -63,7 +65,7 @@ export async function startConsortium(options: Readonly<ConsortiumOptions>): Pro
     const tokenIssuer = secrets.tokenIssuer;
     let closing: Promise<void> | undefined;
     return {
-      gateways, tokens, tokenIssuer, bootstrapActions: actions, ledgerPath,
+      gateways, tokens, tokenIssuer, bootstrapActions: actions, ledgerPath, backend,
       close() {
         closing ??= (async () => {
           for (const g of [...gateways.values()].reverse()) await g.close();

@@ -41,12 +41,13 @@ export interface AppDeps {
   metrics: GatewayMetrics;
   authenticator: Authenticator;
   verification: VerificationService;
-  issuance: IssuanceService;
-  revocation: RevocationService;
-  outbox: Outbox;
-  governance: GovernanceService;
-  audit: AuditService;
   trust: TrustService;
+  /** Absent in a verification-only gateway (`serves: "verification"`): then neither are their routes. */
+  issuance?: IssuanceService;
+  revocation?: RevocationService;
+  outbox?: Outbox;
+  governance?: GovernanceService;
+  audit?: AuditService;
   readiness: () => Promise<Readiness>;
   bodyLimitBytes: number;
   /** Per-client rate limits (default: none). */
@@ -58,12 +59,13 @@ export interface AppDeps {
 }
 
 export function allRoutes(deps: AppDeps): RouteDefinition[] {
+  const { issuance, revocation, outbox, governance, audit } = deps;
   return [
     ...verificationRoutes(deps.verification),
-    ...credentialRoutes(deps),
-    ...governanceRoutes(deps.governance),
+    ...(issuance && revocation && outbox ? credentialRoutes({ issuance, revocation, outbox }) : []),
+    ...(governance ? governanceRoutes(governance) : []),
     ...trustRoutes(deps.trust),
-    ...auditRoutes(deps.audit),
+    ...(audit ? auditRoutes(audit) : []),
   ];
 }
 
