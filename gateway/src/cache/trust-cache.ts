@@ -95,12 +95,13 @@ export function newTrustCache(
 
   function countRecords(): void {
     if (!metrics) return;
-    let keys = 0, anchors = 0, revocations = 0, policies = 0;
+    // Per issuer, per MSP: a handful of entries each. Anchors are counted by root (one Map.size): this runs on every
+    // event, and walking every root would make each event cost O(anchors).
+    let keys = 0, revocations = 0, policies = 0;
     for (const byKid of index.keysByIssuer.values()) keys += byKid.size;
-    for (const same of index.anchors.values()) anchors += same.length;
     for (const byLeaf of index.revokedByIssuer.values()) revocations += byLeaf.size;
     for (const byIssuer of index.policiesByMsp.values()) for (const byType of byIssuer.values()) policies += byType.size;
-    for (const [type, n] of [['issuer', index.issuers.size], ['issuerKey', keys], ['recognition', policies], ['anchor', anchors], ['revocation', revocations]] as const) {
+    for (const [type, n] of [['issuer', index.issuers.size], ['issuerKey', keys], ['recognition', policies], ['anchor', index.anchors.size], ['revocation', revocations]] as const) {
       metrics.trustCacheRecords.set({ type }, n);
     }
   }
@@ -119,15 +120,20 @@ export function newTrustCache(
     return kept;
   }
 
+  /** Puts records into the index as one change: a new version, its records logged for readers catching up. */
+  function change(records: readonly StoredRecord[]): void {
+    const kept = put(records);
+    version++;
+    changes.append(version, kept);
+    countRecords();
+  }
+
   function applyRecords(records: StoredRecord[], cp: EventCheckpoint | undefined): void {
     if (records.length === 0 && cp === undefined) return;
     // Memory is the cache; the store only spares a restart the replay. A lost save is replayed from the ledger.
     store.save(records, cp).catch(() => logger.error({ event: 'cache.store_failed' }, 'trust cache store write failed'));
-    const kept = put(records);
     if (cp) checkpoint = cp;
-    version++;
-    changes.append(version, kept);
-    countRecords();
+    change(records);
     for (const w of [...waiters]) w();
   }
 
@@ -194,7 +200,7 @@ export function newTrustCache(
     async start() {
       const loaded = store.load();
       checkpoint = loaded.checkpoint;
-      applyLoaded(loaded.records);
+      change(loaded.records); // as one change: a reader at version 0 gets them from the change log
       logger.info({ event: 'cache.loaded', records: loaded.records.length, checkpointBlock: checkpoint?.blockNumber ?? null }, 'trust cache loaded');
       // Follow first: the first height poll then finds the cache following and, if the stored records are within
       // maxLagBlocks of the ledger, confirms them current — a restarted gateway is fresh when start() returns
@@ -285,12 +291,4 @@ export function newTrustCache(
       });
     },
   };
-
-  /** The records of the store, as one change (a reader at version 0 gets them from the change log). */
-  function applyLoaded(records: StoredRecord[]): void {
-    const kept = put(records);
-    version++;
-    changes.append(version, kept);
-    countRecords();
-  }
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import type { BlockSummary, BlockTransaction } from '../ledger.js';
 import { LedgerError } from '../ledger.js';
+import { der, derUnsigned } from './der.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const sha256 = (...parts: Uint8Array[]): Buffer => {
@@ -14,23 +15,6 @@ const sha256 = (...parts: Uint8Array[]): Buffer => {
   for (const p of parts) h.update(p);
   return h.digest();
 };
-
-/** DER length octets (X.690 §8.1.3). */
-function derLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-const der = (tag: number, content: Uint8Array): Buffer => Buffer.concat([Buffer.from([tag]), derLength(content.length), content]);
-
-/** Minimal two's-complement big-endian encoding of a non-negative integer (X.690 §8.3). */
-function derUnsigned(n: bigint): Buffer {
-  const bytes: number[] = [];
-  for (let v = n; v > 0n; v >>= 8n) bytes.unshift(Number(v & 0xffn));
-  if (bytes.length === 0 || (bytes[0]! & 0x80) !== 0) bytes.unshift(0);
-  return Buffer.from(bytes);
-}
 
 /**
  * Fabric's block header hash: SHA-256 of the ASN.1 DER SEQUENCE { INTEGER number, OCTET STRING previousHash,

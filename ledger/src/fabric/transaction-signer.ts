@@ -9,30 +9,13 @@
 import { sign, type KeyObject } from 'node:crypto';
 import { hash, signers, type ConnectOptions } from '@hyperledger/fabric-gateway';
 import { normaliseLowS } from '@hutong/verifier-sdk/issuer';
+import { der, derUnsigned } from './der.js';
 
-/** A DER INTEGER of a 32-byte unsigned big-endian value (RFC 3279 §2.2.3 Ecdsa-Sig-Value). */
-function derInteger(bytes: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < bytes.length - 1 && bytes[i] === 0) i++;
-  const v = bytes.subarray(i);
-  const pad = (v[0] as number) >= 0x80 ? 1 : 0;
-  const out = new Uint8Array(2 + pad + v.length);
-  out[0] = 0x02;
-  out[1] = pad + v.length;
-  out.set(v, 2 + pad);
-  return out;
-}
+const unsigned = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
 
-/** r ‖ s (IEEE P1363) as a DER Ecdsa-Sig-Value. */
+/** r ‖ s (IEEE P1363) as a DER Ecdsa-Sig-Value: SEQUENCE { INTEGER r, INTEGER s } (RFC 3279 §2.2.3). */
 export function p1363ToDer(sig: Uint8Array): Uint8Array {
-  const r = derInteger(sig.subarray(0, 32));
-  const s = derInteger(sig.subarray(32, 64));
-  const out = new Uint8Array(2 + r.length + s.length);
-  out[0] = 0x30;
-  out[1] = r.length + s.length;
-  out.set(r, 2);
-  out.set(s, 2 + r.length);
-  return out;
+  return der(0x30, Buffer.concat([der(0x02, derUnsigned(unsigned(sig.subarray(0, 32)))), der(0x02, derUnsigned(unsigned(sig.subarray(32, 64))))]));
 }
 
 /** The signing options of a fabric-gateway connection for `key`: OpenSSL for P-256, fabric-gateway's own otherwise. */
