@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { verify, REASON_CODES, type TrustSnapshot } from '@hutong/verifier-sdk';
 import { createVerifierApi } from '../../verifier-sdk/src/verifier';
 import { newNodeBackend } from '../../verifier-sdk/src/lib/node-backend';
+import { newWebBackend } from '../../verifier-sdk/src/lib/web-backend';
 import { buildCases, type VectorCase } from '../../verifier-sdk/test/cases';
 
 const FILE = join(__dirname, 'verification-v1.json');
@@ -29,7 +30,14 @@ test('vectors cover every reason code', () => {
 });
 
 const node = createVerifierApi(newNodeBackend());
-test.each([['default (web) backend', verify], ['node backend', node.verify]])('%s gives the expected result for every vector', async (_, fn) => {
+// '@hutong/verifier-sdk' resolves to the Node build here; the browser build's backend is tested by name, once with
+// WebCrypto's Ed25519 and once with the @noble/curves path of a browser whose WebCrypto lacks it.
+const web = createVerifierApi(newWebBackend());
+const webNoble = createVerifierApi(newWebBackend({ ed25519: 'noble' }));
+test.each([
+  ['package (Node build)', verify], ['node backend', node.verify], ['web backend (WebCrypto Ed25519)', web.verify],
+  ['web backend (@noble/curves Ed25519)', webNoble.verify],
+])('%s gives the expected result for every vector', async (_, fn) => {
   for (const c of load().cases) {
     const r = await fn(c.qr, { trust: c.trust ?? load().base, jurisdiction: c.jurisdiction, now: new Date(c.now) });
     expect({ name: c.name, decision: r.decision, reason: r.reason }).toEqual({ name: c.name, ...c.expected });

@@ -9,6 +9,7 @@ import type { SnapshotIssuer, TrustSnapshot } from './trust-snapshot.js';
 import { indexTrust, type IndexedAnchor, type TrustIndex } from './trust-index.js';
 import { nodeInput, proofSidesInto } from './lib/merkle.js';
 import { toHex } from './lib/hex.js';
+import { publicKeyAllowed, signatureEncodingAllowed } from './lib/signature-rules.js';
 import { poolMark, poolRelease } from './lib/pool.js';
 import { CREDENTIAL_TYP, MAX_KID_BYTES, MAX_PROOF_HASHES, ROOT_TAG_BYTES } from './lib/limits.js';
 
@@ -195,20 +196,6 @@ function isoOf(seconds: number): string {
 
 const ALLOWED_HEADER = new Set(['alg', 'kid', 'typ']);
 const JTI = /^[A-Za-z0-9_-]{22,86}$/;
-// n/2 for P-256, big-endian: an ES256 signature with s above it is the malleable twin of a low-S one.
-const P256_HALF_N = Uint8Array.from([
-  0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-  0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b, 0xcf, 0x42, 0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8,
-]);
-
-function isHighS(sig: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) {
-    const a = sig[32 + i]!, b = P256_HALF_N[i]!;
-    if (a !== b) return a > b;
-  }
-  return false;
-}
-
 /** The checked header and claims, carried from the claim checks to the later steps. */
 interface Claims {
   alg: CredentialAlg; kid: string; iss: string; vct: string; st: string; iat: number; nbf: number; exp: number;
@@ -370,7 +357,8 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
 
     const publicKey = key.importedKey;
     if (publicKey === undefined) {
-      key.imported ??= backend.importKey(alg, key.record.jwk);
+      // A key that breaks §2.2 (off the curve, non-canonical, small order) is unusable, whatever a backend would take.
+      key.imported ??= publicKeyAllowed(alg, key.record.jwk) ? backend.importKey(alg, key.record.jwk) : Promise.reject(new Error('unusable key'));
       return key.imported.then(
         (k) => {
           key.importedKey = k; // later verifications skip the await
@@ -386,7 +374,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
     f: Frame, cl: Claims, computed: { leafHash: string; root: string | null }, proofOk: boolean, sameIssuer: boolean,
     sameTree: boolean, anchor: IndexedAnchor | undefined, publicKey: unknown, nowMs: number, out: VerificationResult,
   ): ReasonCode | Promise<ReasonCode> {
-    if (cl.alg === 'ES256' && isHighS(f.signature)) return 'SIGNATURE_INVALID';
+    if (!signatureEncodingAllowed(cl.alg, f.signature)) return 'SIGNATURE_INVALID'; // §2.2, before any backend
     let valid: boolean | Promise<boolean>;
     try {
       valid = backend.verify(cl.alg, publicKey, f.signature, f.signingInput);

@@ -122,3 +122,26 @@ test('plain-TypeScript SHA-256 = node:crypto (every length across the block and 
     expect(Buffer.from(buf.subarray(at, at + 32)).toString('hex')).toBe(createHash('sha256').update(d).digest('hex').slice(0, 64));
   }), { numRuns: 300 });
 });
+
+test('Ed25519 backends check the cofactorless equation, as OpenSSL does: R or the key with a small-order component', async () => {
+  // @noble/curves' own verify is cofactored and accepts all of these; the web backend's noble path must not.
+  const { ed25519, ED25519_TORSION_SUBGROUP } = await import('@noble/curves/ed25519.js');
+  const P = ed25519.Point, L = P.Fn.ORDER;
+  const le = (v: bigint): Buffer => Buffer.from(v.toString(16).padStart(64, '0'), 'hex').reverse();
+  const k = (...parts: Uint8Array[]): bigint => BigInt(`0x${createHash('sha512').update(Buffer.concat(parts)).digest().reverse().toString('hex')}`) % L;
+  let accepted = 0;
+  await fc.assert(fc.asyncProperty(fc.bigInt({ min: 1n, max: L - 1n }), fc.bigInt({ min: 1n, max: L - 1n }), fc.integer({ min: 1, max: 7 }), fc.boolean(), fc.uint8Array({ maxLength: 40 }),
+    async (a, r, t, onKey, msg) => {
+      const T = P.fromHex(ED25519_TORSION_SUBGROUP[t]!);
+      const A = Buffer.from((onKey ? P.BASE.multiply(a).add(T) : P.BASE.multiply(a)).toBytes());
+      const R = Buffer.from((onKey ? P.BASE.multiply(r) : P.BASE.multiply(r).add(T)).toBytes());
+      const sig = Buffer.concat([R, le((r + k(R, A, msg) * a) % L)]);
+      const jwk: PublicJwk = { kty: 'OKP', crv: 'Ed25519', x: A.toString('base64url') };
+      const expected = oracleVerify(null, msg, createPublicKey({ key: jwk, format: 'jwk' }), sig);
+      if (expected) accepted++; // a key's torsion vanishes when k is a multiple of its order
+      const got = await Promise.all(backends.map(async (b) => b.verify('EdDSA', await b.importKey('EdDSA', jwk), sig, msg)));
+      expect(got).toEqual(backends.map(() => expected));
+      expect(ed25519.verify(sig, msg, A, { zip215: false })).toBe(true); // noble's own (cofactored) verify accepts every one
+    }), { numRuns: 60 });
+  expect(accepted).toBeLessThan(60); // most are rejected: the property is not vacuous
+});

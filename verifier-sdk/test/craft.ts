@@ -41,10 +41,22 @@ export function highS(sig: Uint8Array): Uint8Array {
 export function anchorAndEncode(trust: TrustSnapshot, jws: string, kid: string, o: { size?: number; index?: number; anchoredAt?: string; issuerId?: string } = {}): { qr: string; root: string; leafHash: string } {
   const size = o.size ?? 1, index = o.index ?? 0;
   const leaves = Array.from({ length: size }, (_, i) => (i === index ? leafHashOf(jws) : Buffer.alloc(32, i + 1).toString('hex')));
+  const root = pushAnchor(trust, leaves, kid, o);
+  return { qr: encodeQr({ jws, root, proof: inclusionProof(leaves, index) }), root, leafHash: leaves[index]! };
+}
+
+/** Anchors every one of `jwss` in one batch (one anchor for many vectors), returns their QRs in order. */
+export function anchorBatchAndEncode(trust: TrustSnapshot, jwss: readonly string[], kid: string): { qrs: string[]; root: string } {
+  const leaves = jwss.map((jws) => leafHashOf(jws));
+  const root = pushAnchor(trust, leaves, kid, {});
+  return { qrs: jwss.map((jws, i) => encodeQr({ jws, root, proof: inclusionProof(leaves, i) })), root };
+}
+
+function pushAnchor(trust: TrustSnapshot, leaves: string[], kid: string, o: { anchoredAt?: string; issuerId?: string }): string {
   const root = merkleRoot(leaves);
   (trust.anchors as unknown[]).push({
-    root, issuerId: o.issuerId ?? ISSUER_ID, kid, leafCount: size, anchoredAt: o.anchoredAt ?? new Date(NOW.getTime() - 3000_000).toISOString(),
+    root, issuerId: o.issuerId ?? ISSUER_ID, kid, leafCount: leaves.length, anchoredAt: o.anchoredAt ?? new Date(NOW.getTime() - 3000_000).toISOString(),
     txId: `tx-${root.slice(0, 8)}`, anchoredBy: 'GuangdongMSP', blockNumber: 7,
   });
-  return { qr: encodeQr({ jws, root, proof: inclusionProof(leaves, index) }), root, leafHash: leaves[index]! };
+  return root;
 }

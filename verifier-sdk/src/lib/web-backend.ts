@@ -3,12 +3,43 @@
 // async and slow — two stream round trips per scan, one of them to detect trailing bytes, which browsers treat
 // differently.)
 import { ed25519 } from '@noble/curves/ed25519.js';
+import type { EdwardsPoint } from '@noble/curves/abstract/edwards.js';
 import { base64urlDecode, base64urlEncode } from './base64url.js';
 import { sha256Into } from './sha256.js';
 import { toHex } from './hex.js';
 import type { CredentialAlg, CryptoBackend, PublicJwk } from './crypto-backend.js';
 
-type NobleKey = { noble: Uint8Array };
+type NobleKey = { noble: Uint8Array; point: EdwardsPoint };
+
+const ED25519_L = ed25519.Point.Fn.ORDER;
+const littleEndian = (b: Uint8Array): bigint => {
+  let v = 0n;
+  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+  return v;
+};
+
+/**
+ * RFC 8032 §5.1.7 with the cofactorless equation [S]B = R + [k]A, as OpenSSL checks it: @noble/curves' own verify
+ * is cofactored ([8][S]B = [8]R + [8][k]A), which accepts R or A with a small-order component that OpenSSL rejects.
+ * The verifier has already refused S ≥ L and a non-canonical or small-order R (lib/signature-rules.ts).
+ */
+async function verifyCofactorless(key: NobleKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+  if (signature.length !== 64) return false;
+  const s = littleEndian(signature.subarray(32));
+  if (s >= ED25519_L) return false;
+  let r: EdwardsPoint;
+  try {
+    r = ed25519.Point.fromBytes(signature.subarray(0, 32), false);
+  } catch {
+    return false;
+  }
+  const input = new Uint8Array(64 + data.length);
+  input.set(signature.subarray(0, 32), 0);
+  input.set(key.noble, 32);
+  input.set(data, 64);
+  const k = littleEndian(new Uint8Array(await subtle().digest('SHA-512', input))) % ED25519_L;
+  return ed25519.Point.BASE.multiplyUnsafe(s).equals(r.add(key.point.multiplyUnsafe(k)));
+}
 
 export interface WebBackendOptions {
   /** 'auto' tries WebCrypto Ed25519 first; 'noble' forces @noble/curves (used by oracle tests). */
@@ -40,20 +71,13 @@ export function newWebBackend(options: WebBackendOptions = {}): CryptoBackend {
           // Ed25519 is missing from some browsers' WebCrypto: fall back to @noble/curves.
         }
       }
-      return { noble: raw } satisfies NobleKey;
+      return { noble: raw, point: ed25519.Point.fromBytes(raw, false) } satisfies NobleKey;
     },
     async verify(alg, key, signature, data) {
       if (alg === 'ES256') {
         return subtle().verify({ name: 'ECDSA', hash: 'SHA-256' }, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
       }
-      if ((key as NobleKey).noble) {
-        try {
-          // zip215: false = RFC 8032 strict (canonical S and A), the same rules as OpenSSL and WebCrypto.
-          return ed25519.verify(signature, data, (key as NobleKey).noble, { zip215: false });
-        } catch {
-          return false;
-        }
-      }
+      if ((key as NobleKey).noble) return verifyCofactorless(key as NobleKey, signature, data).catch(() => false);
       return subtle().verify({ name: 'Ed25519' }, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
     },
     base64url: base64urlEncode,
