@@ -79,7 +79,7 @@ test('the README\'s Node snippet runs as written: ACCEPT, then offline from its 
   expect(existsSync(join(project, 'trust', 'macau.jws'))).toBe(true);
   const offline = await node(['verify.mjs', `${qr}\r\n`], { cwd: project, env: { ...env, HUTONG_GATEWAY_URL: 'http://127.0.0.1:1' } });
   expect({ code: offline.code, out: offline.stdout.split(' ').slice(0, 2) }).toEqual({ code: 0, out: ['ACCEPT', 'ACCEPTED'] });
-  const rescan = await node(['verify.mjs', 'HT1:ABC'], { cwd: project, env });
+  const rescan = await node(['verify.mjs', 'HT1:ABCD'], { cwd: project, env });
   expect({ code: rescan.code, out: rescan.stdout.split(' ').slice(0, 2) }).toEqual({ code: 2, out: ['RESCAN', 'DECODE_BASE45'] });
 });
 

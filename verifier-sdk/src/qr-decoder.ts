@@ -5,12 +5,12 @@ import type { DecodeReasonCode } from './reason-codes.js';
 import type { CryptoBackend } from './lib/crypto-backend.js';
 import { base45Decode } from './lib/base45.js';
 import { toHex } from './lib/hex.js';
-import { readCredentialText, readProofSection, Reader, type CredentialTextTarget } from './lib/envelope.js';
+import { compactHeader, readCredentialText, readProofSection, Reader, type CredentialTextTarget } from './lib/envelope.js';
 import { LEAF_PREFIX, leafInputOf } from './lib/leaf-input.js';
 import { inflateRawView } from './lib/inflate.js';
 import { QR_DICTIONARY } from './lib/qr-dictionary.js';
-import { JsonError, parseStrictJson, type JsonShape, type JsonValue } from './lib/strict-json.js';
-import { MAX_COMPRESSED_BYTES, MAX_INFLATED_BYTES, MAX_QR_CHARS, QR_PREFIX, ROOT_TAG_BYTES } from './lib/limits.js';
+import { JsonError, parseStrictJsonObject, type JsonShape, type JsonValue } from './lib/strict-json.js';
+import { MAX_INFLATED_BYTES, MAX_QR_CHARS, QR_PREFIX, ROOT_TAG_BYTES } from './lib/limits.js';
 
 /**
  * An RFC 9162 inclusion proof as carried in the QR.
@@ -57,6 +57,7 @@ function fail(code: DecodeReasonCode, message: string, cause?: unknown): never {
 // being dropped silently: the signed bytes would then hold more than the JSON the verifier read.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** UTF-8, then a JSON object (DECODE_JSON), then no duplicate name (DECODE_DUPLICATE_KEY): docs/protocol.md §5.7. */
 function jsonObject(bytes: Uint8Array, what: string, shape?: JsonShape): Record<string, JsonValue> {
   let text: string;
   try {
@@ -64,15 +65,12 @@ function jsonObject(bytes: Uint8Array, what: string, shape?: JsonShape): Record<
   } catch (e) {
     fail('DECODE_JSON', `${what} is not UTF-8`, e);
   }
-  let v: JsonValue;
   try {
-    v = parseStrictJson(text, shape);
+    return parseStrictJsonObject(text, shape);
   } catch (e) {
     if (e instanceof JsonError && e.duplicateKey) fail('DECODE_DUPLICATE_KEY', `${what} has a duplicate member name`);
-    fail('DECODE_JSON', `${what} is not JSON`, e);
+    fail('DECODE_JSON', `${what} is not a JSON object`, e);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('DECODE_JSON', `${what} is not a JSON object`);
-  return v;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -107,18 +105,20 @@ export class Frame implements JsonShape {
 
 /**
  * Decodes a scanned text (normalised first: scanned-text.ts), synchronously; throws HutongSdkError with a DECODE_*
- * code (checks in protocol order).
+ * code, the first defect in the order of docs/protocol.md §5.7.
  */
 export function decodeFrame(scanned: unknown): Frame {
   if (typeof scanned !== 'string') fail('DECODE_PREFIX', 'not a string');
-  // Whitespace around a text of twice the cap is still normalised; anything longer is too large whatever it holds.
+  // Whitespace around a text of twice the cap is still normalised; a longer text is taken as it is (it cannot pass
+  // the size check, and normalising it would be work for nothing).
   const qr = scanned.length > 2 * MAX_QR_CHARS ? scanned : normaliseScan(scanned);
-  if (qr.length > MAX_QR_CHARS) fail('DECODE_TOO_LARGE', `longer than ${MAX_QR_CHARS} characters`);
   if (!qr.startsWith(QR_PREFIX)) fail('DECODE_PREFIX', `missing ${QR_PREFIX} prefix`);
+  if (qr.length > MAX_QR_CHARS) fail('DECODE_TOO_LARGE', `longer than ${MAX_QR_CHARS} characters`);
   const f = new Frame();
   const raw = base45Decode(qr, QR_PREFIX.length, f); // also computes the CRC into f.crc
-  if (raw === null || raw.length < 3) fail('DECODE_BASE45', 'invalid Base45');
-  if (raw.length > MAX_COMPRESSED_BYTES) fail('DECODE_TOO_LARGE', 'compressed envelope too large');
+  if (raw === null) fail('DECODE_BASE45', 'invalid Base45');
+  // No compressed-size cap of its own: a text within MAX_QR_CHARS carries at most 2,861 frame bytes.
+  if (raw.length < 2) fail('DECODE_CHECKSUM', 'frame shorter than its CRC-16');
   const end = raw.length - 2;
   if (f.crc !== ((raw[end]! << 8) | raw[end + 1]!)) fail('DECODE_CHECKSUM', 'CRC-16 mismatch');
   f.raw = raw;
@@ -133,13 +133,23 @@ export function decodeFrame(scanned: unknown): Frame {
   const inflated = inflateRawView(deflated, MAX_INFLATED_BYTES, QR_DICTIONARY);
   if (inflated === 'too-large') fail('DECODE_TOO_LARGE', `inflates past ${MAX_INFLATED_BYTES} bytes`);
   if (inflated === 'invalid') fail('DECODE_INFLATE', 'invalid DEFLATE stream');
-  const text: CredentialTextTarget = { header: EMPTY, payload: EMPTY, compact: null };
+  const text: CredentialTextTarget = { header: EMPTY, payload: EMPTY, compactAlg: null, compactKid: EMPTY };
   const textError = readCredentialText(inflated, text);
   if (textError !== null) fail('DECODE_ENVELOPE', textError);
-  // A compact header's bytes are JSON.stringify({ alg, kid, typ }), so its parsed form is known without parsing.
-  f.headerObject = text.compact?.object ?? jsonObject(text.header, 'header');
+  // The header completely (UTF-8, JSON, duplicates), then the payload. A compact header's bytes are
+  // JSON.stringify({ alg, kid, typ }), so its parsed form is known without parsing once the kid is UTF-8.
+  let header = text.header, leafStart: Uint8Array | undefined;
+  if (text.compactAlg !== null) {
+    const compact = compactHeader(text.compactAlg, text.compactKid);
+    if (compact === null) fail('DECODE_JSON', 'compact kid is not UTF-8');
+    f.headerObject = compact.object;
+    header = compact.bytes;
+    leafStart = compact.leafStart;
+  } else {
+    f.headerObject = jsonObject(header, 'header');
+  }
   f.claims = jsonObject(text.payload, 'payload', f);
-  f.leafInput = leafInputOf(text.header, text.payload, text.compact?.leafStart);
+  f.leafInput = leafInputOf(header, text.payload, leafStart);
   f.signingInput = f.leafInput.subarray(LEAF_PREFIX.length);
   return f;
 }

@@ -2,13 +2,13 @@
 import { deflateRawSync, inflateRawSync, type ZlibOptions } from 'node:zlib';
 import { encodeQr, inclusionProof, leafHashOf, merkleRoot } from '@hutong/verifier-sdk/issuer';
 import { decisionOf, type Decision, type ReasonCode, type TrustSnapshot } from '@hutong/verifier-sdk';
-import { base45Decode, base45Encode } from '../src/lib/base45';
+import { base45Decode } from '../src/lib/base45';
 import { QR_DICTIONARY } from '../src/lib/qr-dictionary';
-import { crc16 } from '../src/lib/crc16';
-import { encodeVarint, Reader } from '../src/lib/envelope';
+import { Reader } from '../src/lib/envelope';
 import { newScenario, NOW, ISSUER_ID } from './fixtures';
-import { anchorAndEncode, baseClaims, signRaw } from './craft';
+import { anchorAndEncode, baseClaims, framed, signRaw } from './craft';
 import { signatureCases } from './cases-signatures';
+import { addDecodingCases } from './cases-decoding';
 
 export interface VectorCase {
   name: string;
@@ -25,12 +25,7 @@ export interface VectorCase {
 export const MINIMAL_PROOF = Uint8Array.from([...new Array(64).fill(0), 1, 0, ...new Array(8).fill(0), 0]);
 
 export function frame(deflated: Uint8Array, rest: Uint8Array = MINIMAL_PROOF): string {
-  const len = encodeVarint(deflated.length);
-  const b = Buffer.concat([len, deflated, rest, Buffer.alloc(2)]);
-  const crc = crc16(b, b.length - 2);
-  b[b.length - 2] = crc >> 8;
-  b[b.length - 1] = crc & 0xff;
-  return `HT1:${base45Encode(b)}`;
+  return framed(deflated, rest);
 }
 
 /** The same credential and proof with the credential text re-compressed with other zlib options. */
@@ -160,6 +155,7 @@ export async function buildCases(): Promise<{ base: TrustSnapshot; cases: Vector
   add('mapped status not accepted', crafted(esHeader, baseClaims({ st: 'yellow' })), 'STATUS_NOT_ACCEPTED');
   add('older than Macau\'s 6 h maximum', crafted(esHeader, baseClaims({ iat: iat - 7 * 3600, nbf: iat - 7 * 3600 })), 'CREDENTIAL_TOO_OLD');
   await signatureCases(s, add);
+  addDecodingCases(s, add);
   later.forEach((f) => f());
   return { base: s.snapshot(), cases };
 }

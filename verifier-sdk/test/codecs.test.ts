@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { crc16 } from '../src/lib/crc16';
 import { base45Decode, base45Encode } from '../src/lib/base45';
-import { parseStrictJson, JsonError } from '../src/lib/strict-json';
+import { parseStrictJson, parseStrictJsonObject, JsonError } from '../src/lib/strict-json';
+import { compactHeaderBytes, compactHeaderLength } from '../src/lib/envelope';
 import { fromHex, toHex } from '../src/lib/hex';
 import { base64urlDecode } from '../src/lib/base64url';
 import { pooledBytes, poolMark, poolRelease } from '../src/lib/pool';
@@ -89,11 +90,47 @@ test('strict JSON refuses duplicates (also spelled with escapes, also __proto__)
     expect(() => parseStrictJson(bad)).toThrow(JsonError);
   }
   expect(parseStrictJson('1'.repeat(40))).toBe(Number('1'.repeat(40)));
-  expect(plain(parseStrictJson(`${'['.repeat(9)}${']'.repeat(9)}`))).toEqual(JSON.parse(`${'['.repeat(9)}${']'.repeat(9)}`));
+  // Depth is the container's own (the outermost is 1): 8 nested arrays or objects are read, a 9th is refused even empty.
+  for (const [open, close] of [['[', ']'], ['{"a":', '}']] as const) {
+    const nest = (n: number, inner: string): string => `${open.repeat(n)}${inner}${close.repeat(n)}`;
+    expect(plain(parseStrictJson(nest(8, '1')))).toEqual(JSON.parse(nest(8, '1')));
+    expect(plain(parseStrictJson(nest(7, '[]')))).toEqual(JSON.parse(nest(7, '[]')));
+    expect(() => parseStrictJson(nest(8, '[]'))).toThrow(JsonError);
+    expect(() => parseStrictJson(nest(8, '{}'))).toThrow(JsonError);
+    expect(() => parseStrictJson(nest(9, '1'))).toThrow(JsonError);
+  }
   const o = parseStrictJson('{"__proto__":{"polluted":1},"toString":2}') as Record<string, unknown>;
   expect(Object.keys(o)).toEqual(['__proto__', 'toString']);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   expect((parseStrictJson('{}') as Record<string, unknown>).hasOwnProperty).toBeUndefined();
+});
+
+test('strict JSON: any other defect outranks a duplicate name, wherever each stands; an object is required before duplicates count', () => {
+  const kind = (t: string, parse: (t: string) => unknown = parseStrictJson): string => {
+    try { parse(t); return 'ok'; } catch (e) { return e instanceof JsonError && e.duplicateKey ? 'duplicate' : 'syntax'; }
+  };
+  expect(kind('{"a":1,"a":2}')).toBe('duplicate');
+  expect(kind('{"a":1,"a":2,}')).toBe('syntax');
+  expect(kind('{"a":1,"a":2} x')).toBe('syntax');
+  expect(kind(`{"a":1,"a":${'['.repeat(8)}${']'.repeat(8)}}`)).toBe('syntax');
+  expect(kind(String.raw`{"a":1,"a":"\ud800"}`)).toBe('syntax');
+  expect(kind('{"a":1,"a":1e400}')).toBe('syntax');
+  expect(kind('{"a":"x","b":1,"b":2,"c":tru}')).toBe('syntax');
+  expect(kind('[{"a":1,"a":2}]')).toBe('duplicate');
+  expect(kind('[{"a":1,"a":2}]', parseStrictJsonObject)).toBe('syntax');
+  expect(kind('{"a":[{"b":1,"b":2}]}', parseStrictJsonObject)).toBe('duplicate');
+  expect(kind('"x"', parseStrictJsonObject)).toBe('syntax');
+  expect(plain(parseStrictJsonObject('{"a":[1]}'))).toEqual({ a: [1] });
+});
+
+test("a compact header's length is known from its kid bytes: it equals the length of the bytes it stands for", () => {
+  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 64 }), fc.constantFrom('ES256', 'EdDSA'), (kid, alg) => {
+    expect(compactHeaderLength(new TextEncoder().encode(kid))).toBe(compactHeaderBytes(alg, kid).length);
+  }), { numRuns: 500 });
+  for (let c = 0; c < 128; c++) {
+    const kid = String.fromCharCode(c);
+    expect(compactHeaderLength(new TextEncoder().encode(kid))).toBe(compactHeaderBytes('ES256', kid).length);
+  }
 });
 
 test('strict JSON refuses what docs/protocol.md rules out beyond RFC 8259: a BOM, numbers past a double, unpaired surrogates', () => {

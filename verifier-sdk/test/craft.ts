@@ -2,6 +2,9 @@
 import { sign, createPrivateKey } from 'node:crypto';
 import { encodeQr, leafHashOf, merkleRoot, inclusionProof, normaliseLowS, type PrivateJwk } from '@hutong/verifier-sdk/issuer';
 import type { TrustSnapshot } from '@hutong/verifier-sdk';
+import { base45Encode } from '../src/lib/base45';
+import { crc16 } from '../src/lib/crc16';
+import { encodeVarint } from '../src/lib/envelope';
 import { ISSUER_ID, NOW } from './fixtures';
 
 export const b64u = (s: string | Uint8Array): string => Buffer.from(s).toString('base64url');
@@ -37,26 +40,42 @@ export function highS(sig: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Records in `trust` the anchor of `root`, a batch of `leafCount` leaves signed under `kid`. */
+export function anchorRoot(trust: TrustSnapshot, root: string, kid: string, leafCount: number, o: { anchoredAt?: string; issuerId?: string } = {}): void {
+  (trust.anchors as unknown[]).push({
+    root, issuerId: o.issuerId ?? ISSUER_ID, kid, leafCount, anchoredAt: o.anchoredAt ?? new Date(NOW.getTime() - 3000_000).toISOString(),
+    txId: `tx-${root.slice(0, 8)}`, anchoredBy: 'GuangdongMSP', blockNumber: 7,
+  });
+}
+
 /** Puts `jws` in a batch of `size` (other leaves random) at `index`, anchors it in `trust`, returns the QR. */
 export function anchorAndEncode(trust: TrustSnapshot, jws: string, kid: string, o: { size?: number; index?: number; anchoredAt?: string; issuerId?: string } = {}): { qr: string; root: string; leafHash: string } {
   const size = o.size ?? 1, index = o.index ?? 0;
   const leaves = Array.from({ length: size }, (_, i) => (i === index ? leafHashOf(jws) : Buffer.alloc(32, i + 1).toString('hex')));
-  const root = pushAnchor(trust, leaves, kid, o);
+  const root = merkleRoot(leaves);
+  anchorRoot(trust, root, kid, size, o);
   return { qr: encodeQr({ jws, root, proof: inclusionProof(leaves, index) }), root, leafHash: leaves[index]! };
 }
 
 /** Anchors every one of `jwss` in one batch (one anchor for many vectors), returns their QRs in order. */
 export function anchorBatchAndEncode(trust: TrustSnapshot, jwss: readonly string[], kid: string): { qrs: string[]; root: string } {
   const leaves = jwss.map((jws) => leafHashOf(jws));
-  const root = pushAnchor(trust, leaves, kid, {});
+  const root = merkleRoot(leaves);
+  anchorRoot(trust, root, kid, leaves.length);
   return { qrs: jwss.map((jws, i) => encodeQr({ jws, root, proof: inclusionProof(leaves, i) })), root };
 }
 
-function pushAnchor(trust: TrustSnapshot, leaves: string[], kid: string, o: { anchoredAt?: string; issuerId?: string }): string {
-  const root = merkleRoot(leaves);
-  (trust.anchors as unknown[]).push({
-    root, issuerId: o.issuerId ?? ISSUER_ID, kid, leafCount: leaves.length, anchoredAt: o.anchoredAt ?? new Date(NOW.getTime() - 3000_000).toISOString(),
-    txId: `tx-${root.slice(0, 8)}`, anchoredBy: 'GuangdongMSP', blockNumber: 7,
-  });
-  return root;
+/** The QR text of frame bytes (everything before the checksum): their CRC-16 appended, Base45, the prefix. */
+export function qrOf(body: Uint8Array): string {
+  const b = new Uint8Array(body.length + 2);
+  b.set(body);
+  const crc = crc16(b, body.length);
+  b[body.length] = crc >> 8;
+  b[body.length + 1] = crc & 0xff;
+  return `HT1:${base45Encode(b)}`;
+}
+
+/** The QR text of a DEFLATE stream and the frame bytes after it (a proof section, or anything else). */
+export function framed(deflated: Uint8Array, rest: Uint8Array): string {
+  return qrOf(Buffer.concat([encodeVarint(deflated.length), deflated, rest]));
 }

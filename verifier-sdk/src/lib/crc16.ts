@@ -1,5 +1,6 @@
-// CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF). It detects every single- and double-bit error, which makes the
-// compressed bytes canonical: DEFLATE ignores padding bits, so without it a flipped padding bit would still decode.
+// CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF). It detects every single- and double-bit error of a damaged QR. It
+// does not make the compressed bytes canonical: DEFLATE padding bits are ignored, so an encoder that sets them makes
+// another valid QR of the same credential (docs/protocol.md §5.2) — the credential, not its QR text, is canonical.
 const TABLE = new Uint16Array(256);
 for (let n = 0; n < 256; n++) {
   let c = n << 8;

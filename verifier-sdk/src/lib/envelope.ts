@@ -8,6 +8,7 @@ import { leafInputStart } from './leaf-input.js';
 export const SIGNATURE_BYTES = 64;
 const FLAG_COMPACT_HEADER = 0x01;
 const ALG_CODES = ['ES256', 'EdDSA'] as const;
+const EMPTY = new Uint8Array(0);
 
 export interface CredentialText {
   header: Uint8Array;
@@ -116,11 +117,12 @@ export function encodeCredentialText(t: CredentialText): Uint8Array {
 // comparing up to 64 bytes is cheaper than decoding the kid and looking the header up by a (alg, kid) string.
 let lastAlg: string | undefined;
 let lastKid: Uint8Array = new Uint8Array(0);
-let lastHeader: Uint8Array = new Uint8Array(0);
 let lastCompact: CompactHeader | null = null;
 
 /** What a compact header gives without further work; shared by every frame with the same (alg, kid). */
 export interface CompactHeader {
+  /** The header bytes it stands for: `JSON.stringify({ alg, kid, typ })`. */
+  readonly bytes: Uint8Array;
   /** The parsed form: what parsing the header bytes as JSON gives, frozen. */
   readonly object: Readonly<{ alg: string; kid: string; typ: string }>;
   /** `leafInputStart(header bytes)`: the leaf input up to the payload. */
@@ -129,51 +131,81 @@ export interface CompactHeader {
 
 /** Where decoding writes the credential text: header and payload bytes. */
 export interface CredentialTextTarget {
+  /** A literal header's bytes (empty for a compact header). */
   header: Uint8Array;
   payload: Uint8Array;
-  /** For a compact header, its parsed form and leaf-input start (no need to parse or encode `header`). */
-  compact: CompactHeader | null;
+  /** A compact header's algorithm, or null for a literal header. */
+  compactAlg: string | null;
+  /** A compact header's kid bytes, not yet known to be UTF-8 (docs/protocol.md §5.7: that is a header check). */
+  compactKid: Uint8Array;
 }
 
-/** Reads the header and payload bytes into `t`; returns null or a description of the first defect. */
+// `{"alg":"ES256","kid":"","typ":"hutong-vc+jws;v=1"}` (both algorithm names have 5 characters).
+const COMPACT_HEADER_FIXED_BYTES = 50;
+
+/**
+ * The length of the header a compact kid stands for, from its bytes alone (JSON.stringify escapes `"` and `\`, and
+ * the bytes below 0x20 as `\b \t \n \f \r` or `\u00XX`; every other byte is copied): the header-length check
+ * comes before the kid is decoded as UTF-8 (docs/protocol.md §5.3, §5.7).
+ */
+export function compactHeaderLength(kid: Uint8Array): number {
+  let n = COMPACT_HEADER_FIXED_BYTES;
+  for (let i = 0; i < kid.length; i++) {
+    const c = kid[i]!;
+    n += c >= 0x20 ? (c === 0x22 || c === 0x5c ? 2 : 1) : c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d ? 2 : 6;
+  }
+  return n;
+}
+
+/**
+ * Reads the structure of a credential text into `t` — flags, compact algorithm byte, kid length, header and payload
+ * lengths — and returns null or a description of the first defect (DECODE_ENVELOPE). Nothing is decoded as text.
+ */
 export function readCredentialText(b: Uint8Array, t: CredentialTextTarget): string | null {
   const end = b.length;
   let i = 0;
   const flags = end > 0 ? b[i++]! : null;
-  let header: Uint8Array | null;
   if (flags === FLAG_COMPACT_HEADER) {
     const alg = i < end ? ALG_CODES[b[i++]! - 1] : undefined;
+    if (!alg) return 'bad compact algorithm';
     const kidLen = i < end ? b[i++]! : null;
-    const kidBytes = kidLen === null || kidLen > MAX_KID_BYTES || i + kidLen > end ? null : b.subarray(i, (i += kidLen));
-    if (!alg || !kidBytes) return 'bad compact header';
-    if (alg !== lastAlg || !equal(kidBytes, lastKid)) {
-      let kid: string;
-      try { kid = decoder.decode(kidBytes); } catch { return 'kid is not UTF-8'; }
-      const bytes = compactHeaderBytes(alg, kid);
-      // A kid of escaped characters (U+0001 is six bytes of JSON) can stand for a header over the 256-byte limit.
-      if (bytes.length > MAX_HEADER_BYTES) return 'compact header stands for more than 256 bytes';
-      lastHeader = bytes;
-      lastCompact = { object: Object.freeze({ alg, kid, typ: CREDENTIAL_TYP }), leafStart: leafInputStart(lastHeader) };
-      lastAlg = alg;
-      lastKid = kidBytes.slice();
-    } // else: the same (alg, kid) as the previous frame, so the same bytes compactHeaderBytes returns
-    header = lastHeader;
-    t.compact = lastCompact;
+    const kid = kidLen === null || kidLen > MAX_KID_BYTES || i + kidLen > end ? null : b.subarray(i, (i += kidLen));
+    if (!kid) return 'bad compact kid length';
+    // A kid of escaped characters (U+0001 is six bytes of JSON) can stand for a header over the 256-byte limit.
+    if (compactHeaderLength(kid) > MAX_HEADER_BYTES) return 'compact header stands for more than 256 bytes';
+    t.header = EMPTY;
+    t.compactAlg = alg;
+    t.compactKid = kid;
   } else if (flags === 0) {
     const r = new Reader(b, i);
     const hLen = r.varint(MAX_HEADER_BYTES);
-    header = hLen === null ? null : r.take(hLen);
+    const header = hLen === null ? null : r.take(hLen);
     if (!header) return 'bad header length';
     i = r.i;
-    t.compact = null;
+    t.header = header;
+    t.compactAlg = null;
   } else {
     return 'unknown flags';
   }
   const payload = b.subarray(i);
   if (payload.length === 0 || payload.length > MAX_PAYLOAD_BYTES) return 'bad payload length';
-  t.header = header;
   t.payload = payload;
   return null;
+}
+
+/**
+ * The header a compact (alg, kid bytes) stands for, or null when the kid is not UTF-8. The returned object is shared
+ * (frozen; callers never mutate its bytes).
+ */
+export function compactHeader(alg: string, kidBytes: Uint8Array): CompactHeader | null {
+  if (alg === lastAlg && equal(kidBytes, lastKid)) return lastCompact;
+  let kid: string;
+  try { kid = decoder.decode(kidBytes); } catch { return null; }
+  const bytes = compactHeaderBytes(alg, kid);
+  lastCompact = Object.freeze({ bytes, object: Object.freeze({ alg, kid, typ: CREDENTIAL_TYP }), leafStart: leafInputStart(bytes) });
+  lastAlg = alg;
+  lastKid = kidBytes.slice();
+  return lastCompact;
 }
 
 export function encodeProofSection(p: ProofSection): Uint8Array {

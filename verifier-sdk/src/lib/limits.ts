@@ -2,6 +2,7 @@
 export const QR_PREFIX = 'HT1:';
 /** QR version 40, alphanumeric mode, level L holds 4,296 characters; nothing longer can be a hutong QR. */
 export const MAX_QR_CHARS = 4296;
+/** At least the frame bytes a text of MAX_QR_CHARS can carry (2,861): a buffer size, not a check of its own. */
 export const MAX_COMPRESSED_BYTES = Math.floor(((MAX_QR_CHARS - QR_PREFIX.length) * 2) / 3) + 1;
 /** Inflated credential text (flags, header, payload JSON). */
 export const MAX_INFLATED_BYTES = 4096;

@@ -18,15 +18,30 @@ export interface JsonShape {
 
 /**
  * Parses one JSON text. Besides RFC 8259 and the duplicate rule: no byte-order mark (U+FEFF is not white space),
- * values nested at most MAX_JSON_DEPTH containers deep, number tokens of at most MAX_NUMBER_CHARS characters that
- * denote a finite double, and strings that are well-formed Unicode (no escape leaves a surrogate unpaired).
+ * arrays and objects nested at most MAX_JSON_DEPTH deep (the outermost one is at depth 1), number tokens of at most
+ * MAX_NUMBER_CHARS characters that denote a finite double, and strings that are well-formed Unicode (no escape leaves
+ * a surrogate unpaired). Any of those defects outranks a duplicate name wherever the two stand in the text
+ * (docs/protocol.md §5.7): the duplicate is reported (JsonError with `duplicateKey`) only for a text that is
+ * otherwise valid.
  */
 export function parseStrictJson(text: string, shape?: JsonShape): JsonValue {
+  return parse(text, shape, false);
+}
+
+/** As parseStrictJson, for a text that must be an object: any other value is a (non-duplicate) JsonError, which also outranks a duplicate. */
+export function parseStrictJsonObject(text: string, shape?: JsonShape): { [k: string]: JsonValue } {
+  return parse(text, shape, true) as { [k: string]: JsonValue };
+}
+
+function parse(text: string, shape: JsonShape | undefined, objectOnly: boolean): JsonValue {
   const p = new Cursor(text);
   const v = value(p, 0);
   ws(p);
   if (p.i !== text.length) throw new JsonError(false, 'trailing characters');
-  if (shape) shape.scalarMembers = p.scalarMembers && typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isObject = typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (objectOnly && !isObject) throw new JsonError(false, 'not an object');
+  if (p.duplicate) throw new JsonError(true, 'duplicate member name');
+  if (shape) shape.scalarMembers = p.scalarMembers && isObject;
   return v;
 }
 
@@ -34,6 +49,8 @@ class Cursor {
   i = 0;
   /** No member of the top-level object has an object, array or null value (so far). */
   scalarMembers = true;
+  /** Some object named a member twice; reported once the whole text has parsed. */
+  duplicate = false;
   constructor(readonly text: string) {}
 }
 
@@ -55,13 +72,15 @@ function ws(p: Cursor): void {
   p.i = i;
 }
 
+/** A value inside `depth` arrays/objects: an array or object there has nesting depth `depth + 1`. */
 function value(p: Cursor, depth: number): JsonValue {
-  if (depth > MAX_JSON_DEPTH) throw new JsonError(false, 'too deep');
   ws(p);
   const t = p.text;
   const c = t.charCodeAt(p.i);
-  if (c === LBRACE) return object(p, depth);
   if (c === QUOTE) return string(p);
+  // An array or object deeper than the limit is refused even when empty: the depth is the container's own.
+  if ((c === LBRACE || c === LBRACKET) && depth >= MAX_JSON_DEPTH) throw new JsonError(false, 'too deep');
+  if (c === LBRACE) return object(p, depth);
   if (c === LBRACKET) {
     p.i++;
     const arr: JsonValue[] = [];
@@ -205,8 +224,9 @@ function object(p: Cursor, depth: number): JsonValue {
     if (t.charCodeAt(p.i) !== QUOTE) throw new JsonError(false, 'expected member name');
     const id = knownName(p);
     const key = id < 0 ? string(p) : '';
-    // Nothing inherited and no undefined values: a defined entry is an own member.
-    if ((id < 0 ? out[key] : getKnown(out, id)) !== undefined) throw new JsonError(true, 'duplicate member name');
+    // Nothing inherited and no undefined values: a defined entry is an own member. The rest of the text is still
+    // read: a syntax error after the duplicate outranks it.
+    if ((id < 0 ? out[key] : getKnown(out, id)) !== undefined) p.duplicate = true;
     ws(p);
     if (t.charCodeAt(p.i++) !== COLON) throw new JsonError(false, 'expected colon');
     const v = value(p, depth + 1);
