@@ -8,6 +8,7 @@ import { crc16 } from '../src/lib/crc16';
 import { encodeVarint, Reader } from '../src/lib/envelope';
 import { newScenario, NOW, ISSUER_ID } from './fixtures';
 import { anchorAndEncode, baseClaims, signRaw } from './craft';
+import { lifetimeCases } from './cases-lifetime';
 
 export interface VectorCase {
   name: string;
@@ -158,6 +159,7 @@ export async function buildCases(): Promise<{ base: TrustSnapshot; cases: Vector
   add('status without mapping', crafted(esHeader, baseClaims({ st: 'purple' })), 'STATUS_UNMAPPED');
   add('mapped status not accepted', crafted(esHeader, baseClaims({ st: 'yellow' })), 'STATUS_NOT_ACCEPTED');
   add('older than Macau\'s 6 h maximum', crafted(esHeader, baseClaims({ iat: iat - 7 * 3600, nbf: iat - 7 * 3600 })), 'CREDENTIAL_TOO_OLD');
+  lifetimeCases(s, add, valid!);
   later.forEach((f) => f());
   return { base: s.snapshot(), cases };
 }
