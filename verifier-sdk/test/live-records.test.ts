@@ -68,7 +68,21 @@ describe('dropping records that are no longer live never changes a decision', ()
     expect(liveSnapshot(before, cutoff - 1)).toBe(before);
   });
 
-  test('the one change: a key check that used the dropped anchor may give another REJECT reason', async () => {
+  test('a credential expiring after its anchor’s notAfter: EXPIRY_BEYOND_ANCHOR with the anchor, ROOT_NOT_ANCHORED without', async () => {
+    const s = newScenario();
+    const [c] = await s.issue('ES256', 1, { validitySeconds: 86_400 });
+    const full = s.snapshot();
+    const anchor = full.anchors.find((a) => a.root === c!.root)!;
+    Object.assign(anchor, { notAfter: new Date(expOf(c!.jws) * 1000 - 3_600_000).toISOString() }); // an hour too early
+    const nowMs = deadFromMs(anchor)!;
+    const at: TrustSnapshot = { ...full, generatedAt: new Date(nowMs).toISOString() };
+    const now = new Date(nowMs);
+    const w = await newVerifier({ trust: at, jurisdiction: 'MacauMSP' }).verify(c!.qr, { now });
+    const p = await newVerifier({ trust: liveSnapshot(at, nowMs), jurisdiction: 'MacauMSP' }).verify(c!.qr, { now });
+    expect([w.decision, w.reason, p.decision, p.reason]).toEqual(['REJECT', 'EXPIRY_BEYOND_ANCHOR', 'REJECT', 'ROOT_NOT_ANCHORED']);
+  });
+
+  test('a key check that used the dropped anchor may give another REJECT reason', async () => {
     const s = newScenario();
     const [c] = await s.issue('ES256', 1, { validitySeconds: 3600 });
     const full = s.snapshot();
