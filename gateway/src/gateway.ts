@@ -116,7 +116,7 @@ export async function newGateway(config: GatewayConfig, options: Readonly<Gatewa
           org: config.org.mspId,
           serves: config.serves,
           ledger: { kind: backend.kind, reachable: s.ledgerReachable, height: s.ledgerHeight ?? null },
-          cache: { following: s.following, checkpoint: s.checkpoint ?? null, lagBlocks: s.lagBlocks ?? null, syncedAt: s.syncedAt ?? null, lastErrorCode: s.lastErrorCode ?? null },
+          cache: { following: s.following, checkpoint: s.checkpoint ?? null, lagBlocks: s.lagBlocks ?? null, syncedAt: s.syncedAt ?? null, ledgerTime: s.ledgerTime ?? null, lastErrorCode: s.lastErrorCode ?? null },
           trust: usability,
           ...(outbox ? { outbox: outbox.depth() } : {}),
         };

@@ -79,3 +79,52 @@ test('a trust cache over a migrated store replays from block 0 and catches up on
     await backend.close();
   }
 });
+
+const anchorRecord = (root: string, notAfter?: string) => ({
+  type: 'anchor', key: root,
+  value: { root, issuerId: 'gd-hc', kid: 'k1', leafCount: 1, anchoredAt: '2026-11-30T00:00:00.000Z', txId: 't', ...(notAfter ? { notAfter } : {}) },
+});
+
+test('loads only the anchors and revocations live at the checkpoint’s ledger time, and deletes the others', async () => {
+  const path = join(dir, 'live.sqlite');
+  let store = newTrustCacheStore({ path });
+  const dead = anchorRecord('d'.repeat(64), '2026-11-30T01:00:00.000Z'); // cut-off 01:10:00
+  const live = anchorRecord('e'.repeat(64), '2026-11-30T01:00:00.001Z');
+  const forever = anchorRecord('f'.repeat(64));
+  await store.save([dead, live, forever, { type: 'issuer', key: 'gd-hc', value: { id: 'gd-hc' } }], { blockNumber: 5, transactionId: 'ab'.repeat(32) }, Date.parse('2026-11-30T01:10:00.000Z'));
+  await store.close();
+  store = newTrustCacheStore({ path });
+  const loaded = store.load();
+  expect(loaded.ledgerTimeMs).toBe(Date.parse('2026-11-30T01:10:00.000Z'));
+  expect(loaded.records.map((r) => r.key).sort()).toEqual(['e'.repeat(64), 'f'.repeat(64), 'gd-hc']);
+  // A checkpoint saved without a ledger time (a look-up's records) keeps the stored one.
+  await store.save([], undefined);
+  await store.save([], { blockNumber: 6 });
+  await store.close();
+  const db = new Database(path, { readonly: true });
+  expect((db.prepare('SELECT key FROM record ORDER BY key').all() as Array<{ key: string }>).map((r) => r.key)).toEqual(['e'.repeat(64), 'f'.repeat(64), 'gd-hc']);
+  expect(db.prepare('SELECT ledger_time_ms FROM checkpoint').get()).toEqual({ ledger_time_ms: Date.parse('2026-11-30T01:10:00.000Z') });
+  db.close();
+});
+
+test('a file of an earlier version gains not_after (filled from stored records) and a checkpoint ledger time', async () => {
+  const path = join(dir, 'pre-prune.sqlite');
+  const db = new Database(path);
+  db.exec(`
+    CREATE TABLE record (type TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (type, key));
+    CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), block_number INTEGER NOT NULL, transaction_id TEXT);
+  `);
+  const insert = db.prepare('INSERT INTO record (type, key, value) VALUES (?, ?, ?)');
+  for (const r of [anchorRecord('a'.repeat(64), '2026-11-30T01:00:00.123Z'), anchorRecord('b'.repeat(64))]) insert.run(r.type, r.key, JSON.stringify(r.value));
+  db.prepare('INSERT INTO checkpoint (id, block_number, transaction_id) VALUES (1, 3, NULL)').run();
+  db.close();
+  const store = newTrustCacheStore({ path });
+  const loaded = store.load();
+  expect(loaded).toMatchObject({ checkpoint: { blockNumber: 3 }, ledgerTimeMs: undefined });
+  expect(loaded.records).toHaveLength(2); // no ledger time yet: nothing can be judged dead
+  await store.deleteDead(Date.parse('2026-11-30T01:10:00.123Z'));
+  await store.close();
+  const after = new Database(path, { readonly: true });
+  expect(after.prepare('SELECT key, not_after FROM record').all()).toEqual([{ key: 'b'.repeat(64), not_after: null }]);
+  after.close();
+});

@@ -488,6 +488,27 @@ export function ledgerConformance(target: ConformanceTarget): void {
         }
       });
 
+      it('an anchor’s notAfter is checked against the transaction time and recorded; a revocation records where its proof led', async () => {
+        const { id, kid } = await activeIssuer('GD');
+        const leaves = [hex(), hex(), hex()];
+        const root = merkleRoot(leaves);
+        const notAfter = new Date(Date.now() + 86_400_000).toISOString();
+        const { result: anchor, evidence } = await (await gdClient()).submit<Anchor>('AnchorBatch', { issuerId: id, kid, root, leafCount: 3, notAfter });
+        expect(anchor).toMatchObject({ root, notAfter, anchoredAt: evidence.timestamp });
+        expect(await evaluate<Anchor>(moClient(), 'GetAnchor', { root })).toEqual(anchor);
+        // More than 900 s before the transaction time, or more than 10 years after it: refused on every ledger.
+        await expectCode(submitCall(gdClient(), 'AnchorBatch', { issuerId: id, kid, root: hex(), leafCount: 1, notAfter: new Date(Date.now() - 2 * 3_600_000).toISOString() }), 'INVALID_ARGUMENT');
+        await expectCode(submitCall(gdClient(), 'AnchorBatch', { issuerId: id, kid, root: hex(), leafCount: 1, notAfter: new Date(Date.now() + 11 * 366 * 86_400_000).toISOString() }), 'INVALID_ARGUMENT');
+        await expectCode(submitCall(gdClient(), 'AnchorBatch', { issuerId: id, kid, root: hex(), leafCount: 1, notAfter: '2026-02-30T00:00:00Z' }), 'INVALID_ARGUMENT');
+        const revoked = await submit<Revocation>(gdClient(), 'RevokeCredential', { issuerId: id, leafHash: leaves[2], proof: inclusionProof(leaves, 2), reason: 'status-change' });
+        expect(revoked).toMatchObject({ leafHash: leaves[2], root, leafIndex: 2, notAfter });
+        // Anchored without notAfter: neither the anchor nor its revocations expire.
+        const [{ leafHash, proof }] = (await anchoredBatch(gdClient, id, kid, 1)) as [{ leafHash: string; proof: unknown }];
+        const old = await submit<Revocation>(gdClient(), 'RevokeCredential', { issuerId: id, leafHash, proof, reason: 'fraud' });
+        expect(old).toMatchObject({ root: leafHash, leafIndex: 0 });
+        expect(old).not.toHaveProperty('notAfter');
+      });
+
       it('only of a leaf that its proof shows in a batch the issuer anchored, with that many leaves', async () => {
         const { id, kid } = await activeIssuer('GD');
         const other = await activeIssuer('GD');

@@ -1,6 +1,8 @@
 /**
  * The trust cache resumes from its persisted checkpoint: after a restart a gateway starts from the records it had
- * and applies only the events committed while it was down (here: a revocation written straight to the ledger).
+ * and applies only the events committed while it was down (here: a revocation written straight to the ledger). It
+ * holds live records only (docs/protocol.md §6 "Live records"): anchors past notAfter + 600 s of ledger time leave
+ * its memory and its store, so a restart loads what is live, not the history.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,8 @@ import { newTrustCache } from '../../gateway/src/cache/trust-cache';
 import { newTrustCacheStore } from '../../gateway/src/cache/trust-cache-store';
 import { LedgerError, type Ledger } from '@hutong/ledger';
 import { call, eventually, healthCode, startEmbeddedHarness } from './harness';
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 
 test('a restarted gateway resumes after its checkpoint and catches up on what it missed', async () => {
   const home = mkdtempSync(join(tmpdir(), 'hutong-resume-'));
@@ -79,3 +83,74 @@ test('a root the events have not delivered yet is found by one evaluate (cache m
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+/** A gauge of the gateway's /metrics by name and type label. */
+async function gauge(url: string, name: string, type: string): Promise<number> {
+  const text = (await call('GET', `${url}/metrics`)).text;
+  const m = new RegExp(`^${name}\\{[^}]*type="${type}"[^}]*\\} (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+test('a restart loads only live records and is ready at once; the anchors of expired batches are gone, answers unchanged', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'hutong-prune-restart-'));
+  const SHORT = 2000, LONG = 300;
+  try {
+    let h = await startEmbeddedHarness({ home });
+    const issued = await call('POST', `${h.url('guangdong')}/v1/credentials`, { token: h.token('guangdong', 'issuer'), body: healthCode() });
+    expect(issued.status).toBe(201);
+    const verifyAtMacau = () => call('POST', `${h.url('macau')}/v1/verifications`, { token: h.token('macau', 'checkpoint'), body: { qr: issued.body.qr } });
+    const before = await eventually(verifyAtMacau, (r) => r.body.reason === 'ACCEPTED');
+    expect(before.body.reason).toBe('ACCEPTED');
+    const macau = h.gateways.get('macau')!;
+    // The issuing gateway declared the batch's lifetime: the credential's own exp.
+    expect(macau.cache.anchor(issued.body.root)?.notAfter).toBe(before.body.validity.expiresAt);
+    const kid = macau.cache.anchor(issued.body.root)!.kid;
+
+    // Batches whose credentials expired ~590 s ago: live for ten more seconds of ledger time, then never again.
+    const gd = await h.backend.connect({ mspId: 'GuangdongMSP', role: 'client' });
+    const anchorAll = async (n: number, notAfter: () => string) => {
+      let last = 0;
+      for (let i = 0; i < n; i += 250) {
+        const chunk = await Promise.all(Array.from({ length: Math.min(250, n - i) }, () =>
+          gd.submit('AnchorBatch', { issuerId: 'gd-health-code', kid, root: randomBytes(32).toString('hex'), leafCount: 4096, notAfter: notAfter() })));
+        last = Math.max(last, ...chunk.map((c) => c.evidence.blockNumber));
+      }
+      return last;
+    };
+    const shortLived = Date.now() + 10_000;
+    let lastBlock = await anchorAll(SHORT, () => new Date(shortLived - 600_000).toISOString());
+    await macau.cache.waitUntil(() => (macau.cache.status().checkpoint?.blockNumber ?? 0) >= lastBlock, 30_000);
+    const heldAtPeak = await gauge(h.url('macau'), 'hutong_trust_cache_records', 'anchor');
+    // Then batches of a day's credentials, written once the short ones' cut-off has passed in ledger time.
+    await new Promise((r) => setTimeout(r, Math.max(0, shortLived - Date.now() + 50)));
+    lastBlock = await anchorAll(LONG, () => new Date(Date.now() + 86_400_000).toISOString());
+    await macau.cache.waitUntil(() => (macau.cache.status().checkpoint?.blockNumber ?? 0) >= lastBlock, 30_000);
+    await gd.close();
+    const held = await eventually(() => gauge(h.url('macau'), 'hutong_trust_cache_records', 'anchor'), (n) => n < heldAtPeak - SHORT / 2, 5000);
+    const pruned = await gauge(h.url('macau'), 'hutong_trust_cache_pruned_total', 'anchor');
+    await h.close();
+
+    const storePath = join(home, 'macau', 'trust-cache.sqlite');
+    const db = new Database(storePath, { readonly: true, fileMustExist: true });
+    const storedAnchors = (db.prepare("SELECT count(*) AS n FROM record WHERE type = 'anchor'").get() as { n: number }).n;
+    db.close();
+
+    const t0 = performance.now();
+    h = await startEmbeddedHarness({ home });
+    await eventually(() => call('GET', `${h.url('macau')}/readyz`), (r) => r.status === 200, 10_000, 5);
+    const restartToReadyMs = performance.now() - t0;
+    const resumed = h.gateways.get('macau')!;
+    const loadedAnchors = resumed.cache.index.anchors.size;
+    console.log(`[prune] ${SHORT + LONG + 1} anchors written (${SHORT} expired); Macau held ${heldAtPeak} at the peak, ${held} after pruning `
+      + `(${pruned} pruned); store ${storedAnchors} anchors; restart to ready ${restartToReadyMs.toFixed(0)} ms with ${loadedAnchors} anchors loaded`);
+    expect(pruned).toBeGreaterThanOrEqual(SHORT);
+    expect(storedAnchors).toBeLessThan(LONG + 50);
+    expect(loadedAnchors).toBe(held);
+    expect(resumed.cache.anchor(issued.body.root)).toBeDefined();
+    const after = await call('POST', `${h.url('macau')}/v1/verifications`, { token: h.token('macau', 'checkpoint'), body: { qr: issued.body.qr } });
+    expect({ decision: after.body.decision, reason: after.body.reason, evidence: after.body.evidence }).toEqual({ decision: before.body.decision, reason: before.body.reason, evidence: before.body.evidence });
+    await h.dispose();
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}, 120_000);

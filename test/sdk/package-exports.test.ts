@@ -32,8 +32,9 @@ test('Node resolves the node build and the ./issuer subpath; both builds verify 
   expect((out.a as { reason: string }).reason).toBe('ACCEPTED');
   // Few, explicit exports: no internals leak through the entry point.
   expect(out.exports).toEqual([
-    'DECISIONS', 'HutongSdkError', 'JsonError', 'REASON_CODES', 'SNAPSHOT_JWS_TYP', 'decisionOf', 'decodeQr', 'fileTrustStorage', 'indexTrust',
-    'indexedDbTrustStorage', 'localStorageTrustStorage', 'memoryTrustStorage', 'newTrustIndex', 'newTrustStore', 'newVerifier', 'newVerifierOnIndex',
+    'DECISIONS', 'HutongSdkError', 'JsonError', 'MAX_CLOCK_SKEW_MS', 'REASON_CODES', 'SNAPSHOT_JWS_TYP', 'deadFromMs', 'decisionOf', 'decodeQr',
+    'dropDeadAnchors', 'dropDeadRevocation', 'fileTrustStorage', 'indexTrust', 'indexedDbTrustStorage', 'isLiveRecord', 'liveSnapshot',
+    'localStorageTrustStorage', 'memoryTrustStorage', 'newTrustIndex', 'newTrustStore', 'newVerifier', 'newVerifierOnIndex',
     'normaliseScan', 'openSignedSnapshot', 'parseStrictJson', 'putAnchor', 'putIssuer', 'putKey', 'putPolicy', 'putRevocation', 'reasonMessage',
     'snapshotOfIndex', 'verify',
   ]);

@@ -14,6 +14,8 @@ export {
   newTrustIndex, indexTrust, snapshotOfIndex, putIssuer, putKey, putAnchor, putRevocation, putPolicy,
   type TrustIndex, type IndexedKey, type IndexedAnchor, type IndexedPolicy,
 } from './trust-index.js';
+// Which anchors and revocations can still matter (docs/protocol.md §6 "Live records"): what snapshots and caches may drop.
+export { MAX_CLOCK_SKEW_MS, deadFromMs, isLiveRecord, liveSnapshot, dropDeadAnchors, dropDeadRevocation } from './live-records.js';
 export type { DecodedCredential, InclusionProof } from './qr-decoder.js';
 export { openSignedSnapshot, SNAPSHOT_JWS_TYP } from './signed-snapshot.js';
 // The trust store's storages that work everywhere (the Node build adds fileTrustStorage).

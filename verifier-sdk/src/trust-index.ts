@@ -27,6 +27,8 @@ export interface IndexedKey {
 export interface IndexedAnchor {
   record: SnapshotAnchor;
   anchoredAtMs: number;
+  /** The anchor's `notAfter` in ms; absent for an anchor without one (it never expires). */
+  notAfterMs?: number;
 }
 
 export interface IndexedPolicy {
@@ -123,6 +125,7 @@ export function putAnchor(index: TrustIndex, a: SnapshotAnchor): void {
   if (!HEX64.test(a?.root)) invalid('anchor.root: not 64 lower-case hex');
   if (!Number.isSafeInteger(a.leafCount) || a.leafCount < 1) invalid('anchor.leafCount');
   const anchor: IndexedAnchor = { record: a, anchoredAtMs: ledgerTime(a.anchoredAt, 'anchor.anchoredAt') };
+  if (a.notAfter !== undefined) anchor.notAfterMs = ledgerTime(a.notAfter, 'anchor.notAfter');
   const same = index.anchors.get(a.root);
   if (!same) {
     index.anchors.set(a.root, [anchor]);
@@ -136,6 +139,9 @@ export function putAnchor(index: TrustIndex, a: SnapshotAnchor): void {
 
 export function putRevocation(index: TrustIndex, r: SnapshotRevocation): void {
   if (!HEX64.test(r?.leafHash)) invalid('revocation.leafHash: not 64 lower-case hex');
+  if (r.root !== undefined && !HEX64.test(r.root)) invalid('revocation.root: not 64 lower-case hex');
+  if (r.leafIndex !== undefined && !(Number.isSafeInteger(r.leafIndex) && r.leafIndex >= 0)) invalid('revocation.leafIndex: not an integer ≥ 0');
+  if (r.notAfter !== undefined) ledgerTime(r.notAfter, 'revocation.notAfter');
   entry(index.revokedByIssuer, str(r.issuerId, 'revocation.issuerId'), newMap<SnapshotRevocation>).set(r.leafHash, r);
 }
 

@@ -93,6 +93,12 @@ export interface SnapshotAnchor {
   txId: string;
   anchoredBy?: string;
   blockNumber?: number;
+  /**
+   * The latest `exp` of the batch's credentials (absent on older anchors: they never expire). A credential of the
+   * batch that expires later is rejected (`EXPIRY_BEYOND_ANCHOR`); past it plus 600 s the anchor can no longer
+   * matter and may be left out (docs/protocol.md §6 "Live records", {@link isLiveRecord}).
+   */
+  notAfter?: string;
 }
 
 /**
@@ -108,6 +114,11 @@ export interface SnapshotRevocation {
   leafHash: string;
   reason: string;
   revokedAt: string;
+  /** The anchored root the revocation's proof led to (lower-case hex) and the leaf's position in that batch. */
+  root?: string;
+  leafIndex?: number;
+  /** That anchor's `notAfter`: past it plus 600 s the revocation can no longer matter. */
+  notAfter?: string;
 }
 
 /**

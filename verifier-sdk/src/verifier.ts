@@ -412,6 +412,9 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
     if (!sameIssuer) return 'ROOT_NOT_ANCHORED';
     if (!sameTree) return 'PROOF_INVALID';
     if (!anchor) return 'ANCHOR_KID_MISMATCH';
+    // The issuer declared no credential of the batch outlives notAfter: one that does is not what was anchored, and
+    // rejecting it is what lets caches drop anchors past notAfter without changing a decision (§6 "Live records").
+    if (anchor.notAfterMs !== undefined && exp * 1000 > anchor.notAfterMs) return 'EXPIRY_BEYOND_ANCHOR';
     const leafHex = computed.leafHash;
     const evidence: Evidence = {
       root: computed.root!, issuerId: iss, kid: cl.kid, leafHash: leafHex, anchorTxId: anchor.record.txId, anchoredAt: anchor.record.anchoredAt,

@@ -9,6 +9,7 @@ import { newScenario, NOW, ISSUER_ID } from './fixtures';
 import { anchorAndEncode, baseClaims, framed, signRaw } from './craft';
 import { signatureCases } from './cases-signatures';
 import { addDecodingCases } from './cases-decoding';
+import { lifetimeCases } from './cases-lifetime';
 
 export interface VectorCase {
   name: string;
@@ -156,6 +157,7 @@ export async function buildCases(): Promise<{ base: TrustSnapshot; cases: Vector
   add('older than Macau\'s 6 h maximum', crafted(esHeader, baseClaims({ iat: iat - 7 * 3600, nbf: iat - 7 * 3600 })), 'CREDENTIAL_TOO_OLD');
   await signatureCases(s, add);
   addDecodingCases(s, add);
+  lifetimeCases(s, add, valid!);
   later.forEach((f) => f());
   return { base: s.snapshot(), cases };
 }

@@ -121,9 +121,13 @@ describe('batcher', () => {
   test('flushes at maxLeaves with one anchor call; every credential gets its proof and QR', async () => {
     const calls: unknown[] = [];
     const b = newBatcher({ issuerId: 'gd-hcc', kid: 'k1', maxLeaves: 4, maxDelayMs: 60_000, anchor: async (a) => { calls.push(a); return okAnchor(a); } });
-    const jws = [0, 1, 2, 3].map(() => signer.sign(input));
+    // Lifetimes differ: the anchor's notAfter is the latest exp of the batch (here the second credential's).
+    const jws = [1, 4, 2, 3].map((h) => signer.sign({ ...input, validitySeconds: h * 3600 }));
+    const expOf = (j: string) => (JSON.parse(Buffer.from(j.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
     const out = await Promise.all(jws.map((j) => b.add(j)));
-    expect(calls).toEqual([{ root: merkleRoot(jws.map(leafHashOf)), leafCount: 4, kid: 'k1', issuerId: 'gd-hcc' }]);
+    const notAfter = new Date(expOf(jws[1]!) * 1000).toISOString();
+    expect(Math.max(...jws.map(expOf)) * 1000).toBe(Date.parse(notAfter));
+    expect(calls).toEqual([{ root: merkleRoot(jws.map(leafHashOf)), leafCount: 4, kid: 'k1', issuerId: 'gd-hcc', notAfter }]);
     out.forEach((c, i) => {
       expect(c.proof).toEqual(inclusionProof(jws.map(leafHashOf), i));
       expect(c.anchor).toEqual({ txId: 'tx1', blockNumber: 5, anchoredAt: '2026-11-26T07:00:00.000Z' });

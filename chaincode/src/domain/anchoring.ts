@@ -9,6 +9,21 @@ import type { Anchor, Revocation } from './model';
 import { emit, keys, loadConsortium, loadIssuer, loadKey, readRecord, writeRecord } from './records';
 import type { TxContext } from './world-state';
 
+/**
+ * How far an anchor's `notAfter` may lie before the transaction time: a batch whose credentials expired a moment
+ * ago (clock differences between the issuer and the ledger) still anchors; one of long-expired credentials does not.
+ */
+export const ANCHOR_NOT_AFTER_PAST_MS = 900_000;
+/** How far after the transaction time `notAfter` may lie: 10 years of 365.25 days. */
+export const ANCHOR_NOT_AFTER_FUTURE_MS = 10 * 365.25 * 86_400_000;
+
+/** Refuses a `notAfter` outside [transaction time − 900 s, transaction time + 10 years]. */
+function checkNotAfter(notAfter: string, txTime: string): void {
+  const at = Date.parse(notAfter), now = Date.parse(txTime);
+  if (at < now - ANCHOR_NOT_AFTER_PAST_MS) throw new DomainError('INVALID_ARGUMENT', `notAfter ${notAfter} is more than 900 s before the transaction time ${txTime}`);
+  if (at > now + ANCHOR_NOT_AFTER_FUTURE_MS) throw new DomainError('INVALID_ARGUMENT', `notAfter ${notAfter} is more than 10 years after the transaction time ${txTime}`);
+}
+
 export async function anchorBatch(ctx: TxContext, input: z.output<typeof AnchorBatchInput>): Promise<Anchor> {
   const consortium = await loadConsortium(ctx);
   const issuer = await loadIssuer(ctx, input.issuerId);
@@ -18,6 +33,7 @@ export async function anchorBatch(ctx: TxContext, input: z.output<typeof AnchorB
   if (!keyUsableAt(key, ctx.timestamp)) {
     throw new DomainError('KEY_NOT_ACTIVE', `key '${key.kid}' of '${issuer.id}' is not approved, valid and unrevoked at ${ctx.timestamp}`);
   }
+  if (input.notAfter !== undefined) checkNotAfter(input.notAfter, ctx.timestamp);
   const existing = await readRecord<Anchor>(ctx, keys.anchor(input.root));
   if (existing) throw new DomainError('ANCHOR_EXISTS', `root ${input.root} was already anchored in transaction ${existing.txId}`);
   const anchor: Anchor = {
@@ -28,6 +44,7 @@ export async function anchorBatch(ctx: TxContext, input: z.output<typeof AnchorB
     anchoredAt: ctx.timestamp,
     txId: ctx.txId,
     anchoredBy: ctx.client.mspId,
+    ...(input.notAfter !== undefined ? { notAfter: input.notAfter } : {}),
   };
   const endorsers = ownerEndorsers(consortium, issuer.ownerMsp);
   await writeRecord(ctx, keys.anchor(anchor.root), anchor);
@@ -62,6 +79,10 @@ export async function revokeCredential(ctx: TxContext, input: z.output<typeof Re
     reason: input.reason,
     revokedAt: ctx.timestamp,
     txId: ctx.txId,
+    // Where the proof leads, and until when that batch can matter: lets caches drop the revocation with its anchor.
+    root: anchor.root,
+    leafIndex: input.proof.leafIndex,
+    ...(anchor.notAfter !== undefined ? { notAfter: anchor.notAfter } : {}),
   };
   await writeRecord(ctx, key, revocation);
   await ctx.state.setKeyEndorsement(key, ownerEndorsers(consortium, issuer.ownerMsp));

@@ -128,6 +128,8 @@ export const AnchorBatchInput = z.strictObject({
   kid,
   root: hex256,
   leafCount: z.number().int().min(1).max(2 ** 24),
+  /** The latest `exp` of the batch's credentials; checked against the transaction time in anchoring.ts. */
+  notAfter: isoTime.optional(),
 });
 
 /**

@@ -182,6 +182,13 @@ export interface Anchor {
   anchoredAt: string;
   txId: string;
   anchoredBy: string;
+  /**
+   * The latest `exp` of any credential in the batch, as the issuer declared it (absent on anchors written before
+   * anchors had a lifetime: those never expire). A verifier rejects a credential of the batch that expires later
+   * (EXPIRY_BEYOND_ANCHOR), so once `notAfter` plus the largest clock skew has passed, no credential of the batch can
+   * be valid anywhere and caches may drop the anchor (docs/protocol.md §6 "Live records").
+   */
+  notAfter?: string;
 }
 
 /** Why a credential is revoked. Codes only, as for suspensions. */
@@ -195,4 +202,9 @@ export interface Revocation {
   reason: RevocationReason;
   revokedAt: string;
   txId: string;
+  /** The anchored root the revocation's inclusion proof leads to, and the leaf's position in that batch. */
+  root?: string;
+  leafIndex?: number;
+  /** That anchor's `notAfter`, when it has one: after it (plus the largest clock skew) the revocation can no longer matter. */
+  notAfter?: string;
 }

@@ -7,19 +7,27 @@
  * the events have not delivered yet) can be filled by an evaluate on the org's own peer; verification decides which
  * misses are worth a look-up (verification-service.ts, through the lookup gate).
  *
- * The index mirrors the ledger: it grows with what authenticated issuers and admins write, never with what a
- * verification asks for (a fill adds only records the ledger holds).
+ * The index mirrors what is live on the ledger: it grows with what authenticated issuers and admins write, never
+ * with what a verification asks for (a fill adds only records the ledger holds), and anchors and revocations leave it
+ * once they can no longer change a decision (docs/protocol.md §6 "Live records": `notAfter` + 600 s ≤ now). "Now"
+ * is the ledger's time — the timestamp of the latest event applied — so pruning is a function of the ledger alone,
+ * the same on every gateway, and follows a simulation's compressed time. A pass runs at most every
+ * PRUNE_EVERY_EVENTS events or PRUNE_EVERY_MS, and before a snapshot is exported; it costs O(log n) per record
+ * pruned (expiry-queue.ts). Pruned records leave the store (one index range) and reach the crypto pool's workers as
+ * removal records through the change log; a record already dead when it arrives (a replay, a miss look-up of an old
+ * root) is never put.
  */
 import type { Anchor, Consortium, Issuer, IssuerKey, LedgerEventPayload, Revocation } from '@hutong/chaincode/domain';
-import { newTrustIndex, snapshotOfIndex, type TrustIndex, type TrustSnapshot } from '@hutong/verifier-sdk';
+import { dropDeadAnchors, dropDeadRevocation, newTrustIndex, snapshotOfIndex, type TrustIndex, type TrustSnapshot } from '@hutong/verifier-sdk';
 import type { EventCheckpoint, Ledger, LedgerEvent } from '@hutong/ledger';
 import { LedgerError } from '@hutong/ledger';
 import type { Logger } from '../logging/logger.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { TrustCacheStore } from './trust-cache-store.js';
 import { newTrustChangeLog } from './trust-change-log.js';
-import { putRecord, recordKey, type StoredRecord, type TrustRecordsTarget } from './trust-records.js';
+import { putRecord, recordDeadFromMs, recordKey, removalRecord, type StoredRecord, type TrustRecordsTarget } from './trust-records.js';
 import { newLedgerFollower } from './ledger-follower.js';
+import { newExpiryQueue } from './expiry-queue.js';
 
 export type CachedAnchor = Anchor & { blockNumber?: number };
 
@@ -35,6 +43,8 @@ export interface TrustCacheStatus {
   /** Last time the cache was known to be current (an event applied or the height matched), ISO-8601. */
   syncedAt: string | undefined;
   lastErrorCode: string | undefined;
+  /** The pruning clock: the ledger time of the latest event applied (or of the stored checkpoint), ISO-8601. */
+  ledgerTime: string | undefined;
 }
 
 /** The state a reader holding cache version `version` lacks: the records since, or (too far behind) a whole snapshot. */
@@ -76,6 +86,9 @@ export interface TrustCache {
 
 /** Records kept for readers catching up (the crypto pool's workers); further behind, they take a snapshot. */
 const CHANGE_LOG_RECORDS = 50_000;
+/** A pruning pass runs after this many events or this long (wall time) since the last one, whichever comes first. */
+const PRUNE_EVERY_EVENTS = 1024;
+const PRUNE_EVERY_MS = 2000;
 
 export function newTrustCache(
   options: Readonly<{ ledger: Ledger; store: TrustCacheStore; logger: Logger; metrics?: GatewayMetrics; heightPollMs: number; maxLagBlocks: number }>,
@@ -91,6 +104,11 @@ export function newTrustCache(
   let syncedAtMs: number | undefined;
   let lastErrorCode: string | undefined;
   const waiters = new Set<() => void>();
+  const expiries = newExpiryQueue();
+  /** The pruning clock (ms): the ledger time of the latest event applied; undefined until one is known. */
+  let ledgerTimeMs: number | undefined;
+  let eventsSincePrune = 0;
+  let lastPruneAt = 0;
   let memo: { version: number; syncedAtMs: number | undefined; jurisdiction: string; snapshot: TrustSnapshot } | undefined;
 
   function countRecords(): void {
@@ -106,6 +124,12 @@ export function newTrustCache(
     }
   }
 
+  /** Whether the record can no longer matter at the pruning clock (it is then neither put nor stored). */
+  function dead(r: StoredRecord): boolean {
+    const from = recordDeadFromMs(r);
+    return from !== undefined && ledgerTimeMs !== undefined && from <= ledgerTimeMs;
+  }
+
   /** Puts records into the index; one the SDK cannot index (it could never verify anything) is logged and left out. */
   function put(records: readonly StoredRecord[]): StoredRecord[] {
     const kept: StoredRecord[] = [];
@@ -113,6 +137,8 @@ export function newTrustCache(
       try {
         putRecord(state, r);
         kept.push(r);
+        const deadFromMs = recordDeadFromMs(r);
+        if (deadFromMs !== undefined) expiries.push({ deadFromMs, type: r.type, key: r.key });
       } catch {
         logger.warn({ event: 'cache.record_refused', type: r.type, key: r.key }, 'ledger record not usable for verification');
       }
@@ -128,13 +154,55 @@ export function newTrustCache(
     countRecords();
   }
 
-  function applyRecords(records: StoredRecord[], cp: EventCheckpoint | undefined): void {
+  function applyRecords(all: StoredRecord[], cp: EventCheckpoint | undefined): void {
+    const records = all.filter((r) => !dead(r));
     if (records.length === 0 && cp === undefined) return;
     // Memory is the cache; the store only spares a restart the replay. A lost save is replayed from the ledger.
-    store.save(records, cp).catch(() => logger.error({ event: 'cache.store_failed' }, 'trust cache store write failed'));
+    store.save(records, cp, cp ? ledgerTimeMs : undefined).catch(() => logger.error({ event: 'cache.store_failed' }, 'trust cache store write failed'));
     if (cp) checkpoint = cp;
     change(records);
     for (const w of [...waiters]) w();
+  }
+
+  /**
+   * Drops the anchors and revocations that can no longer matter at the pruning clock: from the index, from the
+   * store, and (as removal records in the change log) from the workers' copies.
+   */
+  function prune(): void {
+    eventsSincePrune = 0;
+    lastPruneAt = Date.now();
+    const now = ledgerTimeMs;
+    if (now === undefined || expiries.nextDueMs === undefined || expiries.nextDueMs > now) return;
+    const removals: StoredRecord[] = [];
+    let anchors = 0, revocations = 0;
+    for (const due of expiries.popDue(now)) {
+      // The entry may be stale (the record was replaced or already removed): the SDK checks the record itself.
+      if (due.type === 'anchor') {
+        const n = dropDeadAnchors(index, due.key, now);
+        if (n === 0) continue;
+        anchors += n;
+      } else {
+        const at = due.key.indexOf('/');
+        if (!dropDeadRevocation(index, due.key.slice(0, at), due.key.slice(at + 1), now)) continue;
+        revocations++;
+      }
+      removals.push(removalRecord(due.type, due.key, now));
+    }
+    if (removals.length === 0) return;
+    store.deleteDead(now).catch(() => logger.error({ event: 'cache.store_failed' }, 'trust cache store delete failed'));
+    version++;
+    changes.append(version, removals);
+    countRecords();
+    metrics?.trustCachePruned.inc({ type: 'anchor' }, anchors);
+    metrics?.trustCachePruned.inc({ type: 'revocation' }, revocations);
+    logger.debug({ event: 'cache.pruned', anchors, revocations, ledgerTime: new Date(now).toISOString() }, 'trust cache pruned');
+  }
+
+  /** Moves the pruning clock forward to ledger time `ms` (never back: the ledger's timestamps only grow). */
+  function advanceClock(ms: number): void {
+    if (!Number.isFinite(ms) || (ledgerTimeMs !== undefined && ms <= ledgerTimeMs)) return;
+    ledgerTimeMs = ms;
+    metrics?.trustCacheLedgerTime.set(ms / 1000);
   }
 
   function markSynced(): void {
@@ -154,6 +222,8 @@ export function newTrustCache(
 
   function apply(event: LedgerEvent): void {
     const payload = event.payload as LedgerEventPayload;
+    // Every chaincode event carries its transaction's timestamp: the ledger's clock, whatever the wall clock says.
+    if (typeof payload?.timestamp === 'string') advanceClock(Date.parse(payload.timestamp));
     const records: StoredRecord[] = [];
     for (const r of Array.isArray(payload?.records) ? payload.records : []) {
       const value = r.value as Record<string, unknown>;
@@ -162,6 +232,7 @@ export function newTrustCache(
       records.push({ type: r.type, key, value: r.type === 'anchor' ? { ...value, blockNumber: event.blockNumber } : value });
     }
     applyRecords(records, { blockNumber: event.blockNumber, transactionId: event.txId });
+    if (++eventsSincePrune >= PRUNE_EVERY_EVENTS || Date.now() - lastPruneAt >= PRUNE_EVERY_MS) prune();
     markSynced();
     metrics?.cacheCheckpointBlock.set(event.blockNumber);
     if (height !== undefined && event.blockNumber + 1 > height) height = event.blockNumber + 1;
@@ -190,6 +261,7 @@ export function newTrustCache(
   const keysOf = (issuerId: string): IssuerKey[] => [...(index.keysByIssuer.get(issuerId)?.values() ?? [])].map((k) => k.record as IssuerKey);
 
   function snapshot(jurisdiction: string): TrustSnapshot {
+    prune(); // an exported snapshot holds live records only
     if (memo && memo.version === version && memo.syncedAtMs === syncedAtMs && memo.jurisdiction === jurisdiction) return memo.snapshot;
     const s = snapshotOfIndex(index, jurisdiction);
     memo = { version, syncedAtMs, jurisdiction, snapshot: s };
@@ -200,7 +272,9 @@ export function newTrustCache(
     async start() {
       const loaded = store.load();
       checkpoint = loaded.checkpoint;
-      change(loaded.records); // as one change: a reader at version 0 gets them from the change log
+      if (loaded.ledgerTimeMs !== undefined) advanceClock(loaded.ledgerTimeMs);
+      // The store read only records live at the checkpoint's ledger time; the filter repeats that for older files.
+      change(loaded.records.filter((r) => !dead(r))); // as one change: a reader at version 0 gets them from the change log
       logger.info({ event: 'cache.loaded', records: loaded.records.length, checkpointBlock: checkpoint?.blockNumber ?? null }, 'trust cache loaded');
       // Follow first: the first height poll then finds the cache following and, if the stored records are within
       // maxLagBlocks of the ledger, confirms them current — a restarted gateway is fresh when start() returns
@@ -229,6 +303,7 @@ export function newTrustCache(
         following: follower.following,
         syncedAt: syncedAtMs === undefined ? undefined : new Date(syncedAtMs).toISOString(),
         lastErrorCode,
+        ledgerTime: ledgerTimeMs === undefined ? undefined : new Date(ledgerTimeMs).toISOString(),
       };
     },
     consortium: () => state.consortium,
@@ -249,8 +324,9 @@ export function newTrustCache(
         }
         // An event may have delivered the root while the evaluate was in flight.
         if (index.anchors.has(root)) return true;
+        // An anchor that can no longer matter is not put back (applyRecords leaves it out): the miss stays a miss.
         applyRecords([{ type: 'anchor', key: root, value: { ...anchor, ...(blockNumber !== undefined ? { blockNumber } : {}) } }], undefined);
-        return true;
+        return index.anchors.has(root);
       } catch (e) {
         if (!(e instanceof LedgerError && e.code === 'ANCHOR_NOT_FOUND')) logger.warn({ event: 'cache.fallback_failed', code: e instanceof LedgerError ? e.code : 'INTERNAL_ERROR' }, 'anchor lookup failed');
         return false;

@@ -5,15 +5,44 @@
  */
 import type { Consortium } from '@hutong/chaincode/domain';
 import {
-  putAnchor, putIssuer, putKey, putPolicy, putRevocation, type SnapshotAnchor, type SnapshotIssuer, type SnapshotKey,
-  type SnapshotPolicy, type SnapshotRevocation, type TrustIndex,
+  deadFromMs, dropDeadAnchors, dropDeadRevocation, putAnchor, putIssuer, putKey, putPolicy, putRevocation, type SnapshotAnchor,
+  type SnapshotIssuer, type SnapshotKey, type SnapshotPolicy, type SnapshotRevocation, type TrustIndex,
 } from '@hutong/verifier-sdk';
 
-/** One ledger record: `type` as the chaincode's events name it, `key` its identity, `value` the record. */
+/**
+ * One ledger record: `type` as the chaincode's events name it, `key` its identity, `value` the record. A removal
+ * (the cache pruned an anchor or revocation that can no longer matter) has `prunedAt`, the ledger time of the
+ * pruning, and no value: a reader drops the records of that identity that are no longer live at that time.
+ */
 export interface StoredRecord {
   type: string;
   key: string;
   value: unknown;
+  prunedAt?: number;
+}
+
+/**
+ * From when (ms) the record can no longer matter (docs/protocol.md §6 "Live records"): an anchor's or a
+ * revocation's `notAfter` + 600 s. Undefined for every other record and for those without `notAfter`: never.
+ */
+export function recordDeadFromMs(record: StoredRecord): number | undefined {
+  if (record.type !== 'anchor' && record.type !== 'revocation') return undefined;
+  const v = record.value as { notAfter?: unknown } | null;
+  return typeof v?.notAfter === 'string' ? deadFromMs({ notAfter: v.notAfter }) : undefined;
+}
+
+/** The removal of the `type`/`key` record at ledger time `atMs`. */
+export function removalRecord(type: string, key: string, atMs: number): StoredRecord {
+  return { type, key, value: null, prunedAt: atMs };
+}
+
+/** Applies a removal; how many records of the index it removed. */
+function applyRemoval(index: TrustIndex, record: StoredRecord & { prunedAt: number }): number {
+  if (record.type === 'anchor') return dropDeadAnchors(index, record.key, record.prunedAt);
+  if (record.type !== 'revocation') return 0;
+  // Issuer ids and leaf hashes never contain '/': the key is `<issuerId>/<leafHash>`.
+  const at = record.key.indexOf('/');
+  return dropDeadRevocation(index, record.key.slice(0, at), record.key.slice(at + 1), record.prunedAt) ? 1 : 0;
 }
 
 /** The identity of a record of `type`, or undefined for a type the cache does not hold. */
@@ -47,10 +76,14 @@ function withMembership(issuer: SnapshotIssuer, consortium: Consortium | undefin
 }
 
 /**
- * Puts one record; true if it changes what governance decides (issuer, key, policy, consortium) rather than what
+ * Puts one record (or applies a removal); true if it changes what governance decides (issuer, key, policy, consortium) rather than what
  * writes accumulate (anchors, revocations). Throws the SDK's SNAPSHOT_INVALID for a record it cannot index.
  */
 export function putRecord(target: TrustRecordsTarget, record: StoredRecord): boolean {
+  if (record.prunedAt !== undefined) {
+    applyRemoval(target.index, record as StoredRecord & { prunedAt: number });
+    return false;
+  }
   const v = record.value;
   switch (record.type) {
     case 'consortium':

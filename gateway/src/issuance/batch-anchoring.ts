@@ -57,8 +57,10 @@ export function newBatchAnchoring(options: Readonly<BatchAnchoringOptions>): Bat
   const inFlight = new Set<Promise<void>>();
 
   /** Submits the root through the outbox and waits for its commit (or fails saying what happened). */
-  async function commitRoot(issuerId: string, kid: string, root: string, leafCount: number): Promise<CommitEvidence & { outboxId: string }> {
-    const entry = await outbox.enqueue({ kind: 'anchor', issuerId, tx: 'AnchorBatch', input: { issuerId, kid, root, leafCount } });
+  async function commitRoot(issuerId: string, kid: string, root: string, leafCount: number, notAfter: string | undefined): Promise<CommitEvidence & { outboxId: string }> {
+    // notAfter (the batch's latest exp) lets every cache drop the anchor once none of its credentials can be valid.
+    const input = { issuerId, kid, root, leafCount, ...(notAfter !== undefined ? { notAfter } : {}) };
+    const entry = await outbox.enqueue({ kind: 'anchor', issuerId, tx: 'AnchorBatch', input });
     const settled = await outbox.waitSettled(entry.id, options.commitWaitMs);
     if (settled.state === 'committed' && settled.evidence) {
       logger.info({ event: 'issuance.batch_anchored', issuerId, kid, root, leafCount, txId: settled.evidence.txId }, 'batch anchored');
@@ -85,7 +87,7 @@ export function newBatchAnchoring(options: Readonly<BatchAnchoringOptions>): Bat
     if (prepared.credentials.length === 0) return;
     let evidence: CommitEvidence & { outboxId: string };
     try {
-      evidence = await commitRoot(issuerId, kid, prepared.root, prepared.credentials.length);
+      evidence = await commitRoot(issuerId, kid, prepared.root, prepared.credentials.length, prepared.notAfter);
     } catch (e) {
       for (const c of prepared.credentials) (batch[c.index] as Waiting).reject(e);
       return;

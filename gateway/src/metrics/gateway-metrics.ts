@@ -16,6 +16,8 @@ export interface GatewayMetrics {
   readonly outboxDepth: Gauge<'state'>;
   readonly outboxAttempts: Counter<'kind' | 'result'>;
   readonly trustCacheRecords: Gauge<'type'>;
+  readonly trustCachePruned: Counter<'type'>;
+  readonly trustCacheLedgerTime: Gauge;
   readonly cacheEntries: Gauge<'cache'>;
   readonly cacheCapacity: Gauge<'cache'>;
   readonly cacheEvictions: Counter<'cache'>;
@@ -49,8 +51,17 @@ export function newGatewayMetrics(options: Readonly<{ org: string; defaultMetric
     outboxDepth: new Gauge({ name: 'hutong_outbox_depth', help: 'Outbox entries by state', labelNames: ['state'] as const, registers: [registry] }),
     outboxAttempts: new Counter({ name: 'hutong_outbox_attempts_total', help: 'Ledger submissions from the outbox by kind and result code', labelNames: ['kind', 'result'] as const, registers: [registry] }),
     trustCacheRecords: new Gauge({
-      name: 'hutong_trust_cache_records', help: 'Ledger records held by the trust cache, by type (they grow with the ledger, not with requests)',
+      name: 'hutong_trust_cache_records',
+      help: 'Ledger records held by the trust cache, by type (anchors counted by root): the live ones — anchors and revocations past notAfter + 600 s are pruned',
       labelNames: ['type'] as const, registers: [registry],
+    }),
+    trustCachePruned: new Counter({
+      name: 'hutong_trust_cache_pruned_total', help: 'Anchors and revocations the trust cache dropped because they can no longer change a decision (notAfter + 600 s passed in ledger time)',
+      labelNames: ['type'] as const, registers: [registry],
+    }),
+    trustCacheLedgerTime: new Gauge({
+      name: 'hutong_trust_cache_ledger_time_seconds', help: 'The trust cache\'s pruning clock: the ledger time (Unix seconds) of the latest event it applied',
+      registers: [registry],
     }),
     cacheEntries: new Gauge({ name: 'hutong_cache_entries', help: 'Entries of a bounded in-memory cache', labelNames: ['cache'] as const, registers: [registry] }),
     cacheCapacity: new Gauge({ name: 'hutong_cache_capacity', help: 'The bound of a bounded in-memory cache (entries)', labelNames: ['cache'] as const, registers: [registry] }),

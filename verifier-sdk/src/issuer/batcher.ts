@@ -34,7 +34,7 @@ export interface AnchorReceipt {
  * const anchor: AnchorFn = async ({ root, leafCount, kid, issuerId }) => ledger.submitAnchor(issuerId, root, leafCount, kid);
  * ```
  */
-export type AnchorFn = (request: Readonly<{ root: string; leafCount: number; kid: string; issuerId: string }>) => Promise<AnchorReceipt>;
+export type AnchorFn = (request: Readonly<{ root: string; leafCount: number; kid: string; issuerId: string; notAfter?: string }>) => Promise<AnchorReceipt>;
 
 /**
  * One anchored credential, ready to hand to its holder.
@@ -231,8 +231,33 @@ export interface PreparedCredential {
 export interface PreparedBatch {
   /** Root of the tree of `credentials` (empty string when none is left). */
   root: string;
+  /**
+   * The latest `exp` of `credentials`, ISO-8601 UTC (`AnchorBatch`'s `notAfter`: a verifier rejects a credential of
+   * the batch that expires later, and caches drop the anchor once it has passed). Absent when no credential has an
+   * `exp` a verifier would accept (such a credential fails at the claim checks anyway).
+   */
+  notAfter?: string;
   credentials: PreparedCredential[];
   refused: Array<{ index: number; error: HutongSdkError }>;
+}
+
+/** The credential's `exp` claim when it is one a verifier accepts (a safe integer ≥ 0), else undefined. */
+function expOf(jws: string): number | undefined {
+  try {
+    const exp = (JSON.parse(decoder.decode(splitJws(jws).payload)) as { exp?: unknown }).exp;
+    return typeof exp === 'number' && Number.isSafeInteger(exp) && exp >= 0 ? exp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `notAfter` of a batch: its latest `exp`, in the ledger's time form. */
+function notAfterOf(exps: ReadonlyArray<number | undefined>): string | undefined {
+  let max: number | undefined;
+  for (const e of exps) if (e !== undefined && (max === undefined || e > max)) max = e;
+  if (max === undefined) return undefined;
+  const d = new Date(max * 1000);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
 /**
@@ -247,7 +272,7 @@ export interface PreparedBatch {
  * @example
  * ```ts
  * const batch = await prepareBatch(signedJwss);
- * const receipt = await ledger.anchorRoot({ root: batch.root, leafCount: batch.credentials.length });
+ * const receipt = await ledger.anchorRoot({ root: batch.root, leafCount: batch.credentials.length, notAfter: batch.notAfter });
  * ```
  */
 export async function prepareBatch(jwss: readonly string[], options: Readonly<{ encode?: QrEncoder; checked?: CheckedQrEncoder }> = {}): Promise<PreparedBatch> {
@@ -265,7 +290,7 @@ export async function prepareBatch(jwss: readonly string[], options: Readonly<{ 
     return encodeCheckedQrs(items);
   };
   const refused: PreparedBatch['refused'] = [];
-  let members = jwss.map((jws, index) => ({ index, jws, leaf: leafHashBytes(jws) }));
+  let members = jwss.map((jws, index) => ({ index, jws, leaf: leafHashBytes(jws), exp: expOf(jws) }));
   while (members.length > 0) {
     const levels = treeLevels(members.map((e) => e.leaf), hashNodeSync);
     const root = toHex(levels[levels.length - 1]![0]!);
@@ -274,7 +299,8 @@ export async function prepareBatch(jwss: readonly string[], options: Readonly<{ 
     const outcomes = await outcomesOf(items);
     if (outcomes.every((o) => typeof o === 'string')) {
       const credentials = members.map((e, i) => ({ index: e.index, jws: e.jws, leafHash: toHex(e.leaf), proof: items[i]!.proof, qr: outcomes[i] as string }));
-      return { root, credentials, refused: refused.sort((a, b) => a.index - b.index) };
+      const notAfter = notAfterOf(members.map((e) => e.exp));
+      return { root, ...(notAfter !== undefined ? { notAfter } : {}), credentials, refused: refused.sort((a, b) => a.index - b.index) };
     }
     const kept: typeof members = [];
     members.forEach((e, i) => {
@@ -323,7 +349,7 @@ export function newBatcher(options: Readonly<BatcherOptions>): Batcher {
     const root = prepared.root;
     let receipt: AnchorReceipt;
     try {
-      receipt = await anchor({ root, leafCount: members.length, kid, issuerId });
+      receipt = await anchor({ root, leafCount: members.length, kid, issuerId, ...(prepared.notAfter !== undefined ? { notAfter: prepared.notAfter } : {}) });
     } catch (cause) {
       const err = new HutongSdkError('ANCHOR_FAILED', 'the batch was not anchored; no credential of it is valid', { cause, details: { issuerId, kid, leafCount: members.length } });
       for (const m of members) batch[m.index]!.reject(err);
