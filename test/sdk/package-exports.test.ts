@@ -32,7 +32,7 @@ test('Node resolves the node build and the ./issuer subpath; both builds verify 
   expect((out.a as { reason: string }).reason).toBe('ACCEPTED');
   // Few, explicit exports: no internals leak through the entry point.
   expect(out.exports).toEqual([
-    'DECISIONS', 'HutongSdkError', 'JsonError', 'REASON_CODES', 'SNAPSHOT_JWS_TYP', 'decisionOf', 'decodeQr', 'fileTrustStorage', 'indexTrust',
+    'DECISIONS', 'HutongSdkError', 'JsonError', 'LEDGER_TIME_WINDOW_SECONDS', 'REASON_CODES', 'SNAPSHOT_JWS_TYP', 'decisionOf', 'decodeQr', 'fileTrustStorage', 'indexTrust',
     'indexedDbTrustStorage', 'localStorageTrustStorage', 'memoryTrustStorage', 'newTrustIndex', 'newTrustStore', 'newVerifier', 'newVerifierOnIndex',
     'normaliseScan', 'openSignedSnapshot', 'parseStrictJson', 'putAnchor', 'putIssuer', 'putKey', 'putPolicy', 'putRevocation', 'reasonMessage',
     'snapshotOfIndex', 'verify',

@@ -14,6 +14,8 @@ export {
   newTrustIndex, indexTrust, snapshotOfIndex, putIssuer, putKey, putAnchor, putRevocation, putPolicy,
   type TrustIndex, type IndexedKey, type IndexedAnchor, type IndexedPolicy,
 } from './trust-index.js';
+// How far a ledger time may lie (docs/protocol.md §6): a key's revocation reaches back this far.
+export { LEDGER_TIME_WINDOW_SECONDS } from './ledger-time-window.js';
 export type { DecodedCredential, InclusionProof } from './qr-decoder.js';
 export { openSignedSnapshot, SNAPSHOT_JWS_TYP } from './signed-snapshot.js';
 // The trust store's storages that work everywhere (the Node build adds fileTrustStorage).

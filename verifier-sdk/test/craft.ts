@@ -42,7 +42,9 @@ export function anchorAndEncode(trust: TrustSnapshot, jws: string, kid: string, 
   const size = o.size ?? 1, index = o.index ?? 0;
   const leaves = Array.from({ length: size }, (_, i) => (i === index ? leafHashOf(jws) : Buffer.alloc(32, i + 1).toString('hex')));
   const root = merkleRoot(leaves);
-  (trust.anchors as unknown[]).push({
+  // The leaf hash covers the signing input only: two crafted signatures over one input share a root, anchored once
+  // (the ledger refuses a second anchor of a root, and a snapshot holding two is invalid).
+  if (!trust.anchors.some((a) => a.root === root)) (trust.anchors as unknown[]).push({
     root, issuerId: o.issuerId ?? ISSUER_ID, kid, leafCount: size, anchoredAt: o.anchoredAt ?? new Date(NOW.getTime() - 3000_000).toISOString(),
     txId: `tx-${root.slice(0, 8)}`, anchoredBy: 'GuangdongMSP', blockNumber: 7,
   });
