@@ -41,3 +41,18 @@ test('a live index replaces a record of the same identity; the same records as a
   expect(() => indexTrust({ ...built.base, policies: [p, { ...p, withdrawn: true }] })).toThrow(expect.objectContaining({ code: 'SNAPSHOT_INVALID' }));
   expect(() => putAnchor(newTrustIndex(0), { ...anchor, issuerId: '' })).toThrow(expect.objectContaining({ code: 'SNAPSHOT_INVALID' }));
 });
+
+test('the SDK checks the members of the validity table of docs/protocol.md §6.1, no more, no fewer', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { SNAPSHOT_TABLE } = await import('../src/trust-index');
+  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'protocol.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('### 6.1 Validity'), doc.indexOf('### 6.2'));
+  const documented: Record<string, string[]> = {};
+  for (const [, record, members, type] of section.matchAll(/^\| (\w+) \| (`[^|]+) \| ([^|]+) \|$/gm)) {
+    if (type!.startsWith('array whose every element')) continue; // the five lists: checked as lists of records
+    (documented[record!] ??= []).push(...members!.split(', ').map((m) => m.replace(/`/g, '')));
+  }
+  const checked = Object.fromEntries(Object.entries(SNAPSHOT_TABLE).map(([record, table]) => [record, Object.keys(table).sort()]));
+  expect(Object.fromEntries(Object.entries(documented).map(([r, m]) => [r, m.sort()]))).toEqual(checked);
+});
