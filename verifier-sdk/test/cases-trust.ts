@@ -53,29 +53,30 @@ export function addTrustCases(o: { s: Scenario; add: Add; crafted: Craft; valid:
   add('credential revocation dated after now still rejects', qr, 'CREDENTIAL_REVOKED', { trust: (t) => { (t.revocations as unknown[]).push({ ...revocation, revokedAt: iso(nowMs + 86_400_000) }); } });
 
   // Item 5: the validity table of §6.1, each way a snapshot can break it; members not in the table are ignored.
-  const invalid = (name: string, change: (t: TrustSnapshot & Mutable) => void): void => add(`snapshot: ${name}`, qr, 'SNAPSHOT_INVALID', { trust: (t) => change(t as TrustSnapshot & Mutable) });
+  const invalid = (name: string, change: (t: TrustSnapshot) => void): void => add(`snapshot: ${name}`, qr, 'SNAPSHOT_INVALID', { trust: change });
+  const doc = (t: TrustSnapshot): Mutable => t as unknown as Mutable;
   const issuer0 = (t: TrustSnapshot): Mutable => t.issuers[0] as unknown as Mutable;
   const policy0 = (t: TrustSnapshot): Mutable => t.policies[0] as unknown as Mutable;
   const put = (pick: (t: TrustSnapshot) => Mutable, member: string, value: unknown) => (t: TrustSnapshot): void => {
     if (value === undefined) delete pick(t)[member];
     else pick(t)[member] = value;
   };
-  invalid('version 2', (t) => { t.version = 2; });
-  invalid('version "1" (a string)', (t) => { t.version = '1'; });
-  invalid('jurisdiction missing', (t) => { delete t.jurisdiction; });
-  invalid('jurisdiction empty', (t) => { t.jurisdiction = ''; });
-  invalid('generatedAt missing', (t) => { delete t.generatedAt; });
+  invalid('version 2', put(doc, 'version', 2));
+  invalid('version "1" (a string)', put(doc, 'version', '1'));
+  invalid('jurisdiction missing', put(doc, 'jurisdiction', undefined));
+  invalid('jurisdiction empty', put(doc, 'jurisdiction', ''));
+  invalid('generatedAt missing', put(doc, 'generatedAt', undefined));
   for (const list of ['issuers', 'keys', 'policies', 'anchors', 'revocations']) {
-    invalid(`${list} missing`, (t) => { delete t[list]; });
-    invalid(`${list} not an array`, (t) => { t[list] = {}; });
-    invalid(`${list} holding null`, (t) => { (t[list] as unknown[]).push(null); });
+    invalid(`${list} missing`, put(doc, list, undefined));
+    invalid(`${list} not an array`, put(doc, list, {}));
+    invalid(`${list} holding null`, (t) => { (doc(t)[list] as unknown[]).push(null); });
   }
   // Times: exactly YYYY-MM-DDTHH:mm:ss.sssZ naming a real instant (30 February, 24:00, other formats: cases.ts).
   invalid('generatedAt with an offset (+00:00)', (t) => { t.generatedAt = '2026-11-26T07:00:00.000+00:00'; });
   invalid('generatedAt without milliseconds', (t) => { t.generatedAt = '2026-11-26T07:00:00Z'; });
   invalid('generatedAt with a lower-case z', (t) => { t.generatedAt = '2026-11-26T07:00:00.000z'; });
   invalid('generatedAt with microseconds', (t) => { t.generatedAt = '2026-11-26T07:00:00.000000Z'; });
-  invalid('generatedAt as a number of milliseconds', (t) => { t.generatedAt = Date.parse('2026-11-26T07:00:00.000Z'); });
+  invalid('generatedAt as a number of milliseconds', put(doc, 'generatedAt', Date.parse('2026-11-26T07:00:00.000Z')));
   invalid('key revokedAt without milliseconds', put(key0, 'revokedAt', '2026-12-01T00:00:00Z'));
   invalid('anchor anchoredAt in local time (no Z)', put(validAnchor, 'anchoredAt', '2026-11-26T07:00:01.000'));
   invalid('revocation revokedAt on 31 April', (t) => { (t.revocations as unknown[]).push({ ...revocation, revokedAt: '2026-04-31T00:00:00.000Z' }); });
