@@ -105,3 +105,32 @@ describe('composite keys', () => {
     expect(() => stub.createCompositeKey('a', [''])).toThrow();
   });
 });
+
+describe('anchoring under a key near its revocation (the ledger time window)', () => {
+  it('is refused from one window (900 s) before the revocation time, so no backdated anchor passes', async () => {
+    const { ws, exec } = await ledger();
+    const at = (who: ClientIdentity, tx: string, input: unknown, timestamp: string) => {
+      const ctx = ws.context(who, `${tx}-${timestamp}`, timestamp);
+      return executeTransaction(ctx, tx, input).then((r) => { ws.commit(); return r; });
+    };
+    await exec(admin('GuangdongMSP'), 'ProposeIssuer', { issuerId: 'gd-hc', displayName: 'GD health code', credentialTypes: ['health-code'] });
+    await exec(admin('MacauMSP'), 'ApproveIssuer', { issuerId: 'gd-hc' });
+    await exec(admin('HongKongMSP'), 'ApproveIssuer', { issuerId: 'gd-hc' });
+    const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+    for (const kid of ['k1', 'k2']) {
+      await exec(admin('GuangdongMSP'), 'ProposeIssuerKey', { issuerId: 'gd-hc', kid, jwk, validFrom: '2026-01-01T00:00:00Z', validUntil: '2027-01-01T00:00:00Z' });
+      await exec(admin('MacauMSP'), 'ApproveIssuerKey', { issuerId: 'gd-hc', kid });
+      await exec(admin('HongKongMSP'), 'ApproveIssuerKey', { issuerId: 'gd-hc', kid });
+    }
+    const client = { mspId: 'GuangdongMSP', role: 'client' } as const;
+    const root = (n: number) => n.toString(16).padStart(64, '0');
+    // k1 revoked from 10:00 (a scheduled rotation, written at 06:00).
+    await at(admin('GuangdongMSP'), 'RevokeIssuerKey', { issuerId: 'gd-hc', kid: 'k1', reason: 'superseded', effectiveAt: '2026-11-26T10:00:00Z' }, '2026-11-26T06:00:00.000Z');
+    expect(await code(at(client, 'AnchorBatch', { issuerId: 'gd-hc', kid: 'k1', root: root(1), leafCount: 1 }, '2026-11-26T09:44:59.999Z'))).toBeUndefined();
+    expect(await code(at(client, 'AnchorBatch', { issuerId: 'gd-hc', kid: 'k1', root: root(2), leafCount: 1 }, '2026-11-26T09:45:00.000Z'))).toBe('KEY_NOT_ACTIVE');
+    // k2 revoked at once at 11:00; an anchor stamped 20 s earlier (a client clock set back) is refused.
+    await at(admin('GuangdongMSP'), 'RevokeIssuerKey', { issuerId: 'gd-hc', kid: 'k2', reason: 'key-compromise' }, '2026-11-26T11:00:00.000Z');
+    expect(await code(at(client, 'AnchorBatch', { issuerId: 'gd-hc', kid: 'k2', root: root(3), leafCount: 1 }, '2026-11-26T10:59:40.000Z'))).toBe('KEY_NOT_ACTIVE');
+    expect(await code(at(client, 'AnchorBatch', { issuerId: 'gd-hc', kid: 'k2', root: root(4), leafCount: 1 }, '2026-11-26T10:44:59.999Z'))).toBeUndefined();
+  });
+});

@@ -18,6 +18,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** An issuer record as the ledger writes it (a trust index refuses one missing a member of docs/protocol.md §6.1). */
+const OLD_ISSUER = { id: 'gd-old', ownerMsp: 'GuangdongMSP', jurisdiction: 'guangdong', displayName: 'GD old', credentialTypes: ['health-code'], state: 'retired' };
+
 /** A store file as gateways wrote it before checkpoints named transactions. */
 function legacyStore(path: string, checkpoint: { blockNumber: number; txIndex: number }): void {
   const db = new Database(path);
@@ -25,7 +28,7 @@ function legacyStore(path: string, checkpoint: { blockNumber: number; txIndex: n
     CREATE TABLE record (type TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (type, key));
     CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), block_number INTEGER NOT NULL, tx_index INTEGER NOT NULL);
   `);
-  db.prepare("INSERT INTO record (type, key, value) VALUES ('issuer', 'gd-old', '{\"id\":\"gd-old\",\"credentialTypes\":[\"health-code\"]}')").run();
+  db.prepare("INSERT INTO record (type, key, value) VALUES ('issuer', 'gd-old', ?)").run(JSON.stringify(OLD_ISSUER));
   db.prepare('INSERT INTO checkpoint (id, block_number, tx_index) VALUES (1, ?, ?)').run(checkpoint.blockNumber, checkpoint.txIndex);
   db.close();
 }
@@ -49,7 +52,7 @@ test('drops a checkpoint of the old (block, transaction index) shape and keeps t
   const path = join(dir, 'legacy.sqlite');
   legacyStore(path, { blockNumber: 3, txIndex: 0 });
   let store = newTrustCacheStore({ path });
-  expect(store.load()).toEqual({ records: [{ type: 'issuer', key: 'gd-old', value: { id: 'gd-old', credentialTypes: ['health-code'] } }], checkpoint: undefined });
+  expect(store.load()).toEqual({ records: [{ type: 'issuer', key: 'gd-old', value: OLD_ISSUER }], checkpoint: undefined });
   await store.save([], { blockNumber: 4, transactionId: 'cd'.repeat(32) });
   await store.close();
   store = newTrustCacheStore({ path }); // migrated once: the new checkpoint survives the next open

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProtectedHeader } from 'jose';
 import { generateSigningKey } from '@hutong/verifier-sdk/issuer';
+import { LEDGER_TIME_WINDOW_SECONDS } from '@hutong/verifier-sdk';
 import { call, eventually, healthCode, startHarness, type Harness } from './harness';
 
 const KID1 = 'gd-hc-2026-1';
@@ -75,14 +76,17 @@ test('key revocation takes effect from its effective time: earlier anchors stay 
   expect(notOwner.status).toBe(403);
   expect(notOwner.body.code).toBe('NOT_OWNER');
 
-  const revoked = await call('POST', `${gd()}/v1/governance/issuers/gd-health-code/keys/${KID1}/revoke`, { token: h.token('guangdong', 'admin'), body: { reason: 'superseded' } });
+  // A revocation at T distrusts anchors from T − 15 min (the ledger time window, docs/protocol.md §6.2): revoked from
+  // just over a window after the anchor, the credential stays trusted and the key signs nothing more.
+  const effectiveAt = new Date(Date.parse(before.anchor.timestamp) + (LEDGER_TIME_WINDOW_SECONDS + 1) * 1000).toISOString();
+  const revoked = await call('POST', `${gd()}/v1/governance/issuers/gd-health-code/keys/${KID1}/revoke`, { token: h.token('guangdong', 'admin'), body: { reason: 'superseded', effectiveAt } });
   expect(revoked.status).toBe(200);
   expect(revoked.body.record).toEqual(expect.objectContaining({ state: 'revoked', revokedAt: expect.any(String) }));
   await eventually(async () => (await issue({ kid: KID1 })).status, (s) => s === 409);
   const refused = await issue({ kid: KID1 });
   expect(refused.body.code).toBe('SIGNING_KEY_UNAVAILABLE');
 
-  // Anchored before the revocation time: still trusted.
+  // Anchored more than a window before the revocation time: still trusted.
   expect((await eventually(() => verifyAtMacau(before.qr), (r) => r.reason === 'ACCEPTED')).reason).toBe('ACCEPTED');
 
   const earlier = new Date(Date.parse(before.anchor.timestamp) - 1000).toISOString();

@@ -1,12 +1,35 @@
 /**
  * The consortium topology: four SmartBFT orderers (two per jurisdiction, one fault tolerated) and two peers per
- * organisation. With one orderer killed, transactions still commit, endorsed by both organisations.
+ * organisation. With one orderer killed, transactions still commit, endorsed by both organisations. A transaction's
+ * timestamp is the client's clock (within the peers' window): an anchor backdated under a revoked key is refused.
  */
 import { randomBytes } from 'node:crypto';
 import { isRunning, ProcessTable } from '@hutong/network';
 import type { Ledger, LedgerBackend } from '@hutong/ledger';
 import { newFabricLedger } from '@hutong/ledger/fabric';
+import { generateSigningKey } from '@hutong/verifier-sdk/issuer';
 import { describeFabric, startTestNetwork, type TestNetwork } from './test-network';
+
+/**
+ * Calls `start` with the process clock set back by `ms` for its synchronous part: fabric-gateway stamps a proposal's
+ * channel header with `new Date()` when `prepare` builds it, before its first await — what a client with a clock
+ * running behind sends. The clock is restored before anything else runs.
+ */
+function backdated<T>(ms: number, start: () => Promise<T>): Promise<T> {
+  const RealDate = Date;
+  class BehindDate extends RealDate {
+    constructor(...args: ConstructorParameters<DateConstructor> | []) {
+      if (args.length === 0) super(RealDate.now() - ms);
+      else super(...(args as ConstructorParameters<DateConstructor>));
+    }
+  }
+  globalThis.Date = BehindDate as DateConstructor;
+  try {
+    return start();
+  } finally {
+    globalThis.Date = RealDate;
+  }
+}
 
 describeFabric('consortium topology (4 SmartBFT orderers, 2 peers per organisation)', () => {
   let network: TestNetwork;
@@ -36,6 +59,31 @@ describeFabric('consortium topology (4 SmartBFT orderers, 2 peers per organisati
     expect(evidence.endorsedBy).toEqual(['GuangdongMSP', 'MacauMSP']);
     expect(await mo.getTransaction(evidence.txId)).toMatchObject({ validationCode: 'VALID', blockNumber: evidence.blockNumber });
   }, 60_000);
+
+  it('refuses an anchor backdated (20 s) to before its key\'s revocation; the same backdated anchor without the revocation commits', async () => {
+    const gdClient = await backend.connect({ mspId: 'GuangdongMSP', role: 'client' });
+    try {
+      const issuerId = `gd-window-${randomBytes(3).toString('hex')}`;
+      const kid = 'gd-window-1';
+      const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
+      await gd.submit('ProposeIssuer', { issuerId, displayName: 'window', credentialTypes: ['health-code'] });
+      await mo.submit('ApproveIssuer', { issuerId });
+      await gd.submit('ProposeIssuerKey', { issuerId, kid, jwk: generateSigningKey('ES256').publicJwk, validFrom: iso(-3600_000), validUntil: iso(86_400_000) });
+      await mo.submit('ApproveIssuerKey', { issuerId, kid });
+      const anchor = () => ({ issuerId, kid, root: randomBytes(32).toString('hex'), leafCount: 1 });
+
+      const accepted = await gdClient.submitPrepared(await backdated(20_000, () => gdClient.prepare('AnchorBatch', anchor())));
+      expect(Date.now() - Date.parse(accepted.evidence.timestamp)).toBeGreaterThanOrEqual(20_000); // the peers took the backdated time
+
+      const revoked = await gd.submit('RevokeIssuerKey', { issuerId, kid, reason: 'key-compromise' });
+      const revokedAt = Date.parse(revoked.evidence.timestamp);
+      // The backdated proposal is stamped before the revocation: "anchored at or after T" alone would let it through.
+      expect(Date.now() - 20_000).toBeLessThan(revokedAt);
+      await expect(backdated(20_000, () => gdClient.prepare('AnchorBatch', anchor()))).rejects.toMatchObject({ code: 'KEY_NOT_ACTIVE' });
+    } finally {
+      await gdClient.close();
+    }
+  }, 90_000);
 
   it('keeps committing with one orderer killed (f = 1 of 4)', async () => {
     const victim = new ProcessTable(network.plan.dir).get('orderer1.macau')!;

@@ -32,9 +32,11 @@ test('Node resolves the node build and the ./issuer subpath; both builds verify 
   expect((out.a as { reason: string }).reason).toBe('ACCEPTED');
   // Few, explicit exports: no internals leak through the entry point.
   expect(out.exports).toEqual([
-    'DECISIONS', 'HutongSdkError', 'JsonError', 'MAX_CLOCK_SKEW_MS', 'REASON_CODES', 'SNAPSHOT_JWS_TYP', 'deadFromMs', 'decisionOf', 'decodeQr',
-    'dropDeadAnchors', 'dropDeadRevocation', 'fileTrustStorage', 'indexTrust', 'indexedDbTrustStorage', 'isLiveRecord', 'liveSnapshot',
-    'localStorageTrustStorage', 'memoryTrustStorage', 'newTrustIndex', 'newTrustStore', 'newVerifier', 'newVerifierOnIndex',
+    'DECISIONS', 'HutongSdkError', 'JsonError', 'LEDGER_TIME_WINDOW_SECONDS', 'MAX_CLOCK_SKEW_MS', 'REASON_CODES',
+    'SNAPSHOT_JWS_TYP', 'deadFromMs', 'decisionOf', 'decodeQr', 'dropDeadAnchors', 'dropDeadRevocation',
+    'fileTrustStorage', 'indexTrust', 'indexedDbTrustStorage', 'isLiveRecord', 'liveSnapshot',
+    'localStorageTrustStorage', 'memoryTrustStorage', 'newTrustIndex', 'newTrustStore', 'newVerifier',
+    'newVerifierOnIndex',
     'normaliseScan', 'openSignedSnapshot', 'parseStrictJson', 'putAnchor', 'putIssuer', 'putKey', 'putPolicy', 'putRevocation', 'reasonMessage',
     'snapshotOfIndex', 'verify',
   ]);

@@ -36,17 +36,12 @@ export function liveSnapshot(snapshot: TrustSnapshot, nowMs: number): TrustSnaps
   return { ...snapshot, anchors, revocations };
 }
 
-/**
- * Removes from `index` the anchors of `root` that can no longer matter at `nowMs` (others of the same root stay);
- * returns how many it removed.
- */
+/** Removes from `index` the anchor of `root` if it can no longer matter at `nowMs`; returns how many it removed (0 or 1). */
 export function dropDeadAnchors(index: TrustIndex, root: string, nowMs: number): number {
-  const same = index.anchors.get(root);
-  if (same === undefined) return 0;
-  const live = same.filter((a) => isLiveRecord(a.record, nowMs));
-  if (live.length === 0) index.anchors.delete(root);
-  else if (live.length !== same.length) index.anchors.set(root, live);
-  return same.length - live.length;
+  const anchor = index.anchors.get(root);
+  if (anchor === undefined || isLiveRecord(anchor.record, nowMs)) return 0;
+  index.anchors.delete(root);
+  return 1;
 }
 
 /** Removes the revocation of `(issuerId, leafHash)` if it can no longer matter at `nowMs`; true if it did. */

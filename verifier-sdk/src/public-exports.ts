@@ -16,6 +16,8 @@ export {
 } from './trust-index.js';
 // Which anchors and revocations can still matter (docs/protocol.md §6 "Live records"): what snapshots and caches may drop.
 export { MAX_CLOCK_SKEW_MS, deadFromMs, isLiveRecord, liveSnapshot, dropDeadAnchors, dropDeadRevocation } from './live-records.js';
+// How far a ledger time may lie (docs/protocol.md §6): a key's revocation reaches back this far.
+export { LEDGER_TIME_WINDOW_SECONDS } from './ledger-time-window.js';
 export type { DecodedCredential, InclusionProof } from './qr-decoder.js';
 export { openSignedSnapshot, SNAPSHOT_JWS_TYP } from './signed-snapshot.js';
 // The trust store's storages that work everywhere (the Node build adds fileTrustStorage).

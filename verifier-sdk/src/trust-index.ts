@@ -7,10 +7,11 @@
  * snapshot a gateway signs for offline verifiers.
  *
  * A put replaces the record of the same identity (issuer id; issuer and kid; recognising MSP, issuer and credential
- * type; issuer and leaf hash; an anchor's transaction), so records may arrive more than once and in any order of
+ * type; issuer and leaf hash; an anchor's root), so records may arrive more than once and in any order of
  * delivery. Every put validates its record exactly as a snapshot's is validated and throws SNAPSHOT_INVALID.
  */
 import { HutongSdkError } from './errors.js';
+import { MAX_TREE_SIZE } from './lib/limits.js';
 import type { SnapshotAnchor, SnapshotIssuer, SnapshotKey, SnapshotPolicy, SnapshotRevocation, TrustSnapshot } from './trust-snapshot.js';
 
 export interface IndexedKey {
@@ -44,8 +45,8 @@ export interface TrustIndex {
   issuers: Map<string, SnapshotIssuer>;
   /** issuerId → `recognisedUntil` in ms, for issuers whose organisation left the consortium or was suspended. */
   recognisedUntilMs: Map<string, number>;
-  /** root (hex) → anchors with that root, earliest first. */
-  anchors: Map<string, IndexedAnchor[]>;
+  /** root (hex) → the anchor of that root. */
+  anchors: Map<string, IndexedAnchor>;
   /** issuerId → kid → key, every state (a verifier trusts only `active` and `revoked` ones). */
   keysByIssuer: Map<string, Map<string, IndexedKey>>;
   /** issuerId → leaf hash → revocation. */
@@ -69,24 +70,78 @@ function invalid(what: string): never {
 }
 
 /**
- * A ledger time: exactly the form the ledger writes (`2026-11-26T07:00:02.000Z`, what toISOString gives). The
- * round trip also refuses what Date.parse would accept and roll over — 30 February, 24:00 — or read in some other
- * format ("Nov 26 2026", a local time without Z).
+ * The instant of a ledger time in ms, NaN for anything else. A ledger time is exactly the form the ledger writes
+ * (`2026-11-26T07:00:02.000Z`, what toISOString gives): the round trip also refuses what Date.parse would accept and
+ * roll over — 30 February, 24:00 — or read in some other form ("Nov 26 2026", a local time without Z, an offset, no
+ * milliseconds, a lower-case z).
  */
-export function ledgerTime(v: unknown, what: string): number {
+function ledgerTimeMs(v: unknown): number {
   const ms = typeof v === 'string' ? Date.parse(v) : NaN;
-  if (!Number.isFinite(ms) || new Date(ms).toISOString() !== v) invalid(`${what}: not an ISO-8601 UTC time of the ledger's form`);
-  return ms;
+  return Number.isFinite(ms) && new Date(ms).toISOString() === v ? ms : NaN;
 }
 
-function str(v: unknown, what: string): string {
-  if (typeof v !== 'string' || v.length === 0) invalid(`${what}: not a string`);
-  return v;
+/** The member types of docs/protocol.md §6.1, one predicate each. */
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInteger = (min: number, max = Number.MAX_SAFE_INTEGER) => (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+const oneOf = (...values: string[]) => (v: unknown): boolean => typeof v === 'string' && values.includes(v);
+const MEMBER_TYPES = {
+  /** An identity: a non-empty string. */
+  id: (v: unknown) => isString(v) && v.length > 0,
+  string: isString,
+  strings: (v: unknown) => Array.isArray(v) && v.every(isString),
+  time: (v: unknown) => !Number.isNaN(ledgerTimeMs(v)),
+  hex64: (v: unknown) => isString(v) && HEX64.test(v),
+  object: isObject,
+  stringMap: (v: unknown) => isObject(v) && Object.values(v).every(isString),
+  names: (v: unknown) => isObject(v) && ['en', 'pt', 'zh-Hans', 'zh-Hant'].every((l) => isString(v[l])),
+  boolean: (v: unknown) => typeof v === 'boolean',
+  version1: (v: unknown) => v === 1,
+  keyAlg: oneOf('ES256', 'EdDSA'),
+  keyState: oneOf('proposed', 'active', 'revoked'),
+  issuerState: oneOf('proposed', 'active', 'suspended', 'retired'),
+  maxAge: isInteger(0),
+  policyVersion: isInteger(1),
+  leafCount: isInteger(1, MAX_TREE_SIZE),
+  leafIndex: isInteger(0, MAX_TREE_SIZE - 1),
+  blockNumber: isInteger(0),
+} satisfies Record<string, (v: unknown) => boolean>;
+
+/** Member name → type; a `?` after the name makes the member optional (absent; `null` is a value, not absence). */
+type RecordTable = Readonly<Record<string, keyof typeof MEMBER_TYPES>>;
+
+/** The snapshot validity table (docs/protocol.md §6.1): required and optional members and their types. */
+export const SNAPSHOT_TABLE = {
+  document: { version: 'version1', jurisdiction: 'id', generatedAt: 'time' },
+  issuer: { id: 'id', ownerMsp: 'id', jurisdiction: 'string', displayName: 'string', 'displayNames?': 'names', credentialTypes: 'strings', state: 'issuerState', 'recognisedUntil?': 'time' },
+  key: { issuerId: 'id', kid: 'id', jwk: 'object', alg: 'keyAlg', validFrom: 'time', validUntil: 'time', state: 'keyState', 'revokedAt?': 'time' },
+  policy: {
+    recognisingMsp: 'id', issuerId: 'id', credentialType: 'id', statusMapping: 'stringMap', acceptedStatuses: 'strings', maxAgeSeconds: 'maxAge',
+    validFrom: 'time', 'validUntil?': 'time', version: 'policyVersion', withdrawn: 'boolean',
+  },
+  anchor: { root: 'hex64', issuerId: 'id', kid: 'id', leafCount: 'leafCount', anchoredAt: 'time', txId: 'id', 'anchoredBy?': 'string', 'blockNumber?': 'blockNumber', 'notAfter?': 'time' },
+  revocation: { issuerId: 'id', leafHash: 'hex64', reason: 'string', revokedAt: 'time', 'root?': 'hex64', 'leafIndex?': 'leafIndex', 'notAfter?': 'time' },
+} as const satisfies Record<string, RecordTable>;
+
+/** Checks one record against its table (members not in the table are ignored); throws SNAPSHOT_INVALID. */
+function checkRecord(v: unknown, table: RecordTable, what: string): void {
+  if (!isObject(v)) invalid(`${what}: not an object`);
+  for (const [member, type] of Object.entries(table)) {
+    const optional = member.endsWith('?');
+    const name = optional ? member.slice(0, -1) : member;
+    // Own members only (no `constructor` from the prototype); a JavaScript caller's `undefined` is absence, as in JSON.
+    const value = Object.prototype.hasOwnProperty.call(v, name) ? v[name] : undefined;
+    if (value === undefined) {
+      if (optional) continue;
+      invalid(`${what}.${name}: missing`);
+    }
+    if (!MEMBER_TYPES[type](value)) invalid(`${what}.${name}: not ${type}`);
+  }
 }
 
-function list<T>(v: unknown, what: string): readonly T[] {
+function list(v: unknown, what: string): readonly unknown[] {
   if (!Array.isArray(v)) invalid(`${what}: not an array`);
-  return v as readonly T[];
+  return v;
 }
 
 /** An empty index whose state is known current at `generatedAtMs`. */
@@ -95,85 +150,88 @@ export function newTrustIndex(generatedAtMs: number): TrustIndex {
 }
 
 export function putIssuer(index: TrustIndex, i: SnapshotIssuer): void {
-  const id = str(i?.id, 'issuer.id');
-  list(i.credentialTypes, 'issuer.credentialTypes');
-  const until = i.recognisedUntil === undefined ? undefined : ledgerTime(i.recognisedUntil, 'issuer.recognisedUntil');
-  index.issuers.set(id, i);
-  if (until === undefined) index.recognisedUntilMs.delete(id);
-  else index.recognisedUntilMs.set(id, until);
+  checkRecord(i, SNAPSHOT_TABLE.issuer, 'issuer');
+  index.issuers.set(i.id, i);
+  if (i.recognisedUntil === undefined) index.recognisedUntilMs.delete(i.id);
+  else index.recognisedUntilMs.set(i.id, ledgerTimeMs(i.recognisedUntil));
 }
 
 export function putKey(index: TrustIndex, k: SnapshotKey): void {
-  if (k?.state !== 'active' && k?.state !== 'revoked' && k?.state !== 'proposed') invalid('key.state');
-  if (k.alg !== 'ES256' && k.alg !== 'EdDSA') invalid('key.alg');
-  if (typeof k.jwk !== 'object' || k.jwk === null) invalid('key.jwk');
-  const key: IndexedKey = { record: k, validFromMs: ledgerTime(k.validFrom, 'key.validFrom'), validUntilMs: ledgerTime(k.validUntil, 'key.validUntil') };
-  if (k.revokedAt !== undefined) key.revokedAtMs = ledgerTime(k.revokedAt, 'key.revokedAt');
+  checkRecord(k, SNAPSHOT_TABLE.key, 'key');
+  const key: IndexedKey = { record: k, validFromMs: ledgerTimeMs(k.validFrom), validUntilMs: ledgerTimeMs(k.validUntil) };
+  // The revocation time is `revokedAt` whatever the state says; a `revoked` key without one was never trustworthy.
+  if (k.revokedAt !== undefined) key.revokedAtMs = ledgerTimeMs(k.revokedAt);
   else if (k.state === 'revoked') key.revokedAtMs = -Infinity;
-  const byKid = entry(index.keysByIssuer, str(k.issuerId, 'key.issuerId'), newMap<IndexedKey>);
-  const kid = str(k.kid, 'key.kid');
-  const prev = byKid.get(kid);
+  const byKid = entry(index.keysByIssuer, k.issuerId, newMap<IndexedKey>);
+  const prev = byKid.get(k.kid);
   // The same public key under a new state keeps its imported form: a key is imported once per kid.
   if (prev !== undefined && JSON.stringify(prev.record.jwk) === JSON.stringify(k.jwk) && prev.record.alg === k.alg) {
     if (prev.imported !== undefined) key.imported = prev.imported;
     if (prev.importedKey !== undefined) key.importedKey = prev.importedKey;
   }
-  byKid.set(kid, key);
+  byKid.set(k.kid, key);
 }
 
+/** An anchor's identity is its root (the ledger keys anchors by root and refuses a second one). */
 export function putAnchor(index: TrustIndex, a: SnapshotAnchor): void {
-  if (!HEX64.test(a?.root)) invalid('anchor.root: not 64 lower-case hex');
-  if (!Number.isSafeInteger(a.leafCount) || a.leafCount < 1) invalid('anchor.leafCount');
-  const anchor: IndexedAnchor = { record: a, anchoredAtMs: ledgerTime(a.anchoredAt, 'anchor.anchoredAt') };
-  if (a.notAfter !== undefined) anchor.notAfterMs = ledgerTime(a.notAfter, 'anchor.notAfter');
-  const same = index.anchors.get(a.root);
-  if (!same) {
-    index.anchors.set(a.root, [anchor]);
-    return;
-  }
-  const at = same.findIndex((x) => x.record.txId === a.txId && x.record.issuerId === a.issuerId);
-  if (at >= 0) same[at] = anchor;
-  else same.push(anchor);
-  same.sort((x, y) => x.anchoredAtMs - y.anchoredAtMs);
+  checkRecord(a, SNAPSHOT_TABLE.anchor, 'anchor');
+  const anchor: IndexedAnchor = { record: a, anchoredAtMs: ledgerTimeMs(a.anchoredAt) };
+  if (a.notAfter !== undefined) anchor.notAfterMs = ledgerTimeMs(a.notAfter);
+  index.anchors.set(a.root, anchor);
 }
 
 export function putRevocation(index: TrustIndex, r: SnapshotRevocation): void {
-  if (!HEX64.test(r?.leafHash)) invalid('revocation.leafHash: not 64 lower-case hex');
-  if (r.root !== undefined && !HEX64.test(r.root)) invalid('revocation.root: not 64 lower-case hex');
-  if (r.leafIndex !== undefined && !(Number.isSafeInteger(r.leafIndex) && r.leafIndex >= 0)) invalid('revocation.leafIndex: not an integer ≥ 0');
-  if (r.notAfter !== undefined) ledgerTime(r.notAfter, 'revocation.notAfter');
-  entry(index.revokedByIssuer, str(r.issuerId, 'revocation.issuerId'), newMap<SnapshotRevocation>).set(r.leafHash, r);
+  checkRecord(r, SNAPSHOT_TABLE.revocation, 'revocation');
+  entry(index.revokedByIssuer, r.issuerId, newMap<SnapshotRevocation>).set(r.leafHash, r);
 }
 
 /** With `latest`, the record replaces its predecessor whatever its version (a follower applies records in ledger order). */
 export function putPolicy(index: TrustIndex, p: SnapshotPolicy, latest = false): void {
-  const msp = str(p?.recognisingMsp, 'policy.recognisingMsp'), issuerId = str(p.issuerId, 'policy.issuerId');
-  const credentialType = str(p.credentialType, 'policy.credentialType');
-  if (typeof p.statusMapping !== 'object' || p.statusMapping === null) invalid('policy.statusMapping');
-  list(p.acceptedStatuses, 'policy.acceptedStatuses');
-  if (typeof p.maxAgeSeconds !== 'number' || !(p.maxAgeSeconds >= 0)) invalid('policy.maxAgeSeconds');
+  checkRecord(p, SNAPSHOT_TABLE.policy, 'policy');
   const policy: IndexedPolicy = {
     record: p,
-    validFromMs: ledgerTime(p.validFrom, 'policy.validFrom'),
-    validUntilMs: p.validUntil === undefined ? Infinity : ledgerTime(p.validUntil, 'policy.validUntil'),
+    validFromMs: ledgerTimeMs(p.validFrom),
+    validUntilMs: p.validUntil === undefined ? Infinity : ledgerTimeMs(p.validUntil),
   };
-  const byType = entry(entry(index.policiesByMsp, msp, newMap<Map<string, IndexedPolicy>>), issuerId, newMap<IndexedPolicy>);
-  const prev = byType.get(credentialType);
-  if (latest || !prev || prev.record.version < p.version) byType.set(credentialType, policy);
+  const byType = entry(entry(index.policiesByMsp, p.recognisingMsp, newMap<Map<string, IndexedPolicy>>), p.issuerId, newMap<IndexedPolicy>);
+  const prev = byType.get(p.credentialType);
+  if (latest || !prev || prev.record.version <= p.version) byType.set(p.credentialType, policy);
 }
 
-/** Validates a snapshot and builds its index; throws {@link HutongSdkError} `SNAPSHOT_INVALID`. */
+/**
+ * Validates a snapshot and builds its index; throws {@link HutongSdkError} `SNAPSHOT_INVALID`. Besides the table,
+ * a snapshot holds no two records of one identity (the ledger keys its records by them, so an export never has
+ * two): unlike the puts of a follower, which replace, a second record of an identity makes the document invalid.
+ */
 export function indexTrust(trust: TrustSnapshot): TrustIndex {
-  if (typeof trust !== 'object' || trust === null || trust.version !== 1) invalid('version must be 1');
-  const index = newTrustIndex(ledgerTime(trust.generatedAt, 'generatedAt'));
-  for (const i of list<SnapshotIssuer>(trust.issuers, 'issuers')) putIssuer(index, i);
-  for (const k of list<SnapshotKey>(trust.keys, 'keys')) {
-    // A proposed key is not trusted; a snapshot may leave it out or carry it.
-    if (k?.state === 'active' || k?.state === 'revoked') putKey(index, k);
+  checkRecord(trust, SNAPSHOT_TABLE.document, 'snapshot');
+  const index = newTrustIndex(ledgerTimeMs(trust.generatedAt));
+  const seen = new Set<string>();
+  const once = (kind: string, ...identity: unknown[]): void => {
+    const id = JSON.stringify([kind, ...identity]);
+    if (seen.has(id)) invalid(`two ${kind} records of one identity ${JSON.stringify(identity)}`);
+    seen.add(id);
+  };
+  for (const i of list(trust.issuers, 'issuers') as SnapshotIssuer[]) {
+    putIssuer(index, i);
+    once('issuer', i.id);
   }
-  for (const a of list<SnapshotAnchor>(trust.anchors, 'anchors')) putAnchor(index, a);
-  for (const r of list<SnapshotRevocation>(trust.revocations, 'revocations')) putRevocation(index, r);
-  for (const p of list<SnapshotPolicy>(trust.policies, 'policies')) putPolicy(index, p);
+  for (const k of list(trust.keys, 'keys') as SnapshotKey[]) {
+    putKey(index, k);
+    once('key', k.issuerId, k.kid);
+  }
+  for (const a of list(trust.anchors, 'anchors') as SnapshotAnchor[]) {
+    putAnchor(index, a);
+    once('anchor', a.root);
+  }
+  for (const r of list(trust.revocations, 'revocations') as SnapshotRevocation[]) {
+    putRevocation(index, r);
+    once('revocation', r.issuerId, r.leafHash);
+  }
+  for (const p of list(trust.policies, 'policies') as SnapshotPolicy[]) {
+    putPolicy(index, p);
+    once('policy', p.recognisingMsp, p.issuerId, p.credentialType, p.version);
+  }
   return index;
 }
 
@@ -185,7 +243,7 @@ export function snapshotOfIndex(index: TrustIndex, jurisdiction: string): TrustS
   const keys: SnapshotKey[] = [];
   for (const byKid of index.keysByIssuer.values()) for (const k of byKid.values()) keys.push(k.record);
   const anchors: SnapshotAnchor[] = [];
-  for (const same of index.anchors.values()) for (const a of same) anchors.push(a.record);
+  for (const a of index.anchors.values()) anchors.push(a.record);
   const revocations: SnapshotRevocation[] = [];
   for (const byLeaf of index.revokedByIssuer.values()) revocations.push(...byLeaf.values());
   const policies: SnapshotPolicy[] = [];

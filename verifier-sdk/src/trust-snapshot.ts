@@ -1,6 +1,8 @@
 /**
  * The trust snapshot: the ledger records an offline verifier needs, shaped exactly like the chaincode's world-state
- * records (chaincode/src/domain/model.ts) so a gateway can serialise them as they are. Times are ISO-8601 UTC.
+ * records (chaincode/src/domain/model.ts) so a gateway can serialise them as they are. Times are ISO-8601 UTC of the
+ * ledger's form. Which members are required and their types: docs/protocol.md §6.1 (SNAPSHOT_TABLE, trust-index.ts);
+ * a snapshot holds at most one record per identity.
  */
 import type { CredentialAlg, PublicJwk } from './lib/crypto-backend.js';
 
@@ -32,7 +34,7 @@ export interface SnapshotIssuer {
 }
 
 /**
- * An issuer's public key (ledger record `issuerKey`). Keys in state `proposed` are ignored.
+ * An issuer's public key (ledger record `issuerKey`). Keys in state `proposed` are not trusted (KEY_UNKNOWN).
  *
  * @example
  * ```ts
@@ -48,7 +50,10 @@ export interface SnapshotKey {
   validFrom: string;
   validUntil: string;
   state: 'proposed' | 'active' | 'revoked';
-  /** Credentials anchored at or after this instant are not trusted under this key. */
+  /**
+   * The key's revocation time T, whatever `state` says (a `revoked` key without one is revoked from the beginning):
+   * credentials anchored at or after T − LEDGER_TIME_WINDOW_SECONDS are not trusted under this key.
+   */
   revokedAt?: string;
 }
 

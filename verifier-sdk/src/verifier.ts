@@ -7,6 +7,7 @@ import type { CryptoBackend, CredentialAlg } from './lib/crypto-backend.js';
 import { decodeFrame, decodeWith, type DecodedCredential, type Frame } from './qr-decoder.js';
 import type { SnapshotIssuer, TrustSnapshot } from './trust-snapshot.js';
 import { indexTrust, type IndexedAnchor, type TrustIndex } from './trust-index.js';
+import { LEDGER_TIME_WINDOW_SECONDS } from './ledger-time-window.js';
 import { nodeInput, proofSidesInto } from './lib/merkle.js';
 import { toHex } from './lib/hex.js';
 import { publicKeyAllowed, signatureEncodingAllowed } from './lib/signature-rules.js';
@@ -195,6 +196,7 @@ function isoOf(seconds: number): string {
 }
 
 const ALLOWED_HEADER = new Set(['alg', 'kid', 'typ']);
+const LEDGER_TIME_WINDOW_MS = LEDGER_TIME_WINDOW_SECONDS * 1000;
 const JTI = /^[A-Za-z0-9_-]{22,86}$/;
 /** The checked header and claims, carried from the claim checks to the later steps. */
 interface Claims {
@@ -287,7 +289,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
   // already imported): no promise is created until the one the caller receives. A backend that answers with a
   // promise continues the same steps, in the same order, after it settles.
   function run(qr: string, nowMs: number, out: VerificationResult): ReasonCode | Promise<ReasonCode> {
-    if (trust.generatedAtMs > nowMs + s.skewMs) return 'SNAPSHOT_INVALID';
+    if (trust.generatedAtMs > nowMs + s.skewMs) return 'SNAPSHOT_INVALID'; // settle reports its age as -1
     if (nowMs - trust.generatedAtMs > s.maxSnapshotAgeMs) return 'SNAPSHOT_STALE';
 
     let f: Frame;
@@ -332,28 +334,21 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
     const { alg, iss, kid } = cl;
     const rootHex = computed.root;
     const proofOk = rootHex !== null && hexStartsWith(rootHex, f.raw, f.rootTagAt, ROOT_TAG_BYTES);
-    // Anchors of this root by this issuer; of those, the ones for this tree size (a proof for another tree size can
-    // imply the same root: the anchored leaf count settles which tree it is); of those, the first under this kid.
-    let sameIssuer = false, sameTree = false;
-    let anchor: IndexedAnchor | undefined;
+    // The one anchor of this root (step 10): by this issuer, for this tree size (a proof for another tree size can
+    // imply the same root: the anchored leaf count settles which tree it is) and under this kid, or none.
     const anchored = proofOk ? trust.anchors.get(rootHex) : undefined;
-    if (anchored) {
-      for (const a of anchored) {
-        if (a.record.issuerId !== iss) continue;
-        sameIssuer = true;
-        if (a.record.leafCount !== f.treeSize) continue;
-        sameTree = true;
-        if (anchor === undefined && a.record.kid === kid) anchor = a;
-      }
-    }
+    const sameIssuer = anchored !== undefined && anchored.record.issuerId === iss;
+    const sameTree = sameIssuer && anchored.record.leafCount === f.treeSize;
+    const anchor = sameTree && anchored.record.kid === kid ? anchored : undefined;
 
     const key = trust.keysByIssuer.get(iss)?.get(kid);
     if (!key || key.record.state === 'proposed') return 'KEY_UNKNOWN';
     if (key.record.alg !== alg || !keyMatchesAlg(alg, key.record.jwk)) return 'KEY_ALG_MISMATCH';
-    // Without an anchor there is no ledger proof that the credential predates a revocation.
-    if (key.revokedAtMs !== undefined && (!anchor || anchor.anchoredAtMs >= key.revokedAtMs)) return 'KEY_REVOKED';
+    // Without an anchor there is no ledger proof that the credential predates a revocation. A ledger time is the
+    // submitting client's clock, within the peers' window: only an anchor a whole window before T proves "before T".
+    if (key.revokedAtMs !== undefined && (!anchor || anchor.anchoredAtMs >= key.revokedAtMs - LEDGER_TIME_WINDOW_MS)) return 'KEY_REVOKED';
     const keyTime = anchor ? anchor.anchoredAtMs : nowMs;
-    if (keyTime < key.validFromMs || keyTime > key.validUntilMs) return 'KEY_NOT_VALID_AT_ANCHOR';
+    if (keyTime < key.validFromMs || keyTime >= key.validUntilMs) return 'KEY_NOT_VALID_AT_ANCHOR';
 
     const publicKey = key.importedKey;
     if (publicKey === undefined) {
@@ -446,6 +441,9 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
   }
 
   function settle(out: VerificationResult, reason: ReasonCode): VerificationResult {
+    // An unusable snapshot has no age; one from the future within the skew is 0 s old.
+    if (reason === 'SNAPSHOT_INVALID') out.snapshotAgeSeconds = -1;
+    else if (out.snapshotAgeSeconds < 0) out.snapshotAgeSeconds = 0;
     out.reason = reason;
     out.decision = decisionOf(reason);
     out.message = reasonMessage(reason);

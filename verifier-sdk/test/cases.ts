@@ -10,6 +10,7 @@ import { anchorAndEncode, baseClaims, framed, signRaw } from './craft';
 import { signatureCases } from './cases-signatures';
 import { addDecodingCases } from './cases-decoding';
 import { lifetimeCases } from './cases-lifetime';
+import { addTrustCases } from './cases-trust';
 
 export interface VectorCase {
   name: string;
@@ -124,7 +125,7 @@ export async function buildCases(): Promise<{ base: TrustSnapshot; cases: Vector
   const anchoredAt = Date.parse(s.trust.anchors[0]!.anchoredAt);
   add('key revoked before the anchor', valid!.qr, 'KEY_REVOKED', { trust: (t) => { Object.assign(t.keys[0]!, { state: 'revoked', revokedAt: new Date(anchoredAt - 1000).toISOString() }); } });
   add('key revoked exactly at the anchor time', valid!.qr, 'KEY_REVOKED', { trust: (t) => { Object.assign(t.keys[0]!, { state: 'revoked', revokedAt: new Date(anchoredAt).toISOString() }); } });
-  add('key revoked after the anchor: past credentials stay valid', valid!.qr, 'ACCEPTED', { trust: (t) => { Object.assign(t.keys[0]!, { state: 'revoked', revokedAt: new Date(anchoredAt + 1000).toISOString() }); } });
+  add('key revoked over a ledger time window after the anchor: past credentials stay valid', valid!.qr, 'ACCEPTED', { trust: (t) => { Object.assign(t.keys[0]!, { state: 'revoked', revokedAt: new Date(anchoredAt + 16 * 60_000).toISOString() }); } });
   add('key validity ended before the anchor', valid!.qr, 'KEY_NOT_VALID_AT_ANCHOR', { trust: (t) => { Object.assign(t.keys[0]!, { validUntil: new Date(anchoredAt - 1000).toISOString() }); } });
   // Snapshot times are the ledger's form (§6); Date.parse alone would roll 30 February over to 2 March.
   add('snapshot: key valid until 30 February', valid!.qr, 'SNAPSHOT_INVALID', { trust: (t) => { Object.assign(t.keys[0]!, { validUntil: '2027-02-30T00:00:00.000Z' }); } });
@@ -158,6 +159,7 @@ export async function buildCases(): Promise<{ base: TrustSnapshot; cases: Vector
   await signatureCases(s, add);
   addDecodingCases(s, add);
   lifetimeCases(s, add, valid!);
+  addTrustCases({ s, add, crafted, valid: valid! });
   later.forEach((f) => f());
   return { base: s.snapshot(), cases };
 }

@@ -42,6 +42,9 @@ export function highS(sig: Uint8Array): Uint8Array {
 
 /** Records in `trust` the anchor of `root`, a batch of `leafCount` leaves signed under `kid`. */
 export function anchorRoot(trust: TrustSnapshot, root: string, kid: string, leafCount: number, o: { anchoredAt?: string; issuerId?: string } = {}): void {
+  // The leaf hash covers the signing input only: two crafted signatures over one input share a root, anchored once
+  // (the ledger refuses a second anchor of a root, and a snapshot holding two is invalid).
+  if (trust.anchors.some((a) => a.root === root)) return;
   (trust.anchors as unknown[]).push({
     root, issuerId: o.issuerId ?? ISSUER_ID, kid, leafCount, anchoredAt: o.anchoredAt ?? new Date(NOW.getTime() - 3000_000).toISOString(),
     txId: `tx-${root.slice(0, 8)}`, anchoredBy: 'GuangdongMSP', blockNumber: 7,

@@ -2,7 +2,7 @@
  * Live records (docs/protocol.md §6 "Live records"): from an anchor's notAfter + 600 s its credentials are EXPIRED at
  * any allowed skew, so dropping the anchor and the revocations of its leaves never changes a decision.
  */
-import {
+import { LEDGER_TIME_WINDOW_SECONDS,
   deadFromMs, dropDeadAnchors, dropDeadRevocation, indexTrust, isLiveRecord, liveSnapshot, MAX_CLOCK_SKEW_MS, newVerifier,
   type TrustSnapshot,
 } from '@hutong/verifier-sdk';
@@ -88,9 +88,9 @@ describe('dropping records that are no longer live never changes a decision', ()
     const full = s.snapshot();
     const anchor = full.anchors.find((a) => a.root === c!.root)!;
     Object.assign(anchor, { notAfter: new Date(expOf(c!.jws) * 1000).toISOString() });
-    // The key was revoked after the anchor: with the anchor the credential gets to the time check (EXPIRED); without
+    // The key was revoked more than the ledger time window after the anchor: with the anchor the credential gets to the time check (EXPIRED); without
     // it, nothing proves it predates the revocation (KEY_REVOKED). Both REJECT.
-    Object.assign(full.keys[0]!, { state: 'revoked', revokedAt: new Date(Date.parse(anchor.anchoredAt) + 1000).toISOString() });
+    Object.assign(full.keys[0]!, { state: 'revoked', revokedAt: new Date(Date.parse(anchor.anchoredAt) + (LEDGER_TIME_WINDOW_SECONDS + 1) * 1000).toISOString() });
     const nowMs = deadFromMs(anchor)!;
     const at: TrustSnapshot = { ...full, generatedAt: new Date(nowMs).toISOString() };
     const now = new Date(nowMs);

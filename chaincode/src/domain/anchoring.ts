@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ownerEndorsers, requireOwner } from './access';
 import { DomainError } from './errors';
 import { keyUsableAt } from './governance';
+import { LEDGER_TIME_WINDOW_SECONDS } from './ledger-time-window';
 import { rootOfInclusionProof } from './inclusion-proof';
 import type { AnchorBatchInput, RevokeCredentialInput } from './inputs';
 import type { Anchor, Revocation } from './model';
@@ -31,7 +32,7 @@ export async function anchorBatch(ctx: TxContext, input: z.output<typeof AnchorB
   if (issuer.state !== 'active') throw new DomainError('ISSUER_NOT_ACTIVE', `issuer '${issuer.id}' is ${issuer.state}`);
   const key = await loadKey(ctx, issuer.id, input.kid);
   if (!keyUsableAt(key, ctx.timestamp)) {
-    throw new DomainError('KEY_NOT_ACTIVE', `key '${key.kid}' of '${issuer.id}' is not approved, valid and unrevoked at ${ctx.timestamp}`);
+    throw new DomainError('KEY_NOT_ACTIVE', `key '${key.kid}' of '${issuer.id}' is not approved, valid and ${LEDGER_TIME_WINDOW_SECONDS} s before any revocation at ${ctx.timestamp}`);
   }
   if (input.notAfter !== undefined) checkNotAfter(input.notAfter, ctx.timestamp);
   const existing = await readRecord<Anchor>(ctx, keys.anchor(input.root));

@@ -15,6 +15,7 @@ import type {
   SuspendIssuerInput,
 } from './inputs';
 import { parsePublicJwk } from './jwk';
+import { oneWindowBefore } from './ledger-time-window';
 import type { Consortium, Issuer, IssuerKey } from './model';
 import { emit, keys, loadConsortium, loadIssuer, loadKey, readRecord, writeRecord } from './records';
 import type { TxContext } from './world-state';
@@ -174,7 +175,11 @@ export async function revokeIssuerKey(ctx: TxContext, input: In<typeof RevokeIss
   });
 }
 
-/** Whether `key` may sign for a batch anchored at time `at`. */
+/**
+ * Whether `key` may sign for a batch anchored at time `at`. A revoked key stops one ledger time window before its
+ * revocation time: `at` is the client's clock, so an anchor inside the window could be a backdated one made after
+ * the revocation, and verifiers distrust it (docs/protocol.md §7 step 6) — the ledger records none of those.
+ */
 export function keyUsableAt(key: IssuerKey, at: string): boolean {
-  return key.activatedAt !== undefined && key.validFrom <= at && at < key.validUntil && (key.revokedAt === undefined || at < key.revokedAt);
+  return key.activatedAt !== undefined && key.validFrom <= at && at < key.validUntil && (key.revokedAt === undefined || at < oneWindowBefore(key.revokedAt));
 }

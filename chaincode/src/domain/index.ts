@@ -5,6 +5,7 @@ export { CHAINCODE_ERROR_CODES, DomainError, parseChaincodeErrorCode } from './e
 export type { ChaincodeErrorCode } from './errors';
 export * as inputs from './inputs';
 export { keyUsableAt } from './governance';
+export { LEDGER_TIME_WINDOW_SECONDS } from './ledger-time-window';
 export type { LedgerEventPayload } from './records';
 export type { HistoryEntry, Page } from './queries';
 export type * from './model';

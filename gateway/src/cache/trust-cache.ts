@@ -257,7 +257,7 @@ export function newTrustCache(
     },
   });
 
-  const anchorOf = (root: string): CachedAnchor | undefined => index.anchors.get(root)?.[0]?.record as CachedAnchor | undefined;
+  const anchorOf = (root: string): CachedAnchor | undefined => index.anchors.get(root)?.record as CachedAnchor | undefined;
   const keysOf = (issuerId: string): IssuerKey[] => [...(index.keysByIssuer.get(issuerId)?.values() ?? [])].map((k) => k.record as IssuerKey);
 
   function snapshot(jurisdiction: string): TrustSnapshot {
