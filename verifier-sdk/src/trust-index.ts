@@ -27,6 +27,11 @@ export interface IndexedKey {
 export interface IndexedAnchor {
   record: SnapshotAnchor;
   anchoredAtMs: number;
+  /**
+   * A trust pack's anchor (docs/protocol.md §6.1): its revoked leaves by leaf index. A pack names revoked leaves
+   * by position in the anchored tree, not by leaf hash.
+   */
+  revoked?: Map<number, SnapshotRevocation>;
 }
 
 export interface IndexedPolicy {
@@ -44,6 +49,8 @@ export interface TrustIndex {
   recognisedUntilMs: Map<string, number>;
   /** root (hex) → anchors with that root, earliest first. */
   anchors: Map<string, IndexedAnchor[]>;
+  /** The first 20 bytes of a root (40 hex) → a trust pack's anchors with that commitment (docs/protocol.md §6.1). */
+  anchorsByPrefix: Map<string, IndexedAnchor[]>;
   /** issuerId → kid → key, every state (a verifier trusts only `active` and `revoked` ones). */
   keysByIssuer: Map<string, Map<string, IndexedKey>>;
   /** issuerId → leaf hash → revocation. */
@@ -89,7 +96,7 @@ function list<T>(v: unknown, what: string): readonly T[] {
 
 /** An empty index whose state is known current at `generatedAtMs`. */
 export function newTrustIndex(generatedAtMs: number): TrustIndex {
-  return { generatedAtMs, issuers: new Map(), recognisedUntilMs: new Map(), anchors: new Map(), keysByIssuer: new Map(), revokedByIssuer: new Map(), policiesByMsp: new Map() };
+  return { generatedAtMs, issuers: new Map(), recognisedUntilMs: new Map(), anchors: new Map(), anchorsByPrefix: new Map(), keysByIssuer: new Map(), revokedByIssuer: new Map(), policiesByMsp: new Map() };
 }
 
 export function putIssuer(index: TrustIndex, i: SnapshotIssuer): void {

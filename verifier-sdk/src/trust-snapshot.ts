@@ -93,6 +93,8 @@ export interface SnapshotAnchor {
   txId: string;
   anchoredBy?: string;
   blockNumber?: number;
+  /** The latest `exp` of the batch (ISO-8601): the anchor can be dropped once `notAfter` + 600 s has passed. */
+  notAfter?: string;
 }
 
 /**
@@ -108,6 +110,11 @@ export interface SnapshotRevocation {
   leafHash: string;
   reason: string;
   revokedAt: string;
+  /** The anchored root the revoked leaf is in (its position, with `leafIndex`: docs/protocol.md §6.1). */
+  root?: string;
+  leafIndex?: number;
+  /** The credential's `exp` (ISO-8601): the revocation can be dropped once `notAfter` + 600 s has passed. */
+  notAfter?: string;
 }
 
 /**

@@ -1,0 +1,624 @@
+/**
+ * The trust pack (docs/protocol.md §6.1): the binary form of trust state for offline verifiers, full or as a delta
+ * on an earlier pack, ending with the SHA-256 of the state it leads to. One encoder (the gateway serves what it
+ * writes) and one decoder, both over the SDK's {@link TrustIndex}: a pack opens into the index verification reads,
+ * with anchors known by the first 20 bytes of their root and revocations by position (root, leaf index).
+ *
+ * The state a pack describes is canonical: live records only at the pack's `generatedAt` (an anchor whose
+ * `notAfter` + 600 s has passed is dropped with its revocations), times quantised as the pack carries them. Both
+ * sides compute the digest over the same canonical serialisation — the body of the full pack of that state — so a
+ * client that applied a delta knows it holds exactly the gateway's state, or discards it.
+ */
+import { HutongSdkError } from './errors.js';
+import { ByteReader, ByteReaderError, ByteWriter } from './lib/byte-codec.js';
+import { toHex } from './lib/hex.js';
+import { MAX_TREE_SIZE } from './lib/limits.js';
+import { sha256 } from './lib/sha256.js';
+import { parseStrictJson } from './lib/strict-json.js';
+import {
+  newTrustIndex, putIssuer, putKey, putPolicy, putRevocation, type IndexedAnchor, type IndexedPolicy, type TrustIndex,
+} from './trust-index.js';
+import type { SnapshotAnchor, SnapshotIssuer, SnapshotKey, SnapshotPolicy, SnapshotRevocation } from './trust-snapshot.js';
+
+/** "HTPK": the first four bytes of every pack. */
+export const TRUST_PACK_MAGIC = Uint8Array.of(0x48, 0x54, 0x50, 0x4b);
+export const TRUST_PACK_VERSION = 1;
+/** Bytes of a root a pack commits to (160 bits: docs/protocol.md §6.1 gives the argument). */
+export const ROOT_PREFIX_BYTES = 20;
+/** An anchor or revocation is dropped once its `notAfter` plus this has passed (the verifier's largest clock skew). */
+export const PRUNE_GRACE_MS = 600_000;
+/** Revocation reasons by their 3-bit code in a pack; a reason outside the list is carried as `other`. */
+export const PACK_REVOCATION_REASONS = ['superseded', 'status-change', 'issued-in-error', 'fraud', 'key-compromise', 'other'] as const;
+const OTHER_REASON = 5;
+const STATE_DOMAIN = new TextEncoder().encode('hutong/trust-pack-state/v1\u0000');
+
+/** Bounds a decoder checks before it allocates (docs/protocol.md §6.1). */
+export const TRUST_PACK_LIMITS = {
+  maxPackBytes: 16 * 1024 * 1024,
+  maxJsonBytes: 4 * 1024 * 1024,
+  maxIssuers: 10_000,
+  maxKeys: 100_000,
+  maxPolicies: 100_000,
+  maxJsonRevocations: 100_000,
+  maxKeyRefs: 65_536,
+  maxNameBytes: 256,
+  maxAnchors: 1_000_000,
+  maxRevocations: 4_000_000,
+} as const;
+
+/** Smallest encoded anchor entry: prefix, key ref, leaf count, time delta, notAfter. */
+const MIN_ANCHOR_BYTES = ROOT_PREFIX_BYTES + 4;
+
+export type TrustPackKind = 'full' | 'delta';
+
+/** What a pack says about itself, besides the state. */
+export interface TrustPackHeader {
+  kind: TrustPackKind;
+  /** The ledger block number the state is current to. */
+  sequence: number;
+  /** A delta's base: the sequence of the state it applies to. */
+  baseSequence?: number;
+  generatedAtMs: number;
+  jurisdiction: string;
+  /** SHA-256 of the resulting state's canonical serialisation, lower-case hex. */
+  stateDigest: string;
+}
+
+/** An opened pack: the trust index of the state it leads to. */
+export interface OpenedTrustPack extends TrustPackHeader {
+  index: TrustIndex;
+}
+
+/** The records changed since a delta's base; the encoder writes their current form (looked up by identity). */
+export interface TrustChanges {
+  issuers?: Iterable<Pick<SnapshotIssuer, 'id'>>;
+  keys?: Iterable<Pick<SnapshotKey, 'issuerId' | 'kid'>>;
+  policies?: Iterable<Pick<SnapshotPolicy, 'recognisingMsp' | 'issuerId' | 'credentialType'>>;
+  anchors?: Iterable<Pick<SnapshotAnchor, 'root' | 'issuerId'>>;
+  revocations?: Iterable<Pick<SnapshotRevocation, 'issuerId' | 'leafHash' | 'root' | 'leafIndex'>>;
+}
+
+export interface EncodeTrustPackOptions {
+  jurisdiction: string;
+  sequence: number;
+  /** Default: the index's `generatedAtMs`. */
+  generatedAtMs?: number;
+  /** Writes a delta on the state of `baseSequence` carrying `changes` (and nothing else). */
+  delta?: { baseSequence: number; changes: TrustChanges };
+}
+
+function invalid(what: string, check = 'FORMAT'): never {
+  throw new HutongSdkError('SNAPSHOT_INVALID', `trust pack: ${what}`, { details: { check } });
+}
+
+// ---- the canonical state -------------------------------------------------------------------------------------
+
+/** One anchor as a pack carries it. */
+interface PackAnchor {
+  /** 40 lower-case hex characters: the first 20 bytes of the root. */
+  prefix: string;
+  issuerId: string;
+  kid: string;
+  leafCount: number;
+  anchoredAtMs: number;
+  /** Whole seconds from anchoredAt to notAfter, rounded up, at least 1; 0 = no notAfter. */
+  notAfterS: number;
+  blockNumber?: number;
+  indexed: IndexedAnchor;
+  /** leaf index → revocation. */
+  revoked: Map<number, PackRevocation>;
+}
+
+interface PackRevocation {
+  leafIndex: number;
+  reason: number;
+  /** Whole minutes from the anchor's anchoredAt to revokedAt, rounded down, at least 0. */
+  minutes: number;
+  record: SnapshotRevocation;
+}
+
+interface PackState {
+  jurisdiction: string;
+  issuers: SnapshotIssuer[];
+  keys: SnapshotKey[];
+  policies: SnapshotPolicy[];
+  /** Revocations without a position (no root and leaf index on the record), by leaf hash as in §6. */
+  jsonRevocations: SnapshotRevocation[];
+  /** Live anchors in pack order. */
+  anchors: PackAnchor[];
+  /** `${prefix}/${issuerId}` → anchor. */
+  byIdentity: Map<string, PackAnchor>;
+}
+
+const utf8 = new TextEncoder();
+
+/** Order of UTF-8 byte strings (what a second implementation sorts by). */
+function compareUtf8(a: string, b: string): number {
+  if (a === b) return 0;
+  const x = utf8.encode(a), y = utf8.encode(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+function compareAll(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const c = compareUtf8(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+function compareAnchors(a: PackAnchor, b: PackAnchor): number {
+  return a.anchoredAtMs - b.anchoredAtMs || (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : compareUtf8(a.issuerId, b.issuerId));
+}
+
+const timeMs = (iso: string | undefined): number | undefined => {
+  if (iso === undefined) return undefined;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? ms : undefined;
+};
+
+function notAfterSeconds(anchoredAtMs: number, notAfter: string | undefined): number {
+  const ms = timeMs(notAfter);
+  return ms === undefined ? 0 : Math.max(1, Math.ceil((ms - anchoredAtMs) / 1000));
+}
+
+const reasonCode = (reason: string): number => {
+  const k = (PACK_REVOCATION_REASONS as readonly string[]).indexOf(reason);
+  return k < 0 ? OTHER_REASON : k;
+};
+
+const live = (a: Pick<PackAnchor, 'anchoredAtMs' | 'notAfterS'>, atMs: number): boolean =>
+  a.notAfterS === 0 || a.anchoredAtMs + a.notAfterS * 1000 + PRUNE_GRACE_MS > atMs;
+
+/**
+ * The canonical state of an index at `atMs`: every issuer, key and policy; live anchors in pack order with the
+ * revocations their position names; revocations without a position by leaf hash.
+ */
+function stateOf(index: TrustIndex, jurisdiction: string, atMs: number): PackState {
+  const byIdentity = new Map<string, PackAnchor>();
+  const add = (prefix: string, a: IndexedAnchor): void => {
+    const notAfterS = notAfterSeconds(a.anchoredAtMs, a.record.notAfter);
+    if (!live({ anchoredAtMs: a.anchoredAtMs, notAfterS }, atMs)) return;
+    const id = `${prefix}/${a.record.issuerId}`;
+    if (byIdentity.has(id)) invalid('two anchors of one issuer share a 20-byte root prefix', 'DUPLICATE_ANCHOR');
+    const p: PackAnchor = {
+      prefix, issuerId: a.record.issuerId, kid: a.record.kid, leafCount: a.record.leafCount, anchoredAtMs: a.anchoredAtMs, notAfterS,
+      indexed: a, revoked: new Map(),
+    };
+    if (Number.isSafeInteger(a.record.blockNumber) && (a.record.blockNumber as number) >= 0) p.blockNumber = a.record.blockNumber as number;
+    byIdentity.set(id, p);
+    for (const [leafIndex, r] of a.revoked ?? []) place(p, leafIndex, r);
+  };
+  const place = (p: PackAnchor, leafIndex: number, r: SnapshotRevocation): void => {
+    if (!(leafIndex < p.leafCount)) return; // names no leaf of this tree: the ledger never records one
+    const revokedAtMs = timeMs(r.revokedAt) ?? p.anchoredAtMs;
+    const rev: PackRevocation = { leafIndex, reason: reasonCode(r.reason), minutes: Math.max(0, Math.floor((revokedAtMs - p.anchoredAtMs) / 60_000)), record: r };
+    const prev = p.revoked.get(leafIndex);
+    if (!prev || rev.minutes < prev.minutes || (rev.minutes === prev.minutes && rev.reason < prev.reason)) p.revoked.set(leafIndex, rev);
+  };
+  for (const [root, same] of index.anchors) for (const a of same) add(root.slice(0, 2 * ROOT_PREFIX_BYTES), a);
+  for (const [prefix, same] of index.anchorsByPrefix) for (const a of same) add(prefix, a);
+
+  const jsonRevocations: SnapshotRevocation[] = [];
+  for (const byLeaf of index.revokedByIssuer.values()) {
+    for (const r of byLeaf.values()) {
+      if (typeof r.root === 'string' && Number.isSafeInteger(r.leafIndex) && (r.leafIndex as number) >= 0) {
+        const p = byIdentity.get(`${r.root.slice(0, 2 * ROOT_PREFIX_BYTES)}/${r.issuerId}`);
+        if (p) place(p, r.leafIndex as number, r);
+        // No live anchor of that root and issuer: nothing it could revoke verifies (docs/protocol.md §6.1).
+      } else {
+        const until = timeMs(r.notAfter);
+        if (until === undefined || until + PRUNE_GRACE_MS > atMs) jsonRevocations.push(r);
+      }
+    }
+  }
+  jsonRevocations.sort((a, b) => compareAll([a.issuerId, a.leafHash], [b.issuerId, b.leafHash]));
+
+  const keys: SnapshotKey[] = [];
+  for (const byKid of index.keysByIssuer.values()) for (const k of byKid.values()) keys.push(k.record);
+  keys.sort((a, b) => compareAll([a.issuerId, a.kid], [b.issuerId, b.kid]));
+  const policies: SnapshotPolicy[] = [];
+  for (const byIssuer of index.policiesByMsp.values()) for (const byType of byIssuer.values()) for (const p of byType.values()) policies.push(p.record);
+  policies.sort(comparePolicies);
+  const issuers = [...index.issuers.values()].sort((a, b) => compareUtf8(a.id, b.id));
+  const anchors = [...byIdentity.values()].sort(compareAnchors);
+  return { jurisdiction, issuers, keys, policies, jsonRevocations, anchors, byIdentity };
+}
+
+function comparePolicies(a: SnapshotPolicy, b: SnapshotPolicy): number {
+  return compareAll([a.recognisingMsp, a.issuerId, a.credentialType], [b.recognisingMsp, b.issuerId, b.credentialType]);
+}
+
+/** RFC 8785 (JCS) for the JSON a pack carries: members sorted by UTF-16 code units, no white space. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const names = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    return `{${names.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+// ---- writing -------------------------------------------------------------------------------------------------
+
+interface Section {
+  json: { jurisdiction: string; issuers: readonly SnapshotIssuer[]; keys: readonly SnapshotKey[]; policies: readonly SnapshotPolicy[]; revocations: readonly SnapshotRevocation[] };
+  /** Anchors in pack order. */
+  anchors: readonly PackAnchor[];
+  /** Revocation groups: a position in the resulting state's anchor order, and revocations sorted by leaf index. */
+  groups: ReadonlyArray<{ position: number; revocations: readonly PackRevocation[] }>;
+}
+
+const fromHexPrefix = (hex: string): Uint8Array => {
+  const out = new Uint8Array(ROOT_PREFIX_BYTES);
+  for (let i = 0; i < ROOT_PREFIX_BYTES; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+};
+
+/** body = json ‖ key table ‖ anchor table ‖ revocation groups (docs/protocol.md §6.1). */
+function writeBody(w: ByteWriter, s: Section): void {
+  w.lengthPrefixed(utf8.encode(canonicalJson(s.json)));
+  const refs = [...new Map(s.anchors.map((a) => [`${a.issuerId}\u0000${a.kid}`, [a.issuerId, a.kid] as const])).values()]
+    .sort((a, b) => compareAll(a, b));
+  const refOf = new Map(refs.map(([i, k], n) => [`${i}\u0000${k}`, n]));
+  w.varint(refs.length);
+  for (const [issuerId, kid] of refs) {
+    w.lengthPrefixed(utf8.encode(issuerId));
+    w.lengthPrefixed(utf8.encode(kid));
+  }
+  w.varint(s.anchors.length);
+  let prevAt = 0, prevBlock = 0;
+  for (const a of s.anchors) {
+    w.bytes(fromHexPrefix(a.prefix));
+    const hasBlock = a.blockNumber !== undefined;
+    w.varint(refOf.get(`${a.issuerId}\u0000${a.kid}`)! * 2 + (hasBlock ? 1 : 0));
+    w.varint(a.leafCount);
+    w.varint(a.anchoredAtMs - prevAt);
+    w.varint(a.notAfterS);
+    if (hasBlock) {
+      const d = a.blockNumber! - prevBlock;
+      w.varint(d >= 0 ? 2 * d : -2 * d - 1); // zigzag: anchoring times and blocks need not rise together
+      prevBlock = a.blockNumber!;
+    }
+    prevAt = a.anchoredAtMs;
+  }
+  w.varint(s.groups.length);
+  let prevPos = -1;
+  for (const g of s.groups) {
+    w.varint(g.position - prevPos - 1);
+    prevPos = g.position;
+    w.varint(g.revocations.length);
+    let prevLeaf = -1;
+    for (const r of g.revocations) {
+      w.varint((r.leafIndex - prevLeaf - 1) * 8 + r.reason);
+      w.varint(r.minutes);
+      prevLeaf = r.leafIndex;
+    }
+  }
+}
+
+function fullSection(s: PackState): Section {
+  const groups: Array<{ position: number; revocations: PackRevocation[] }> = [];
+  s.anchors.forEach((a, position) => {
+    if (a.revoked.size > 0) groups.push({ position, revocations: [...a.revoked.values()].sort((x, y) => x.leafIndex - y.leafIndex) });
+  });
+  return {
+    json: { jurisdiction: s.jurisdiction, issuers: s.issuers, keys: s.keys, policies: s.policies, revocations: s.jsonRevocations },
+    anchors: s.anchors, groups,
+  };
+}
+
+/** SHA-256(domain ‖ body of the full pack of the state), lower-case hex. */
+function digestOf(s: PackState): string {
+  const w = new ByteWriter();
+  w.bytes(STATE_DOMAIN);
+  writeBody(w, fullSection(s));
+  return toHex(sha256(w.view()));
+}
+
+function deltaSection(index: TrustIndex, s: PackState, c: TrustChanges): Section {
+  const issuers = new Map<string, SnapshotIssuer>(), keys = new Map<string, SnapshotKey>(), policies = new Map<string, SnapshotPolicy>();
+  for (const { id } of c.issuers ?? []) {
+    const i = index.issuers.get(id);
+    if (i) issuers.set(id, i);
+  }
+  for (const { issuerId, kid } of c.keys ?? []) {
+    const k = index.keysByIssuer.get(issuerId)?.get(kid);
+    if (k) keys.set(`${issuerId}\u0000${kid}`, k.record);
+  }
+  for (const { recognisingMsp, issuerId, credentialType } of c.policies ?? []) {
+    const p: IndexedPolicy | undefined = index.policiesByMsp.get(recognisingMsp)?.get(issuerId)?.get(credentialType);
+    if (p) policies.set(`${recognisingMsp}\u0000${issuerId}\u0000${credentialType}`, p.record);
+  }
+  const anchors = new Set<PackAnchor>();
+  for (const a of c.anchors ?? []) {
+    const p = s.byIdentity.get(`${a.root.slice(0, 2 * ROOT_PREFIX_BYTES)}/${a.issuerId}`);
+    if (p) anchors.add(p);
+  }
+  const jsonRevocations = new Set(s.jsonRevocations);
+  const revoked = new Map<PackAnchor, Map<number, PackRevocation>>();
+  const json = new Map<string, SnapshotRevocation>();
+  for (const r of c.revocations ?? []) {
+    if (typeof r.root === 'string' && r.leafIndex !== undefined) {
+      const p = s.byIdentity.get(`${r.root.slice(0, 2 * ROOT_PREFIX_BYTES)}/${r.issuerId}`);
+      const rev = p?.revoked.get(r.leafIndex);
+      if (p && rev) {
+        let m = revoked.get(p);
+        if (!m) revoked.set(p, (m = new Map()));
+        m.set(rev.leafIndex, rev);
+      }
+    } else {
+      const held = index.revokedByIssuer.get(r.issuerId)?.get(r.leafHash);
+      if (held && jsonRevocations.has(held)) json.set(`${r.issuerId}\u0000${r.leafHash}`, held);
+    }
+  }
+  const position = new Map(s.anchors.map((a, k) => [a, k]));
+  const groups = [...revoked].map(([a, m]) => ({ position: position.get(a)!, revocations: [...m.values()].sort((x, y) => x.leafIndex - y.leafIndex) }))
+    .sort((x, y) => x.position - y.position);
+  return {
+    json: {
+      jurisdiction: s.jurisdiction,
+      issuers: [...issuers.values()].sort((a, b) => compareUtf8(a.id, b.id)),
+      keys: [...keys.values()].sort((a, b) => compareAll([a.issuerId, a.kid], [b.issuerId, b.kid])),
+      policies: [...policies.values()].sort(comparePolicies),
+      revocations: [...json.values()].sort((a, b) => compareAll([a.issuerId, a.leafHash], [b.issuerId, b.leafHash])),
+    },
+    anchors: [...anchors].sort(compareAnchors),
+    groups,
+  };
+}
+
+/**
+ * The pack of an index's state (the gateway's encoder): full, or with `delta` the changes since its base. The
+ * state is the index's live records at `generatedAtMs`. Throws SNAPSHOT_INVALID for a state a pack cannot carry
+ * (two anchors of one issuer sharing a 20-byte root prefix).
+ */
+export function encodeTrustPack(index: TrustIndex, options: Readonly<EncodeTrustPackOptions>): Uint8Array {
+  const generatedAtMs = options.generatedAtMs ?? index.generatedAtMs;
+  const state = stateOf(index, options.jurisdiction, generatedAtMs);
+  const w = new ByteWriter();
+  w.bytes(TRUST_PACK_MAGIC);
+  w.byte(TRUST_PACK_VERSION);
+  w.byte(options.delta ? 1 : 0);
+  w.varint(options.sequence);
+  if (options.delta) w.varint(options.delta.baseSequence);
+  w.varint(generatedAtMs);
+  writeBody(w, options.delta ? deltaSection(index, state, options.delta.changes) : fullSection(state));
+  w.bytes(hexBytes(digestOf(state)));
+  return w.view().slice();
+}
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+// ---- reading -------------------------------------------------------------------------------------------------
+
+interface DecodedBody {
+  issuers: SnapshotIssuer[];
+  keys: SnapshotKey[];
+  policies: SnapshotPolicy[];
+  revocations: SnapshotRevocation[];
+  anchors: Array<{ prefix: string; issuerId: string; kid: string; leafCount: number; anchoredAtMs: number; notAfterS: number; blockNumber?: number }>;
+  groups: Array<{ position: number; entries: Array<{ leafIndex: number; reason: number; minutes: number }> }>;
+}
+
+function jsonList<T>(v: unknown, what: string, max: number): T[] {
+  if (!Array.isArray(v)) invalid(`${what}: not an array`);
+  if (v.length > max) invalid(`${what}: more than ${max}`, 'BOUND');
+  return v as T[];
+}
+
+function readString(r: ByteReader, what: string): string {
+  const n = r.varint(TRUST_PACK_LIMITS.maxNameBytes);
+  if (n === 0) invalid(`${what}: empty`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(r.take(n));
+  } catch (e) {
+    if (e instanceof ByteReaderError) throw e;
+    return invalid(`${what}: not UTF-8`);
+  }
+}
+
+function readBody(r: ByteReader, jurisdiction: string | undefined): DecodedBody & { jurisdiction: string } {
+  const L = TRUST_PACK_LIMITS;
+  const jsonBytes = r.take(r.varint(L.maxJsonBytes));
+  let json: Record<string, unknown>;
+  try {
+    json = parseStrictJson(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(jsonBytes)) as Record<string, unknown>;
+  } catch {
+    return invalid('the JSON section is not strict UTF-8 JSON');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) invalid('the JSON section is not an object');
+  if (typeof json['jurisdiction'] !== 'string') invalid('jurisdiction missing');
+  if (jurisdiction !== undefined && json['jurisdiction'] !== jurisdiction) invalid(`not a pack for ${jurisdiction}`, 'JURISDICTION');
+  const out: DecodedBody & { jurisdiction: string } = {
+    jurisdiction: json['jurisdiction'] as string,
+    issuers: jsonList(json['issuers'], 'issuers', L.maxIssuers),
+    keys: jsonList(json['keys'], 'keys', L.maxKeys),
+    policies: jsonList(json['policies'], 'policies', L.maxPolicies),
+    revocations: jsonList(json['revocations'], 'revocations', L.maxJsonRevocations),
+    anchors: [], groups: [],
+  };
+
+  const refCount = r.varint(L.maxKeyRefs);
+  if (refCount * 2 > r.remaining) invalid('key table longer than the pack', 'BOUND');
+  const refs: Array<[string, string]> = [];
+  for (let k = 0; k < refCount; k++) {
+    const ref: [string, string] = [readString(r, 'issuerId'), readString(r, 'kid')];
+    if (k > 0 && compareAll(refs[k - 1]!, ref) >= 0) invalid('key table not sorted and unique');
+    refs.push(ref);
+  }
+
+  const anchorCount = r.varint(L.maxAnchors);
+  if (anchorCount * MIN_ANCHOR_BYTES > r.remaining) invalid('anchor table longer than the pack', 'BOUND');
+  let prevAt = 0, prevBlock = 0;
+  for (let k = 0; k < anchorCount; k++) {
+    const prefix = toHex(r.take(ROOT_PREFIX_BYTES));
+    const refAndFlag = r.varint();
+    const ref = refs[Math.floor(refAndFlag / 2)];
+    if (!ref) invalid('anchor names no key table entry');
+    const leafCount = r.varint(MAX_TREE_SIZE);
+    if (leafCount < 1) invalid('anchor leaf count 0');
+    const anchoredAtMs = prevAt + r.varint();
+    if (anchoredAtMs > 8.64e15) invalid('anchoredAt out of range');
+    const notAfterS = r.varint(0xffffffff);
+    const a: DecodedBody['anchors'][number] = { prefix, issuerId: ref[0], kid: ref[1], leafCount, anchoredAtMs, notAfterS };
+    if (refAndFlag % 2 === 1) {
+      const z = r.varint();
+      a.blockNumber = prevBlock + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+      if (!Number.isSafeInteger(a.blockNumber) || a.blockNumber < 0) invalid('block number out of range');
+      prevBlock = a.blockNumber;
+    }
+    prevAt = anchoredAtMs;
+    const prev = out.anchors[k - 1];
+    if (prev && compareAnchors(prev as PackAnchor, a as PackAnchor) >= 0) invalid('anchor table not in pack order');
+    out.anchors.push(a);
+  }
+
+  const groupCount = r.varint(L.maxAnchors);
+  if (groupCount * 3 > r.remaining) invalid('revocation groups longer than the pack', 'BOUND');
+  let position = -1, total = 0;
+  for (let g = 0; g < groupCount; g++) {
+    position += r.varint(L.maxAnchors) + 1;
+    if (position >= L.maxAnchors) invalid('revocation group position out of range', 'BOUND');
+    const count = r.varint(L.maxRevocations);
+    if (count === 0) invalid('empty revocation group');
+    total += count;
+    if (total > L.maxRevocations) invalid(`more than ${L.maxRevocations} revocations`, 'BOUND');
+    if (count * 2 > r.remaining) invalid('revocation group longer than the pack', 'BOUND');
+    const entries: DecodedBody['groups'][number]['entries'] = [];
+    let leaf = -1;
+    for (let k = 0; k < count; k++) {
+      const v = r.varint();
+      const reason = v % 8;
+      if (reason > OTHER_REASON) invalid('unknown revocation reason code');
+      leaf += (v - reason) / 8 + 1;
+      if (leaf >= MAX_TREE_SIZE) invalid('leaf index out of range');
+      entries.push({ leafIndex: leaf, reason, minutes: r.varint(0xffffffff) });
+    }
+    out.groups.push({ position, entries });
+  }
+  return out;
+}
+
+/** Reads a pack's header and body; the state is checked when applied. */
+function readPack(bytes: Uint8Array, jurisdiction: string | undefined): { header: TrustPackHeader; body: DecodedBody } {
+  if (!(bytes instanceof Uint8Array)) invalid('not bytes');
+  if (bytes.length > TRUST_PACK_LIMITS.maxPackBytes) invalid(`larger than ${TRUST_PACK_LIMITS.maxPackBytes} bytes`, 'BOUND');
+  if (bytes.length < TRUST_PACK_MAGIC.length + 2 + 32) invalid('truncated');
+  const r = new ByteReader(bytes, bytes.length - 32);
+  try {
+    for (const b of TRUST_PACK_MAGIC) if (r.byte() !== b) invalid('not a trust pack (magic)');
+    if (r.byte() !== TRUST_PACK_VERSION) invalid('unsupported version');
+    const kindByte = r.byte();
+    if (kindByte > 1) invalid('unknown kind');
+    const kind: TrustPackKind = kindByte === 0 ? 'full' : 'delta';
+    const sequence = r.varint();
+    const baseSequence = kind === 'delta' ? r.varint() : undefined;
+    if (baseSequence !== undefined && baseSequence > sequence) invalid('base after the pack');
+    const generatedAtMs = r.varint(8.64e15);
+    const body = readBody(r, jurisdiction);
+    if (r.remaining !== 0) invalid('bytes after the revocation groups');
+    const header: TrustPackHeader = {
+      kind, sequence, generatedAtMs, jurisdiction: (body as { jurisdiction: string }).jurisdiction, stateDigest: toHex(bytes.subarray(bytes.length - 32)),
+    };
+    if (baseSequence !== undefined) header.baseSequence = baseSequence;
+    return { header, body };
+  } catch (e) {
+    if (e instanceof ByteReaderError) invalid(e.message);
+    throw e;
+  }
+}
+
+/** A copy of an index a delta may change without touching the original (records are shared, never mutated). */
+function copyIndex(i: TrustIndex, generatedAtMs: number): TrustIndex {
+  const out = newTrustIndex(generatedAtMs);
+  for (const [k, v] of i.issuers) out.issuers.set(k, v);
+  for (const [k, v] of i.recognisedUntilMs) out.recognisedUntilMs.set(k, v);
+  for (const [k, v] of i.anchors) out.anchors.set(k, [...v]);
+  for (const [k, v] of i.anchorsByPrefix) out.anchorsByPrefix.set(k, [...v]);
+  for (const [k, v] of i.keysByIssuer) out.keysByIssuer.set(k, new Map(v));
+  for (const [k, v] of i.revokedByIssuer) out.revokedByIssuer.set(k, new Map(v));
+  for (const [k, v] of i.policiesByMsp) out.policiesByMsp.set(k, new Map([...v].map(([x, y]) => [x, new Map(y)])));
+  return out;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * Opens pack bytes (already authenticated: see `openSignedTrustPack`) into the trust index of the state they lead
+ * to: a full pack on its own, a delta on `base` (the index of the pack of sequence `baseSequence`, left unchanged).
+ * Throws SNAPSHOT_INVALID with `details.check`: `BASE_MISMATCH` (a delta without its base, or on another),
+ * `DIGEST_MISMATCH` (the state reached is not the one the pack describes), `BOUND`, `JURISDICTION`, `FORMAT`.
+ */
+export function openTrustPack(
+  bytes: Uint8Array,
+  options: Readonly<{ jurisdiction?: string; base?: { index: TrustIndex; sequence: number } }> = {},
+): OpenedTrustPack {
+  const { header, body } = readPack(bytes, options.jurisdiction);
+  let index: TrustIndex;
+  if (header.kind === 'full') index = newTrustIndex(header.generatedAtMs);
+  else {
+    if (!options.base || options.base.sequence !== header.baseSequence) invalid(`a delta on sequence ${header.baseSequence} needs that state`, 'BASE_MISMATCH');
+    if (header.generatedAtMs < options.base.index.generatedAtMs) invalid('a delta older than its base', 'BASE_MISMATCH');
+    index = copyIndex(options.base.index, header.generatedAtMs);
+  }
+  for (const i of body.issuers) putIssuer(index, i);
+  for (const k of body.keys) putKey(index, k);
+  for (const p of body.policies) putPolicy(index, p, true);
+  for (const r of body.revocations) putRevocation(index, r);
+
+  for (const a of body.anchors) {
+    const record: SnapshotAnchor = { root: a.prefix, issuerId: a.issuerId, kid: a.kid, leafCount: a.leafCount, anchoredAt: iso(a.anchoredAtMs), txId: '' };
+    if (a.notAfterS > 0) record.notAfter = iso(a.anchoredAtMs + a.notAfterS * 1000);
+    if (a.blockNumber !== undefined) record.blockNumber = a.blockNumber;
+    const same = index.anchorsByPrefix.get(a.prefix) ?? [];
+    const at = same.findIndex((x) => x.record.issuerId === a.issuerId);
+    const indexed: IndexedAnchor = { record, anchoredAtMs: a.anchoredAtMs };
+    if (at >= 0) {
+      if (same[at]!.revoked) indexed.revoked = same[at]!.revoked; // its revocations are records of their own
+      same[at] = indexed;
+    } else same.push(indexed);
+    index.anchorsByPrefix.set(a.prefix, same);
+  }
+  // Pruned on both sides by the same rule, at the pack's time: removals are never sent.
+  for (const [prefix, same] of index.anchorsByPrefix) {
+    const kept = same.filter((a) => live({ anchoredAtMs: a.anchoredAtMs, notAfterS: notAfterSeconds(a.anchoredAtMs, a.record.notAfter) }, header.generatedAtMs));
+    if (kept.length === 0) index.anchorsByPrefix.delete(prefix);
+    else if (kept.length !== same.length) index.anchorsByPrefix.set(prefix, kept);
+  }
+
+  if (body.groups.length > 0) {
+    const order = stateOf(index, header.jurisdiction, header.generatedAtMs).anchors;
+    for (const g of body.groups) {
+      const p = order[g.position];
+      if (!p) invalid('revocation group names no anchor of the state', header.kind === 'delta' ? 'DIGEST_MISMATCH' : 'FORMAT');
+      // Copied on write: the base's anchors stay as they were.
+      const target: IndexedAnchor = { ...p.indexed, revoked: new Map(p.indexed.revoked) };
+      const same = index.anchorsByPrefix.get(p.prefix)!;
+      same[same.indexOf(p.indexed)] = target;
+      for (const e of g.entries) {
+        if (e.leafIndex >= p.leafCount) invalid('revoked leaf index outside its tree');
+        target.revoked!.set(e.leafIndex, {
+          issuerId: p.issuerId, leafHash: '', reason: PACK_REVOCATION_REASONS[e.reason]!, revokedAt: iso(p.anchoredAtMs + e.minutes * 60_000),
+          root: p.prefix, leafIndex: e.leafIndex,
+        });
+      }
+    }
+  }
+  if (digestOf(stateOf(index, header.jurisdiction, header.generatedAtMs)) !== header.stateDigest) {
+    invalid('the state reached is not the state the pack describes', 'DIGEST_MISMATCH');
+  }
+  return { ...header, index };
+}
+
+/** The digest of an index's state at `atMs` as a pack would carry it (to compare states, in tests and tools). */
+export function trustStateDigest(index: TrustIndex, jurisdiction: string, atMs = index.generatedAtMs): string {
+  return digestOf(stateOf(index, jurisdiction, atMs));
+}
