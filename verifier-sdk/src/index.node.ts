@@ -18,6 +18,6 @@ export const verify: (qr: string, options: import('./verifier.js').VerifyOptions
 export const newVerifier: (options: import('./verifier.js').VerifierOptions) => import('./verifier.js').Verifier = api.newVerifier;
 export const newVerifierOnIndex: (index: import('./trust-index.js').TrustIndex, options: import('./verifier.js').VerifierSettings) => import('./verifier.js').Verifier = api.newVerifierOnIndex;
 export const decodeQr: (qr: string) => Promise<import('./qr-decoder.js').DecodedCredential> = api.decodeQr;
-export const newTrustStore = (options: TrustStoreOptions): TrustStore => newTrustStoreWith(api.newVerifier, options);
+export const newTrustStore = (options: TrustStoreOptions): TrustStore => newTrustStoreWith(api, options);
 /** Node only: the trust store's snapshot in a file (trust-storage-file.ts). */
 export { fileTrustStorage } from './trust-storage-file.js';

@@ -62,6 +62,8 @@ export async function revokeCredential(ctx: TxContext, input: z.output<typeof Re
     reason: input.reason,
     revokedAt: ctx.timestamp,
     txId: ctx.txId,
+    root: anchor.root,
+    leafIndex: input.proof.leafIndex,
   };
   await writeRecord(ctx, key, revocation);
   await ctx.state.setKeyEndorsement(key, ownerEndorsers(consortium, issuer.ownerMsp));

@@ -195,4 +195,7 @@ export interface Revocation {
   reason: RevocationReason;
   revokedAt: string;
   txId: string;
+  /** The leaf's position: the anchored root and its index in that tree (what a trust pack names it by). */
+  root?: string;
+  leafIndex?: number;
 }
