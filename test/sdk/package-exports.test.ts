@@ -32,10 +32,11 @@ test('Node resolves the node build and the ./issuer subpath; both builds verify 
   expect((out.a as { reason: string }).reason).toBe('ACCEPTED');
   // Few, explicit exports: no internals leak through the entry point.
   expect(out.exports).toEqual([
-    'DECISIONS', 'HutongSdkError', 'JsonError', 'REASON_CODES', 'SNAPSHOT_JWS_TYP', 'decisionOf', 'decodeQr', 'fileTrustStorage', 'indexTrust',
+    'DECISIONS', 'HutongSdkError', 'JsonError', 'PRUNE_GRACE_MS', 'REASON_CODES', 'SNAPSHOT_JWS_TYP', 'TRUST_PACK_JWS_TYP', 'TRUST_PACK_LIMITS',
+    'decisionOf', 'decodeQr', 'encodeTrustPack', 'fileTrustStorage', 'indexTrust',
     'indexedDbTrustStorage', 'localStorageTrustStorage', 'memoryTrustStorage', 'newTrustIndex', 'newTrustStore', 'newVerifier', 'newVerifierOnIndex',
-    'normaliseScan', 'openSignedSnapshot', 'parseStrictJson', 'putAnchor', 'putIssuer', 'putKey', 'putPolicy', 'putRevocation', 'reasonMessage',
-    'snapshotOfIndex', 'verify',
+    'normaliseScan', 'openSignedSnapshot', 'openSignedTrustPack', 'openTrustPack', 'parseStrictJson', 'putAnchor', 'putIssuer', 'putKey', 'putPolicy',
+    'putRevocation', 'reasonMessage', 'snapshotOfIndex', 'trustStateDigest', 'verify',
   ]);
 });
 

@@ -21,3 +21,5 @@ export const decodeQr: (qr: string) => Promise<import('./qr-decoder.js').Decoded
 export const newTrustStore = (options: TrustStoreOptions): TrustStore => newTrustStoreWith(api, options);
 /** Node only: the trust store's snapshot in a file (trust-storage-file.ts). */
 export { fileTrustStorage } from './trust-storage-file.js';
+/** Node only: the trust pack encoder a gateway serves (trust-pack-encoder.ts). */
+export { encodeTrustPack, type TrustChanges, type EncodeTrustPackOptions } from './trust-pack-encoder.js';

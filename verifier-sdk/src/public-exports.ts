@@ -18,9 +18,7 @@ export type { DecodedCredential, InclusionProof } from './qr-decoder.js';
 export { openSignedSnapshot, SNAPSHOT_JWS_TYP } from './signed-snapshot.js';
 // The trust pack: binary trust state, full or as a delta, that opens into a trust index (docs/protocol.md §6.1).
 export {
-  encodeTrustPack, openTrustPack, trustStateDigest, TRUST_PACK_LIMITS, TRUST_PACK_MAGIC, TRUST_PACK_VERSION, ROOT_PREFIX_BYTES,
-  PRUNE_GRACE_MS, PACK_REVOCATION_REASONS, type TrustPackHeader, type TrustPackKind, type OpenedTrustPack, type TrustChanges,
-  type EncodeTrustPackOptions,
+  openTrustPack, trustStateDigest, TRUST_PACK_LIMITS, PRUNE_GRACE_MS, type TrustPackHeader, type TrustPackKind, type OpenedTrustPack,
 } from './trust-pack.js';
 export { openSignedTrustPack, TRUST_PACK_JWS_TYP } from './signed-trust-pack.js';
 // The trust store's storages that work everywhere (the Node build adds fileTrustStorage).

@@ -69,32 +69,14 @@ export interface OpenedTrustPack extends TrustPackHeader {
   index: TrustIndex;
 }
 
-/** The records changed since a delta's base; the encoder writes their current form (looked up by identity). */
-export interface TrustChanges {
-  issuers?: Iterable<Pick<SnapshotIssuer, 'id'>>;
-  keys?: Iterable<Pick<SnapshotKey, 'issuerId' | 'kid'>>;
-  policies?: Iterable<Pick<SnapshotPolicy, 'recognisingMsp' | 'issuerId' | 'credentialType'>>;
-  anchors?: Iterable<Pick<SnapshotAnchor, 'root' | 'issuerId'>>;
-  revocations?: Iterable<Pick<SnapshotRevocation, 'issuerId' | 'leafHash' | 'root' | 'leafIndex'>>;
-}
-
-export interface EncodeTrustPackOptions {
-  jurisdiction: string;
-  sequence: number;
-  /** Default: the index's `generatedAtMs`. */
-  generatedAtMs?: number;
-  /** Writes a delta on the state of `baseSequence` carrying `changes` (and nothing else). */
-  delta?: { baseSequence: number; changes: TrustChanges };
-}
-
-function invalid(what: string, check = 'FORMAT'): never {
+export function invalid(what: string, check = 'FORMAT'): never {
   throw new HutongSdkError('SNAPSHOT_INVALID', `trust pack: ${what}`, { details: { check } });
 }
 
 // ---- the canonical state -------------------------------------------------------------------------------------
 
 /** One anchor as a pack carries it. */
-interface PackAnchor {
+export interface PackAnchor {
   /** 40 lower-case hex characters: the first 20 bytes of the root. */
   prefix: string;
   issuerId: string;
@@ -109,7 +91,7 @@ interface PackAnchor {
   revoked: Map<number, PackRevocation>;
 }
 
-interface PackRevocation {
+export interface PackRevocation {
   leafIndex: number;
   reason: number;
   /** Whole minutes from the anchor's anchoredAt to revokedAt, rounded down, at least 0. */
@@ -117,7 +99,7 @@ interface PackRevocation {
   record: SnapshotRevocation;
 }
 
-interface PackState {
+export interface PackState {
   jurisdiction: string;
   issuers: SnapshotIssuer[];
   keys: SnapshotKey[];
@@ -133,7 +115,7 @@ interface PackState {
 const utf8 = new TextEncoder();
 
 /** Order of UTF-8 byte strings (what a second implementation sorts by). */
-function compareUtf8(a: string, b: string): number {
+export function compareUtf8(a: string, b: string): number {
   if (a === b) return 0;
   const x = utf8.encode(a), y = utf8.encode(b);
   const n = Math.min(x.length, y.length);
@@ -141,7 +123,7 @@ function compareUtf8(a: string, b: string): number {
   return x.length - y.length;
 }
 
-function compareAll(a: readonly string[], b: readonly string[]): number {
+export function compareAll(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < a.length; i++) {
     const c = compareUtf8(a[i]!, b[i]!);
     if (c !== 0) return c;
@@ -149,7 +131,7 @@ function compareAll(a: readonly string[], b: readonly string[]): number {
   return 0;
 }
 
-function compareAnchors(a: PackAnchor, b: PackAnchor): number {
+export function compareAnchors(a: PackAnchor, b: PackAnchor): number {
   return a.anchoredAtMs - b.anchoredAtMs || (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : compareUtf8(a.issuerId, b.issuerId));
 }
 
@@ -176,7 +158,7 @@ const live = (a: Pick<PackAnchor, 'anchoredAtMs' | 'notAfterS'>, atMs: number): 
  * The canonical state of an index at `atMs`: every issuer, key and policy; live anchors in pack order with the
  * revocations their position names; revocations without a position by leaf hash.
  */
-function stateOf(index: TrustIndex, jurisdiction: string, atMs: number): PackState {
+export function stateOf(index: TrustIndex, jurisdiction: string, atMs: number): PackState {
   const byIdentity = new Map<string, PackAnchor>();
   const add = (prefix: string, a: IndexedAnchor): void => {
     const notAfterS = notAfterSeconds(a.anchoredAtMs, a.record.notAfter);
@@ -227,7 +209,7 @@ function stateOf(index: TrustIndex, jurisdiction: string, atMs: number): PackSta
   return { jurisdiction, issuers, keys, policies, jsonRevocations, anchors, byIdentity };
 }
 
-function comparePolicies(a: SnapshotPolicy, b: SnapshotPolicy): number {
+export function comparePolicies(a: SnapshotPolicy, b: SnapshotPolicy): number {
   return compareAll([a.recognisingMsp, a.issuerId, a.credentialType], [b.recognisingMsp, b.issuerId, b.credentialType]);
 }
 
@@ -244,7 +226,7 @@ function canonicalJson(v: unknown): string {
 
 // ---- writing -------------------------------------------------------------------------------------------------
 
-interface Section {
+export interface Section {
   json: { jurisdiction: string; issuers: readonly SnapshotIssuer[]; keys: readonly SnapshotKey[]; policies: readonly SnapshotPolicy[]; revocations: readonly SnapshotRevocation[] };
   /** Anchors in pack order. */
   anchors: readonly PackAnchor[];
@@ -259,7 +241,7 @@ const fromHexPrefix = (hex: string): Uint8Array => {
 };
 
 /** body = json ‖ key table ‖ anchor table ‖ revocation groups (docs/protocol.md §6.1). */
-function writeBody(w: ByteWriter, s: Section): void {
+export function writeBody(w: ByteWriter, s: Section): void {
   w.lengthPrefixed(utf8.encode(canonicalJson(s.json)));
   const refs = [...new Map(s.anchors.map((a) => [`${a.issuerId}\u0000${a.kid}`, [a.issuerId, a.kid] as const])).values()]
     .sort((a, b) => compareAll(a, b));
@@ -300,7 +282,7 @@ function writeBody(w: ByteWriter, s: Section): void {
   }
 }
 
-function fullSection(s: PackState): Section {
+export function fullSection(s: PackState): Section {
   const groups: Array<{ position: number; revocations: PackRevocation[] }> = [];
   s.anchors.forEach((a, position) => {
     if (a.revoked.size > 0) groups.push({ position, revocations: [...a.revoked.values()].sort((x, y) => x.leafIndex - y.leafIndex) });
@@ -312,89 +294,11 @@ function fullSection(s: PackState): Section {
 }
 
 /** SHA-256(domain ‖ body of the full pack of the state), lower-case hex. */
-function digestOf(s: PackState): string {
+export function digestOf(s: PackState): string {
   const w = new ByteWriter();
   w.bytes(STATE_DOMAIN);
   writeBody(w, fullSection(s));
   return toHex(sha256(w.view()));
-}
-
-function deltaSection(index: TrustIndex, s: PackState, c: TrustChanges): Section {
-  const issuers = new Map<string, SnapshotIssuer>(), keys = new Map<string, SnapshotKey>(), policies = new Map<string, SnapshotPolicy>();
-  for (const { id } of c.issuers ?? []) {
-    const i = index.issuers.get(id);
-    if (i) issuers.set(id, i);
-  }
-  for (const { issuerId, kid } of c.keys ?? []) {
-    const k = index.keysByIssuer.get(issuerId)?.get(kid);
-    if (k) keys.set(`${issuerId}\u0000${kid}`, k.record);
-  }
-  for (const { recognisingMsp, issuerId, credentialType } of c.policies ?? []) {
-    const p: IndexedPolicy | undefined = index.policiesByMsp.get(recognisingMsp)?.get(issuerId)?.get(credentialType);
-    if (p) policies.set(`${recognisingMsp}\u0000${issuerId}\u0000${credentialType}`, p.record);
-  }
-  const anchors = new Set<PackAnchor>();
-  for (const a of c.anchors ?? []) {
-    const p = s.byIdentity.get(`${a.root.slice(0, 2 * ROOT_PREFIX_BYTES)}/${a.issuerId}`);
-    if (p) anchors.add(p);
-  }
-  const jsonRevocations = new Set(s.jsonRevocations);
-  const revoked = new Map<PackAnchor, Map<number, PackRevocation>>();
-  const json = new Map<string, SnapshotRevocation>();
-  for (const r of c.revocations ?? []) {
-    if (typeof r.root === 'string' && r.leafIndex !== undefined) {
-      const p = s.byIdentity.get(`${r.root.slice(0, 2 * ROOT_PREFIX_BYTES)}/${r.issuerId}`);
-      const rev = p?.revoked.get(r.leafIndex);
-      if (p && rev) {
-        let m = revoked.get(p);
-        if (!m) revoked.set(p, (m = new Map()));
-        m.set(rev.leafIndex, rev);
-      }
-    } else {
-      const held = index.revokedByIssuer.get(r.issuerId)?.get(r.leafHash);
-      if (held && jsonRevocations.has(held)) json.set(`${r.issuerId}\u0000${r.leafHash}`, held);
-    }
-  }
-  const position = new Map(s.anchors.map((a, k) => [a, k]));
-  const groups = [...revoked].map(([a, m]) => ({ position: position.get(a)!, revocations: [...m.values()].sort((x, y) => x.leafIndex - y.leafIndex) }))
-    .sort((x, y) => x.position - y.position);
-  return {
-    json: {
-      jurisdiction: s.jurisdiction,
-      issuers: [...issuers.values()].sort((a, b) => compareUtf8(a.id, b.id)),
-      keys: [...keys.values()].sort((a, b) => compareAll([a.issuerId, a.kid], [b.issuerId, b.kid])),
-      policies: [...policies.values()].sort(comparePolicies),
-      revocations: [...json.values()].sort((a, b) => compareAll([a.issuerId, a.leafHash], [b.issuerId, b.leafHash])),
-    },
-    anchors: [...anchors].sort(compareAnchors),
-    groups,
-  };
-}
-
-/**
- * The pack of an index's state (the gateway's encoder): full, or with `delta` the changes since its base. The
- * state is the index's live records at `generatedAtMs`. Throws SNAPSHOT_INVALID for a state a pack cannot carry
- * (two anchors of one issuer sharing a 20-byte root prefix).
- */
-export function encodeTrustPack(index: TrustIndex, options: Readonly<EncodeTrustPackOptions>): Uint8Array {
-  const generatedAtMs = options.generatedAtMs ?? index.generatedAtMs;
-  const state = stateOf(index, options.jurisdiction, generatedAtMs);
-  const w = new ByteWriter();
-  w.bytes(TRUST_PACK_MAGIC);
-  w.byte(TRUST_PACK_VERSION);
-  w.byte(options.delta ? 1 : 0);
-  w.varint(options.sequence);
-  if (options.delta) w.varint(options.delta.baseSequence);
-  w.varint(generatedAtMs);
-  writeBody(w, options.delta ? deltaSection(index, state, options.delta.changes) : fullSection(state));
-  w.bytes(hexBytes(digestOf(state)));
-  return w.view().slice();
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 // ---- reading -------------------------------------------------------------------------------------------------
@@ -596,15 +500,17 @@ export function openTrustPack(
 
   if (body.groups.length > 0) {
     const order = stateOf(index, header.jurisdiction, header.generatedAtMs).anchors;
+    // On a delta, positions name anchors of the state reached: a base that is not the gateway's shows here first.
+    const mismatch = header.kind === 'delta' ? 'DIGEST_MISMATCH' : 'FORMAT';
     for (const g of body.groups) {
       const p = order[g.position];
-      if (!p) invalid('revocation group names no anchor of the state', header.kind === 'delta' ? 'DIGEST_MISMATCH' : 'FORMAT');
+      if (!p) invalid('revocation group names no anchor of the state', mismatch);
       // Copied on write: the base's anchors stay as they were.
       const target: IndexedAnchor = { ...p.indexed, revoked: new Map(p.indexed.revoked) };
       const same = index.anchorsByPrefix.get(p.prefix)!;
       same[same.indexOf(p.indexed)] = target;
       for (const e of g.entries) {
-        if (e.leafIndex >= p.leafCount) invalid('revoked leaf index outside its tree');
+        if (e.leafIndex >= p.leafCount) invalid('revoked leaf index outside its tree', mismatch);
         target.revoked!.set(e.leafIndex, {
           issuerId: p.issuerId, leafHash: '', reason: PACK_REVOCATION_REASONS[e.reason]!, revokedAt: iso(p.anchoredAtMs + e.minutes * 60_000),
           root: p.prefix, leafIndex: e.leafIndex,
