@@ -435,7 +435,7 @@ function readPack(bytes: Uint8Array, jurisdiction: string | undefined): { header
     if (baseSequence !== undefined) header.baseSequence = baseSequence;
     return { header, body };
   } catch (e) {
-    if (e instanceof ByteReaderError) invalid(e.message);
+    if (e instanceof ByteReaderError) invalid(e.message, e.bound ? 'BOUND' : 'FORMAT');
     throw e;
   }
 }

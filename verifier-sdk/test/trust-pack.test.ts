@@ -130,7 +130,7 @@ describe('trust pack', () => {
     const varint = (v: number) => { const o: number[] = []; while (v >= 0x80) { o.push((v % 0x80) | 0x80); v = Math.floor(v / 0x80); } o.push(v); return o; };
     const json = [...Buffer.from(JSON.stringify({ jurisdiction: J, issuers: [], keys: [], policies: [], revocations: [] }))];
     const pack = (...body: number[]) => Uint8Array.from([...head, ...body, ...new Array(32).fill(0)]);
-    const cases: Array<[string, Uint8Array]> = [
+    const cases: Array<[string, Uint8Array, string?]> = [
       ['whole pack', new Uint8Array(TRUST_PACK_LIMITS.maxPackBytes + 1)],
       ['JSON length', pack(...varint(TRUST_PACK_LIMITS.maxJsonBytes + 1))],
       ['key table', pack(...varint(json.length), ...json, ...varint(TRUST_PACK_LIMITS.maxKeyRefs + 1))],
@@ -139,11 +139,12 @@ describe('trust pack', () => {
       ['anchors', pack(...varint(json.length), ...json, 0, ...varint(TRUST_PACK_LIMITS.maxAnchors + 1))],
       ['anchors vs bytes', pack(...varint(json.length), ...json, 0, ...varint(10_000))],
       ['groups vs bytes', pack(...varint(json.length), ...json, 0, 0, ...varint(10_000))],
-      ['non-canonical varint', pack(0x80 + json.length, 0x00, ...json, 0, 0, 0)],
-      ['varint over 8 bytes', pack(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01)],
+      ['non-canonical varint', pack(0x80 + json.length, 0x00, ...json, 0, 0, 0), 'FORMAT'],
+      ['varint over 8 bytes', pack(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01), 'FORMAT'],
     ];
-    for (const [what, bytes] of cases) {
-      expect({ what, e: (() => { try { openTrustPack(bytes); return 'opened'; } catch (e) { return (e as { code?: string }).code; } })() }).toEqual({ what, e: 'SNAPSHOT_INVALID' });
+    for (const [what, bytes, check = 'BOUND'] of cases) {
+      const got = (() => { try { openTrustPack(bytes); return 'opened'; } catch (e) { return [(e as { code?: string }).code, (e as { details?: { check?: string } }).details?.check]; } })();
+      expect({ what, got }).toEqual({ what, got: ['SNAPSHOT_INVALID', check] });
     }
     // The same frame with zero counts is well-formed up to its (wrong) digest.
     expect(() => openTrustPack(pack(...varint(json.length), ...json, 0, 0, 0))).toThrow(expect.objectContaining({ details: { check: 'DIGEST_MISMATCH' } }));

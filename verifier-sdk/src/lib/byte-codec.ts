@@ -52,7 +52,12 @@ export class ByteWriter {
 }
 
 /** Thrown by {@link ByteReader} for any malformed input; its caller turns it into its own error code. */
-export class ByteReaderError extends Error {}
+export class ByteReaderError extends Error {
+  /** @param bound the value is well-formed but above the caller's bound */
+  constructor(message: string, readonly bound = false) {
+    super(message);
+  }
+}
 
 export class ByteReader {
   at = 0;
@@ -86,7 +91,7 @@ export class ByteReader {
       v += (b & 0x7f) * scale;
       if ((b & 0x80) === 0) {
         if (b === 0 && k > 0) throw new ByteReaderError('varint not in its shortest form');
-        if (v > max || v > MAX_VARINT) throw new ByteReaderError(`varint above ${Math.min(max, MAX_VARINT)}`);
+        if (v > max || v > MAX_VARINT) throw new ByteReaderError(`varint above ${Math.min(max, MAX_VARINT)}`, true);
         return v;
       }
       scale *= 0x80;
