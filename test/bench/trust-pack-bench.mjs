@@ -158,6 +158,47 @@ openMs.sort((a, b) => a - b);
 const counts = { anchors: opened.index.anchorsByPrefix.size, revocations: 0 };
 for (const same of opened.index.anchorsByPrefix.values()) for (const a of same) counts.revocations += a.revoked?.size ?? 0;
 
+// Revocation structure sizes, positions only (membership: revoked or not), over the same live state: the exact gap
+// code of §6.1 without reason and time, the information-theoretic minimum for these sets, and a CRLite Bloom filter
+// cascade (Larisch et al., IEEE S&P 2017: level 1 at false-positive rate √2·R/S, then ½) over the universe of live
+// positions, which the anchors enumerate.
+const varintBytes = (v) => { let n = 1; while (v >= 128) { v = Math.floor(v / 128); n++; } return n; };
+let universe = 0, revokedTotal = 0, gapBytes = 0, minimumBits = 0, prevPos = -1, pos = 0;
+const liveAnchors = [...opened.index.anchorsByPrefix.values()].flat().sort((a, b) => a.anchoredAtMs - b.anchoredAtMs || (a.record.root < b.record.root ? -1 : 1));
+gapBytes += varintBytes(liveAnchors.filter((a) => a.revoked?.size).length);
+for (const a of liveAnchors) {
+  universe += a.record.leafCount;
+  const leaves = [...(a.revoked?.keys() ?? [])].sort((x, y) => x - y);
+  if (leaves.length > 0) {
+    gapBytes += varintBytes(pos - prevPos - 1) + varintBytes(leaves.length);
+    prevPos = pos;
+    let prev = -1;
+    for (const l of leaves) { gapBytes += varintBytes(l - prev - 1); prev = l; }
+  }
+  for (let j = 0; j < leaves.length; j++) minimumBits += Math.log2((a.record.leafCount - j) / (j + 1));
+  revokedTotal += leaves.length;
+  pos++;
+}
+function cascadeBits(r, s) {
+  let bits = 0, p = Math.min(0.5, (Math.SQRT2 * r) / s);
+  // n[k] elements in level k, built with false-positive rate p; level k+1 holds the other set's false positives.
+  let include = r, exclude = s;
+  for (let k = 0; k < 64 && include >= 1; k++) {
+    bits += (include * Math.log2(1 / p)) / Math.LN2;
+    const next = exclude * p;
+    exclude = include;
+    include = next;
+    p = 0.5;
+  }
+  return bits;
+}
+const revocationStructures = {
+  universePositions: universe, revoked: revokedTotal,
+  exactGapCodePositionsOnlyBytes: gapBytes,
+  informationTheoreticMinimumBytes: Math.ceil(minimumBits / 8),
+  crliteCascadeEstimateBytes: Math.ceil(cascadeBits(revokedTotal, universe - revokedTotal) / 8),
+};
+
 // Verify rate: a JSON-built index and a pack-built index of the same state, alternating rounds in one run.
 const at = new Date(T + 60_000);
 const jsonVerifier = sdk.newVerifier({ trust: liveSnapshot, jurisdiction: J });
@@ -188,6 +229,7 @@ const results = {
   dayDelta: { ...day, jws: undefined },
   hourDelta: { ...hour, jws: undefined },
   dayDeltaChainsToFull: chained.stateDigest === opened.stateDigest,
+  revocationStructures,
   openFullPackMs: { median: +openMs[2].toFixed(1), min: +openMs[0].toFixed(1) },
   verify: {
     jsonIndexPerSecond: Math.round(best(rounds.json)), packIndexPerSecond: Math.round(best(rounds.pack)),
@@ -203,6 +245,7 @@ row('full trust pack', fullSizes);
 row("a day's delta", day);
 row("an hour's delta", hour);
 console.log(`day's delta on the state a day ago reaches the full pack's digest: ${results.dayDeltaChainsToFull}`);
+console.log(`revoked positions only (${revokedTotal} of ${universe}): exact gap code ${kb(gapBytes)}, minimum ${kb(revocationStructures.informationTheoreticMinimumBytes)}, CRLite cascade ≈ ${kb(revocationStructures.crliteCascadeEstimateBytes)}`);
 console.log(`open a full pack (decode, index, digest): median ${results.openFullPackMs.median} ms`);
 console.log(`verify: JSON index ${results.verify.jsonIndexPerSecond}/s, pack index ${results.verify.packIndexPerSecond}/s, ratio ${results.verify.packOverJsonRatio}, same decisions: ${results.verify.sameDecisions} (${results.verify.reasons.join(', ')})`);
 mkdirSync(join(rootDir, 'bench-results'), { recursive: true });
