@@ -234,9 +234,10 @@ export interface Section {
   groups: ReadonlyArray<{ position: number; revocations: readonly PackRevocation[] }>;
 }
 
+const nibble = (c: number): number => (c <= 57 ? c - 48 : c - 87); // '0'-'9', 'a'-'f' (roots are lower-case hex)
 const fromHexPrefix = (hex: string): Uint8Array => {
   const out = new Uint8Array(ROOT_PREFIX_BYTES);
-  for (let i = 0; i < ROOT_PREFIX_BYTES; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < ROOT_PREFIX_BYTES; i++) out[i] = nibble(hex.charCodeAt(2 * i)) * 16 + nibble(hex.charCodeAt(2 * i + 1));
   return out;
 };
 
@@ -412,7 +413,7 @@ function readBody(r: ByteReader, jurisdiction: string | undefined): DecodedBody 
 }
 
 /** Reads a pack's header and body; the state is checked when applied. */
-function readPack(bytes: Uint8Array, jurisdiction: string | undefined): { header: TrustPackHeader; body: DecodedBody } {
+function readPack(bytes: Uint8Array, jurisdiction: string | undefined): { header: TrustPackHeader; body: DecodedBody; bodyAt: number } {
   if (!(bytes instanceof Uint8Array)) invalid('not bytes');
   if (bytes.length > TRUST_PACK_LIMITS.maxPackBytes) invalid(`larger than ${TRUST_PACK_LIMITS.maxPackBytes} bytes`, 'BOUND');
   if (bytes.length < TRUST_PACK_MAGIC.length + 2 + 32) invalid('truncated');
@@ -427,13 +428,14 @@ function readPack(bytes: Uint8Array, jurisdiction: string | undefined): { header
     const baseSequence = kind === 'delta' ? r.varint() : undefined;
     if (baseSequence !== undefined && baseSequence > sequence) invalid('base after the pack');
     const generatedAtMs = r.varint(8.64e15);
+    const bodyAt = r.at;
     const body = readBody(r, jurisdiction);
     if (r.remaining !== 0) invalid('bytes after the revocation groups');
     const header: TrustPackHeader = {
       kind, sequence, generatedAtMs, jurisdiction: (body as { jurisdiction: string }).jurisdiction, stateDigest: toHex(bytes.subarray(bytes.length - 32)),
     };
     if (baseSequence !== undefined) header.baseSequence = baseSequence;
-    return { header, body };
+    return { header, body, bodyAt };
   } catch (e) {
     if (e instanceof ByteReaderError) invalid(e.message, e.bound ? 'BOUND' : 'FORMAT');
     throw e;
@@ -465,9 +467,10 @@ export function openTrustPack(
   bytes: Uint8Array,
   options: Readonly<{ jurisdiction?: string; base?: { index: TrustIndex; sequence: number } }> = {},
 ): OpenedTrustPack {
-  const { header, body } = readPack(bytes, options.jurisdiction);
+  const { header, body, bodyAt } = readPack(bytes, options.jurisdiction);
+  const full = header.kind === 'full';
   let index: TrustIndex;
-  if (header.kind === 'full') index = newTrustIndex(header.generatedAtMs);
+  if (full) index = newTrustIndex(header.generatedAtMs);
   else {
     if (!options.base || options.base.sequence !== header.baseSequence) invalid(`a delta on sequence ${header.baseSequence} needs that state`, 'BASE_MISMATCH');
     if (header.generatedAtMs < options.base.index.generatedAtMs) invalid('a delta older than its base', 'BASE_MISMATCH');
@@ -478,6 +481,8 @@ export function openTrustPack(
   for (const p of body.policies) putPolicy(index, p, true);
   for (const r of body.revocations) putRevocation(index, r);
 
+  /** A full pack's anchors in table order: its groups' positions index them directly. */
+  const table: IndexedAnchor[] = [];
   for (const a of body.anchors) {
     const record: SnapshotAnchor = { root: a.prefix, issuerId: a.issuerId, kid: a.kid, leafCount: a.leafCount, anchoredAt: iso(a.anchoredAtMs), txId: '' };
     if (a.notAfterS > 0) record.notAfter = iso(a.anchoredAtMs + a.notAfterS * 1000);
@@ -485,43 +490,69 @@ export function openTrustPack(
     const same = index.anchorsByPrefix.get(a.prefix) ?? [];
     const at = same.findIndex((x) => x.record.issuerId === a.issuerId);
     const indexed: IndexedAnchor = { record, anchoredAtMs: a.anchoredAtMs };
+    if (full) {
+      // A full pack is its state's canonical body: live anchors only, each identity once.
+      if (at >= 0) invalid('an anchor identity twice');
+      if (!live(a, header.generatedAtMs)) invalid('an anchor past notAfter + 600 s');
+      table.push(indexed);
+    }
     if (at >= 0) {
       if (same[at]!.revoked) indexed.revoked = same[at]!.revoked; // its revocations are records of their own
       same[at] = indexed;
     } else same.push(indexed);
     index.anchorsByPrefix.set(a.prefix, same);
   }
+
+  if (full) {
+    for (const g of body.groups) {
+      const a = table[g.position];
+      if (!a) invalid('revocation group names no anchor of the pack');
+      const revoked = (a.revoked = new Map());
+      for (const e of g.entries) {
+        if (e.leafIndex >= a.record.leafCount) invalid('revoked leaf index outside its tree');
+        revoked.set(e.leafIndex, packRevocationRecord(a, e));
+      }
+    }
+    // The body is the canonical serialisation of the state it describes: its hash is the state digest.
+    const input = new Uint8Array(STATE_DOMAIN.length + bytes.length - 32 - bodyAt);
+    input.set(STATE_DOMAIN);
+    input.set(bytes.subarray(bodyAt, bytes.length - 32), STATE_DOMAIN.length);
+    if (toHex(sha256(input)) !== header.stateDigest) invalid('the state is not the state the pack describes', 'DIGEST_MISMATCH');
+    return { ...header, index };
+  }
+
   // Pruned on both sides by the same rule, at the pack's time: removals are never sent.
   for (const [prefix, same] of index.anchorsByPrefix) {
     const kept = same.filter((a) => live({ anchoredAtMs: a.anchoredAtMs, notAfterS: notAfterSeconds(a.anchoredAtMs, a.record.notAfter) }, header.generatedAtMs));
     if (kept.length === 0) index.anchorsByPrefix.delete(prefix);
     else if (kept.length !== same.length) index.anchorsByPrefix.set(prefix, kept);
   }
-
-  if (body.groups.length > 0) {
-    const order = stateOf(index, header.jurisdiction, header.generatedAtMs).anchors;
-    // On a delta, positions name anchors of the state reached: a base that is not the gateway's shows here first.
-    const mismatch = header.kind === 'delta' ? 'DIGEST_MISMATCH' : 'FORMAT';
-    for (const g of body.groups) {
-      const p = order[g.position];
-      if (!p) invalid('revocation group names no anchor of the state', mismatch);
-      // Copied on write: the base's anchors stay as they were.
-      const target: IndexedAnchor = { ...p.indexed, revoked: new Map(p.indexed.revoked) };
-      const same = index.anchorsByPrefix.get(p.prefix)!;
-      same[same.indexOf(p.indexed)] = target;
-      for (const e of g.entries) {
-        if (e.leafIndex >= p.leafCount) invalid('revoked leaf index outside its tree', mismatch);
-        target.revoked!.set(e.leafIndex, {
-          issuerId: p.issuerId, leafHash: '', reason: PACK_REVOCATION_REASONS[e.reason]!, revokedAt: iso(p.anchoredAtMs + e.minutes * 60_000),
-          root: p.prefix, leafIndex: e.leafIndex,
-        });
-      }
+  const state = stateOf(index, header.jurisdiction, header.generatedAtMs);
+  for (const g of body.groups) {
+    // Positions name anchors of the state reached: a base that is not the gateway's shows here first.
+    const p = state.anchors[g.position];
+    if (!p) invalid('revocation group names no anchor of the state', 'DIGEST_MISMATCH');
+    // Copied on write: the base's anchors stay as they were.
+    const target: IndexedAnchor = { ...p.indexed, revoked: new Map(p.indexed.revoked) };
+    const same = index.anchorsByPrefix.get(p.prefix)!;
+    same[same.indexOf(p.indexed)] = target;
+    for (const e of g.entries) {
+      if (e.leafIndex >= p.leafCount) invalid('revoked leaf index outside its tree', 'DIGEST_MISMATCH');
+      const record = packRevocationRecord(target, e);
+      target.revoked!.set(e.leafIndex, record);
+      p.revoked.set(e.leafIndex, { ...e, record });
     }
   }
-  if (digestOf(stateOf(index, header.jurisdiction, header.generatedAtMs)) !== header.stateDigest) {
-    invalid('the state reached is not the state the pack describes', 'DIGEST_MISMATCH');
-  }
+  if (digestOf(state) !== header.stateDigest) invalid('the state reached is not the state the pack describes', 'DIGEST_MISMATCH');
   return { ...header, index };
+}
+
+/** A revocation as a pack carries it: by position, its time in whole minutes after the anchoring. */
+function packRevocationRecord(a: IndexedAnchor, e: { leafIndex: number; reason: number; minutes: number }): SnapshotRevocation {
+  return {
+    issuerId: a.record.issuerId, leafHash: '', reason: PACK_REVOCATION_REASONS[e.reason]!, revokedAt: iso(a.anchoredAtMs + e.minutes * 60_000),
+    root: a.record.root, leafIndex: e.leafIndex,
+  };
 }
 
 /** The digest of an index's state at `atMs` as a pack would carry it (to compare states, in tests and tools). */
