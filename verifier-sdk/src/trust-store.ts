@@ -18,7 +18,8 @@ import type { TrustSnapshot } from './trust-snapshot.js';
 import type { VerificationResult, Verifier, VerifierOptions, VerifierSettings } from './verifier.js';
 
 /**
- * Where a trust store keeps the signed snapshot between runs: one compact JWS string.
+ * Where a trust store keeps the signed snapshot between runs: one compact JWS string (with trust packs: the full
+ * pack's JWS and the deltas' after it, one a line).
  *
  * @example
  * ```ts
