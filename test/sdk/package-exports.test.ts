@@ -35,7 +35,7 @@ test('Node resolves the node build and the ./issuer subpath; both builds verify 
     'DECISIONS', 'HutongSdkError', 'JsonError', 'PRUNE_GRACE_MS', 'REASON_CODES', 'SNAPSHOT_JWS_TYP', 'TRUST_PACK_JWS_TYP', 'TRUST_PACK_LIMITS',
     'decisionOf', 'decodeQr', 'encodeTrustPack', 'fileTrustStorage', 'indexTrust',
     'indexedDbTrustStorage', 'localStorageTrustStorage', 'memoryTrustStorage', 'newTrustIndex', 'newTrustStore', 'newVerifier', 'newVerifierOnIndex',
-    'normaliseScan', 'openSignedSnapshot', 'openSignedTrustPack', 'openTrustPack', 'parseStrictJson', 'putAnchor', 'putIssuer', 'putKey', 'putPolicy',
+    'normaliseScan', 'openSignedSnapshot', 'openSignedTrustPack', 'openTrustPack', 'parseStrictJson', 'prepareTrustState', 'putAnchor', 'putIssuer', 'putKey', 'putPolicy',
     'putRevocation', 'reasonMessage', 'snapshotOfIndex', 'trustStateDigest', 'verify',
   ]);
 });

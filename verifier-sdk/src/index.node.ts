@@ -22,4 +22,4 @@ export const newTrustStore = (options: TrustStoreOptions): TrustStore => newTrus
 /** Node only: the trust store's snapshot in a file (trust-storage-file.ts). */
 export { fileTrustStorage } from './trust-storage-file.js';
 /** Node only: the trust pack encoder a gateway serves (trust-pack-encoder.ts). */
-export { encodeTrustPack, type TrustChanges, type EncodeTrustPackOptions } from './trust-pack-encoder.js';
+export { encodeTrustPack, prepareTrustState, type TrustChanges, type EncodeTrustPackOptions, type PreparedTrustState } from './trust-pack-encoder.js';

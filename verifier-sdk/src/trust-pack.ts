@@ -296,10 +296,16 @@ export function fullSection(s: PackState): Section {
 
 /** SHA-256(domain ‖ body of the full pack of the state), lower-case hex. */
 export function digestOf(s: PackState): string {
+  return canonicalBody(s).digest;
+}
+
+/** The body of the full pack of a state (its canonical serialisation) and the state digest over it. */
+export function canonicalBody(s: PackState): { body: Uint8Array; digest: string } {
   const w = new ByteWriter();
   w.bytes(STATE_DOMAIN);
   writeBody(w, fullSection(s));
-  return toHex(sha256(w.view()));
+  const input = w.view();
+  return { body: input.slice(STATE_DOMAIN.length), digest: toHex(sha256(input)) };
 }
 
 // ---- reading -------------------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { CompactSign, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import {
-  encodeTrustPack, SNAPSHOT_JWS_TYP, TRUST_PACK_JWS_TYP, type SnapshotAnchor, type SnapshotIssuer, type SnapshotKey, type SnapshotPolicy,
-  type SnapshotRevocation, type TrustChanges,
+  encodeTrustPack, prepareTrustState, SNAPSHOT_JWS_TYP, TRUST_PACK_JWS_TYP, type SnapshotAnchor, type SnapshotIssuer, type SnapshotKey, type SnapshotPolicy,
+  type PreparedTrustState, type SnapshotRevocation, type TrustChanges,
 } from '@hutong/verifier-sdk';
 import type { TrustCache } from '../cache/trust-cache.js';
 import type { StoredRecord } from '../cache/trust-records.js';
@@ -79,8 +79,13 @@ function changesOf(records: readonly StoredRecord[], cache: TrustCache): TrustCh
   return { issuers, keys, policies, anchors, revocations };
 }
 
-/** Packs signed lately, by what was asked (full, or the base of a delta); cleared whenever the state moves on. */
+/** Packs signed from one prepared state, by what was asked (full, or the base of a delta). */
 const PACK_MEMO_ENTRIES = 16;
+/**
+ * A prepared state serves packs this long even when the cache has moved on: preparing costs a pass over every live
+ * record (about a second at the seed's scale), so a stream of events does not make every request pay for one.
+ */
+const PACK_STATE_REUSE_MS = 5_000;
 
 /** Loads the organisation's ES256 snapshot key from `keyFile`, creating it on first start. */
 export async function loadSnapshotKey(keyFile: string, orgName: string): Promise<JWK> {
@@ -97,24 +102,35 @@ export async function newTrustService(options: Readonly<{ cache: TrustCache; msp
   const { d: _d, ...publicJwk } = snapshotKey;
   const kid = snapshotKey.kid as string;
   let memo: { version: number; generatedAt: string; jws: string } | undefined;
-  let packs: { version: number; generatedAtMs: number; bySince: Map<string, Promise<EncodedPack>> } | undefined;
+  let packs: { prepared: PreparedTrustState; sequence: number; version: number; preparedAt: number; bySince: Map<string, Promise<EncodedPack>> } | undefined;
 
-  async function makePack(since: number | undefined): Promise<EncodedPack> {
-    const sequence = cache.sequence;
-    const generatedAtMs = cache.index.generatedAtMs;
+  /** The prepared state packs are encoded from: the cache's current one, or one prepared under 5 s ago. */
+  function packState(): NonNullable<typeof packs> {
+    const unchanged = packs && packs.version === cache.version && packs.prepared.generatedAtMs === cache.index.generatedAtMs;
+    if (packs && (unchanged || Date.now() - packs.preparedAt < PACK_STATE_REUSE_MS)) return packs;
+    packs = {
+      prepared: prepareTrustState(cache.index, { jurisdiction: mspId }), sequence: cache.sequence, version: cache.version, preparedAt: Date.now(),
+      bySince: new Map(),
+    };
+    return packs;
+  }
+
+  async function makePack(state: NonNullable<typeof packs>, since: number | undefined): Promise<EncodedPack> {
+    const { prepared, sequence } = state;
     let fullReason: FullPackReason | undefined;
     let records: StoredRecord[] | undefined;
     if (since !== undefined) {
       if (since > sequence) fullReason = 'BASE_AHEAD';
       else if ((records = cache.recordsSinceBlock(since)) === undefined) fullReason = 'BASE_UNAVAILABLE';
     }
+    // Records logged after the state was prepared are not in it: the encoder writes only what the state holds.
     const delta = since !== undefined && records !== undefined ? { baseSequence: since, changes: changesOf(records, cache) } : undefined;
-    const bytes = encodeTrustPack(cache.index, { jurisdiction: mspId, sequence, generatedAtMs, ...(delta ? { delta } : {}) });
+    const bytes = encodeTrustPack(prepared, { sequence, ...(delta ? { delta } : {}) });
     const jws = await new CompactSign(bytes).setProtectedHeader({ alg: 'ES256', kid, typ: TRUST_PACK_JWS_TYP }).sign(key);
     const pack: SignedTrustPack = {
       jws, kind: delta ? 'delta' : 'full', sequence, ...(delta ? { baseSequence: since } : {}),
       ...(fullReason ? { requestedSince: since, fullReason } : {}),
-      generatedAt: new Date(generatedAtMs).toISOString(), stateDigest: Buffer.from(bytes.subarray(bytes.length - 32)).toString('hex'), kid,
+      generatedAt: new Date(prepared.generatedAtMs).toISOString(), stateDigest: prepared.stateDigest, kid,
     };
     const json = Buffer.from(JSON.stringify(pack));
     return { pack, json, gzip: await gzipAsync(json) };
@@ -132,17 +148,14 @@ export async function newTrustService(options: Readonly<{ cache: TrustCache; msp
       return { jws, generatedAt: snapshot.generatedAt, kid };
     },
     signedPack(since) {
-      if (!packs || packs.version !== cache.version || packs.generatedAtMs !== cache.index.generatedAtMs) {
-        packs = { version: cache.version, generatedAtMs: cache.index.generatedAtMs, bySince: new Map() };
-      }
+      const state = packState();
       const memoKey = since === undefined ? 'full' : String(since);
-      let p = packs.bySince.get(memoKey);
+      let p = state.bySince.get(memoKey);
       if (!p) {
-        if (packs.bySince.size >= PACK_MEMO_ENTRIES) packs.bySince.clear();
-        p = makePack(since);
-        packs.bySince.set(memoKey, p);
-        const bySince = packs.bySince;
-        p.catch(() => bySince.delete(memoKey));
+        if (state.bySince.size >= PACK_MEMO_ENTRIES) state.bySince.clear();
+        p = makePack(state, since);
+        state.bySince.set(memoKey, p);
+        p.catch(() => state.bySince.delete(memoKey));
       }
       return p;
     },
