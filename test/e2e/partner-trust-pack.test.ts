@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { fileTrustStorage, newTrustStore, newVerifier, openSignedSnapshot, openSignedTrustPack, type TrustStore } from '@hutong/verifier-sdk';
+import {
+  fileTrustStorage, newTrustStore, newVerifier, newVerifierOnIndex, openSignedSnapshot, openSignedTrustPack, type TrustStore,
+} from '@hutong/verifier-sdk';
 import { call, eventually, healthCode, startEmbeddedHarness, type EmbeddedHarness } from './harness';
 
 let h: EmbeddedHarness;
@@ -137,4 +139,34 @@ test('a delta that does not fit (damaged, or on another state) makes the store t
   // The damaged delta was refused and a full pack asked for at once; later refreshes ask for deltas again.
   expect(asked.slice(0, 3)).toEqual([undefined, expect.any(Number), undefined]);
   expect(s.lastError).toBeUndefined();
+});
+
+test('after a restart the gateway serves deltas from its restored checkpoint; an older base gets a full pack', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'hutong-pack-restart-'));
+  try {
+    let g = await startEmbeddedHarness({ home });
+    const pack = (since?: number) => call('GET', `${g.url('macau')}/v1/trust/pack${since === undefined ? '' : `?since=${since}`}`, { token: g.token('macau', 'partner') });
+    const before = (await pack()).body;
+    const issued = await call('POST', `${g.url('guangdong')}/v1/credentials`, { token: g.token('guangdong', 'issuer'), body: healthCode() });
+    expect(issued.status).toBe(201);
+    const macau = g.gateways.get('macau')!;
+    await macau.cache.waitUntil(() => macau.cache.sequence >= issued.body.anchor.blockNumber, 3000);
+    const checkpoint = macau.cache.sequence;
+    expect(checkpoint).toBeGreaterThan(before.sequence);
+    await g.close();
+
+    g = await startEmbeddedHarness({ home });
+    const old = (await pack(before.sequence)).body;
+    expect(old).toMatchObject({ kind: 'full', requestedSince: before.sequence, fullReason: 'BASE_UNAVAILABLE' });
+    expect((await pack(checkpoint)).body).toMatchObject({ kind: 'delta', baseSequence: checkpoint });
+    // A client holding the old state takes the full pack the gateway answers and verifies the new credential.
+    const keys = (await call('GET', `${g.url('macau')}/v1/trust/snapshot-keys`)).body;
+    const held = await openSignedTrustPack(before.jws, { jwks: keys, jurisdiction: J });
+    const next = await openSignedTrustPack(old.jws, { jwks: keys, jurisdiction: J, base: { index: held.index, sequence: held.sequence } });
+    expect(next.kind).toBe('full');
+    expect((await newVerifierOnIndex(next.index, { jurisdiction: J }).verify(issued.body.qr)).reason).toBe('ACCEPTED');
+    await g.dispose();
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });

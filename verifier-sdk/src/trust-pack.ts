@@ -16,7 +16,7 @@ import { MAX_TREE_SIZE } from './lib/limits.js';
 import { sha256 } from './lib/sha256.js';
 import { parseStrictJson } from './lib/strict-json.js';
 import {
-  newTrustIndex, putIssuer, putKey, putPolicy, putRevocation, type IndexedAnchor, type IndexedPolicy, type TrustIndex,
+  newTrustIndex, putIssuer, putKey, putPolicy, putRevocation, type IndexedAnchor, type TrustIndex,
 } from './trust-index.js';
 import type { SnapshotAnchor, SnapshotIssuer, SnapshotKey, SnapshotPolicy, SnapshotRevocation } from './trust-snapshot.js';
 
