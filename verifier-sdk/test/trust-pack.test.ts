@@ -148,8 +148,23 @@ describe('trust pack', () => {
     }
     // The same frame with zero counts is well-formed up to its (wrong) digest.
     expect(() => openTrustPack(pack(...varint(json.length), ...json, 0, 0, 0))).toThrow(expect.objectContaining({ details: { check: 'DIGEST_MISMATCH' } }));
-    const tooMany = [...Buffer.from(JSON.stringify({ jurisdiction: J, issuers: new Array(TRUST_PACK_LIMITS.maxIssuers + 1).fill({}), keys: [], policies: [], revocations: [] }))];
-    expect(() => openTrustPack(pack(...varint(tooMany.length), ...tooMany, 0, 0, 0))).toThrow(expect.objectContaining({ details: { check: 'BOUND' } }));
+    const L = TRUST_PACK_LIMITS;
+    for (const [list, max] of [['issuers', L.maxIssuers], ['keys', L.maxKeys], ['policies', L.maxPolicies], ['revocations', L.maxJsonRevocations]] as const) {
+      const tooMany = Buffer.from(JSON.stringify({ jurisdiction: J, issuers: [], keys: [], policies: [], revocations: [], [list]: new Array(max + 1).fill(0) }));
+      const bytes = Buffer.concat([Buffer.from(head), Buffer.from(varint(tooMany.length)), tooMany, Buffer.alloc(35)]);
+      expect({ list, e: (() => { try { openTrustPack(new Uint8Array(bytes)); } catch (e) { return (e as { details?: unknown }).details; } })() })
+        .toEqual({ list, e: { check: 'BOUND' } });
+    }
+    // Revocation groups: their number, a position and a count past the limits, refused before reading entries.
+    const groups = (...g: number[]) => pack(...varint(json.length), ...json, 0, 0, ...g, ...new Array(64).fill(0));
+    for (const [what, bytes] of [
+      ['groups', groups(...varint(L.maxAnchors + 1))],
+      ['position', groups(1, ...varint(L.maxAnchors), 1)],
+      ['count', groups(1, 0, ...varint(L.maxRevocations + 1))],
+      ['count vs bytes', groups(1, 0, ...varint(1000))],
+    ] as const) {
+      expect({ what, e: (() => { try { openTrustPack(bytes); } catch (e) { return (e as { details?: unknown }).details; } })() }).toEqual({ what, e: { check: 'BOUND' } });
+    }
   });
 
   it('a signed pack opens only with the pinned key and the pack typ', async () => {
