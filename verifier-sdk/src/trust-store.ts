@@ -141,9 +141,8 @@ export function newTrustStoreWith(verifiers: TrustStoreVerifiers, options: Reado
   };
   const fetchJws = options.fetchSnapshot ?? (() => getJws(options.url as string));
   const fetchPack = options.fetchPack ?? ((since: number | undefined) => {
-    const url = new URL(options.packUrl as string);
-    if (since !== undefined) url.searchParams.set('since', String(since));
-    return getJws(url.toString());
+    const url = options.packUrl as string; // may be relative in a browser: no URL parsing
+    return getJws(since === undefined ? url : `${url}${url.includes('?') ? '&' : '?'}since=${since}`);
   });
 
   /** Opens a snapshot and holds it if it is newer than what is held; true if taken. */
