@@ -145,6 +145,17 @@ const hour = await sizes(deltaOf(T - HOUR, 198_000), sdk.TRUST_PACK_JWS_TYP);
 const base = sdk.openTrustPack(sdk.encodeTrustPack(stateAt(T - DAY).index, { jurisdiction: J, sequence: 150_000 }), { jurisdiction: J });
 const chained = sdk.openTrustPack(deltaOf(T - DAY, 150_000), { jurisdiction: J, base: { index: base.index, sequence: 150_000 } });
 
+// The gateway's cost: preparing the live state (canonical body and digest) once per state.
+const prepareStart = performance.now();
+sdk.prepareTrustState(now, { jurisdiction: J });
+const prepareMs = performance.now() - prepareStart;
+// A client's cost of an hour's delta on the state an hour ago.
+const hourBase = sdk.openTrustPack(sdk.encodeTrustPack(stateAt(T - HOUR).index, { jurisdiction: J, sequence: 198_000 }), { jurisdiction: J });
+const hourBytes = deltaOf(T - HOUR, 198_000);
+const applyStart = performance.now();
+sdk.openTrustPack(hourBytes, { jurisdiction: J, base: { index: hourBase.index, sequence: 198_000 } });
+const applyHourDeltaMs = performance.now() - applyStart;
+
 const openMs = [];
 let opened;
 for (let k = 0; k < 5; k++) {
@@ -231,6 +242,8 @@ const results = {
   dayDeltaChainsToFull: chained.stateDigest === opened.stateDigest,
   revocationStructures,
   openFullPackMs: { median: +openMs[2].toFixed(1), min: +openMs[0].toFixed(1) },
+  applyHourDeltaMs: +applyHourDeltaMs.toFixed(1),
+  gatewayPrepareStateMs: +prepareMs.toFixed(1),
   verify: {
     jsonIndexPerSecond: Math.round(best(rounds.json)), packIndexPerSecond: Math.round(best(rounds.pack)),
     packOverJsonRatio: +(best(rounds.pack) / best(rounds.json)).toFixed(3), sameDecisions: agree.every(Boolean), reasons: [...reasons].sort(),
@@ -246,7 +259,7 @@ row("a day's delta", day);
 row("an hour's delta", hour);
 console.log(`day's delta on the state a day ago reaches the full pack's digest: ${results.dayDeltaChainsToFull}`);
 console.log(`revoked positions only (${revokedTotal} of ${universe}): exact gap code ${kb(gapBytes)}, minimum ${kb(revocationStructures.informationTheoreticMinimumBytes)}, CRLite cascade ≈ ${kb(revocationStructures.crliteCascadeEstimateBytes)}`);
-console.log(`open a full pack (decode, index, digest): median ${results.openFullPackMs.median} ms`);
+console.log(`open a full pack (decode, index, digest): median ${results.openFullPackMs.median} ms; apply an hour's delta: ${results.applyHourDeltaMs} ms; gateway prepares the state: ${results.gatewayPrepareStateMs} ms`);
 console.log(`verify: JSON index ${results.verify.jsonIndexPerSecond}/s, pack index ${results.verify.packIndexPerSecond}/s, ratio ${results.verify.packOverJsonRatio}, same decisions: ${results.verify.sameDecisions} (${results.verify.reasons.join(', ')})`);
 mkdirSync(join(rootDir, 'bench-results'), { recursive: true });
 writeFileSync(join(rootDir, 'bench-results', 'trust-pack.json'), `${JSON.stringify(results, null, 2)}\n`);
