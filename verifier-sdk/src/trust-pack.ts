@@ -482,10 +482,16 @@ export function openTrustPack(
     if (header.generatedAtMs < options.base.index.generatedAtMs) invalid('a delta older than its base', 'BASE_MISMATCH');
     index = copyIndex(options.base.index, header.generatedAtMs);
   }
-  for (const i of body.issuers) putIssuer(index, i);
-  for (const k of body.keys) putKey(index, k);
-  for (const p of body.policies) putPolicy(index, p, true);
-  for (const r of body.revocations) putRevocation(index, r);
+  try {
+    for (const i of body.issuers) putIssuer(index, i);
+    for (const k of body.keys) putKey(index, k);
+    for (const p of body.policies) putPolicy(index, p, true);
+    for (const r of body.revocations) putRevocation(index, r);
+  } catch (e) {
+    // A record §6 refuses (the index's own check): the pack is malformed.
+    if (e instanceof HutongSdkError && e.details === undefined) invalid(e.message, 'FORMAT');
+    throw e;
+  }
 
   /** A full pack's anchors in table order: its groups' positions index them directly. */
   const table: IndexedAnchor[] = [];

@@ -148,6 +148,10 @@ describe('trust pack', () => {
     }
     // The same frame with zero counts is well-formed up to its (wrong) digest.
     expect(() => openTrustPack(pack(...varint(json.length), ...json, 0, 0, 0))).toThrow(expect.objectContaining({ details: { check: 'DIGEST_MISMATCH' } }));
+    // A record §6 would refuse is a malformed pack.
+    const badKey = Buffer.from(JSON.stringify({ jurisdiction: J, issuers: [], keys: [{ issuerId: 'x', kid: 'k', state: 'lost' }], policies: [], revocations: [] }));
+    expect(() => openTrustPack(new Uint8Array(Buffer.concat([Buffer.from(head), Buffer.from(varint(badKey.length)), badKey, Buffer.alloc(35)]))))
+      .toThrow(expect.objectContaining({ code: 'SNAPSHOT_INVALID', details: { check: 'FORMAT' } }));
     const L = TRUST_PACK_LIMITS;
     for (const [list, max] of [['issuers', L.maxIssuers], ['keys', L.maxKeys], ['policies', L.maxPolicies], ['revocations', L.maxJsonRevocations]] as const) {
       const tooMany = Buffer.from(JSON.stringify({ jurisdiction: J, issuers: [], keys: [], policies: [], revocations: [], [list]: new Array(max + 1).fill(0) }));

@@ -86,7 +86,7 @@ function changesOf(records: readonly StoredRecord[], cache: TrustCache): TrustCh
 const PACK_MEMO_ENTRIES = 8;
 /**
  * A prepared state serves packs this long even when the cache has moved on: preparing costs a pass over every live
- * record (about a second at the seed's scale), so a stream of events does not make every request pay for one.
+ * record (≈ 0.4 s at the seed's scale), so a stream of events does not make every request pay for one.
  */
 const PACK_STATE_REUSE_MS = 5_000;
 
