@@ -171,8 +171,8 @@ for (const same of opened.index.anchorsByPrefix.values()) for (const a of same) 
 
 // Revocation structure sizes, positions only (membership: revoked or not), over the same live state: the exact gap
 // code of §6.1 without reason and time, the information-theoretic minimum for these sets, and a CRLite Bloom filter
-// cascade (Larisch et al., IEEE S&P 2017: level 1 at false-positive rate √2·R/S, then ½) over the universe of live
-// positions, which the anchors enumerate.
+// cascade (Larisch et al., IEEE S&P 2017; as mozilla/crlite sets it: level 1 at false-positive rate R/(√2·S), then ½)
+// over the universe of live positions, which the anchors enumerate.
 const varintBytes = (v) => { let n = 1; while (v >= 128) { v = Math.floor(v / 128); n++; } return n; };
 let universe = 0, revokedTotal = 0, gapBytes = 0, minimumBits = 0, prevPos = -1, pos = 0;
 const liveAnchors = [...opened.index.anchorsByPrefix.values()].flat().sort((a, b) => a.anchoredAtMs - b.anchoredAtMs || (a.record.root < b.record.root ? -1 : 1));
@@ -191,7 +191,7 @@ for (const a of liveAnchors) {
   pos++;
 }
 function cascadeBits(r, s) {
-  let bits = 0, p = Math.min(0.5, (Math.SQRT2 * r) / s);
+  let bits = 0, p = Math.min(0.5, r / (Math.SQRT2 * s));
   // n[k] elements in level k, built with false-positive rate p; level k+1 holds the other set's false positives.
   let include = r, exclude = s;
   for (let k = 0; k < 64 && include >= 1; k++) {
