@@ -64,7 +64,7 @@ function annotate(pack: Uint8Array): Row[] {
     const flag = varint(`  anchor ${k}: keyRef·2 + hasBlock`);
     varint(`  anchor ${k}: leafCount`);
     varint(`  anchor ${k}: anchoredAt − previous anchoredAt (ms)`);
-    varint(`  anchor ${k}: notAfter − anchoredAt (s, rounded up; 0 = none)`);
+    varint(`  anchor ${k}: notAfter seconds after anchoredAt's second (0 = none)`);
     if (flag % 2 === 1) varint(`  anchor ${k}: zigzag(blockNumber − previous blockNumber)`);
   }
   const groups = varint('revocation groups');

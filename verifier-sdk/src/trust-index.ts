@@ -27,6 +27,8 @@ export interface IndexedKey {
 export interface IndexedAnchor {
   record: SnapshotAnchor;
   anchoredAtMs: number;
+  /** The anchor's `notAfter` in ms; absent for an anchor without one (it never expires). */
+  notAfterMs?: number;
   /**
    * A trust pack's anchor (docs/protocol.md §6.1): its revoked leaves by leaf index. A pack names revoked leaves
    * by position in the anchored tree, not by leaf hash.

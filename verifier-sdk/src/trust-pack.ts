@@ -83,7 +83,7 @@ export interface PackAnchor {
   kid: string;
   leafCount: number;
   anchoredAtMs: number;
-  /** Whole seconds from anchoredAt to notAfter, rounded up, at least 1; 0 = no notAfter. */
+  /** notAfter in whole seconds (rounded up) after anchoredAt's whole second (rounded down), at least 1; 0 = none. */
   notAfterS: number;
   blockNumber?: number;
   indexed: IndexedAnchor;
@@ -141,10 +141,19 @@ const timeMs = (iso: string | undefined): number | undefined => {
   return Number.isFinite(ms) ? ms : undefined;
 };
 
+/**
+ * notAfter as a pack carries it. Counted from anchoredAt's whole second, so a notAfter on a whole second — every
+ * batch's, the latest `exp` being NumericDate seconds — is carried exactly and the pack prunes when the ledger's
+ * rule does.
+ */
 function notAfterSeconds(anchoredAtMs: number, notAfter: string | undefined): number {
   const ms = timeMs(notAfter);
-  return ms === undefined ? 0 : Math.max(1, Math.ceil((ms - anchoredAtMs) / 1000));
+  return ms === undefined ? 0 : Math.max(1, Math.ceil(ms / 1000) - Math.floor(anchoredAtMs / 1000));
 }
+
+/** The notAfter (ms) of a pack's anchor; undefined for none. */
+const notAfterMsOf = (anchoredAtMs: number, notAfterS: number): number | undefined =>
+  notAfterS === 0 ? undefined : (Math.floor(anchoredAtMs / 1000) + notAfterS) * 1000;
 
 const reasonCode = (reason: string): number => {
   const k = (PACK_REVOCATION_REASONS as readonly string[]).indexOf(reason);
@@ -152,7 +161,7 @@ const reasonCode = (reason: string): number => {
 };
 
 const live = (a: Pick<PackAnchor, 'anchoredAtMs' | 'notAfterS'>, atMs: number): boolean =>
-  a.notAfterS === 0 || a.anchoredAtMs + a.notAfterS * 1000 + PRUNE_GRACE_MS > atMs;
+  a.notAfterS === 0 || (notAfterMsOf(a.anchoredAtMs, a.notAfterS) as number) + PRUNE_GRACE_MS > atMs;
 
 /**
  * The canonical state of an index at `atMs`: every issuer, key and policy; live anchors in pack order with the
@@ -497,11 +506,13 @@ export function openTrustPack(
   const table: IndexedAnchor[] = [];
   for (const a of body.anchors) {
     const record: SnapshotAnchor = { root: a.prefix, issuerId: a.issuerId, kid: a.kid, leafCount: a.leafCount, anchoredAt: iso(a.anchoredAtMs), txId: '' };
-    if (a.notAfterS > 0) record.notAfter = iso(a.anchoredAtMs + a.notAfterS * 1000);
+    const notAfterMs = notAfterMsOf(a.anchoredAtMs, a.notAfterS);
+    if (notAfterMs !== undefined) record.notAfter = iso(notAfterMs);
     if (a.blockNumber !== undefined) record.blockNumber = a.blockNumber;
     const same = index.anchorsByPrefix.get(a.prefix) ?? [];
     const at = same.findIndex((x) => x.record.issuerId === a.issuerId);
     const indexed: IndexedAnchor = { record, anchoredAtMs: a.anchoredAtMs };
+    if (notAfterMs !== undefined) indexed.notAfterMs = notAfterMs;
     if (full) {
       // A full pack is its state's canonical body: live anchors only, each identity once.
       if (at >= 0) invalid('an anchor identity twice');

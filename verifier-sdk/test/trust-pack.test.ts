@@ -99,6 +99,14 @@ describe('trust pack', () => {
     const after = openTrustPack(bytesOf(gateway, { generatedAtMs: Date.parse('2026-11-26T07:30:01.000Z') }), { jurisdiction: J });
     expect(after.index.anchorsByPrefix.size).toBe(1);
     expect((await decisions(after.index, [batch[0]!.qr]))[0]!.reason).toBe('ROOT_NOT_ANCHORED');
+
+    // A notAfter on a whole second (a batch's latest exp) is carried exactly, whatever the anchoring millisecond:
+    // the pack drops the anchor at the instant the ledger's rule does, notAfter + 600 s.
+    const exact = indexTrust({ ...trust, anchors: trust.anchors.map((a, k) => (k === 0 ? { ...a, anchoredAt: '2026-11-26T07:00:00.700Z', notAfter: '2026-11-26T07:20:00.000Z' } : a)) });
+    const at = (iso: string) => openTrustPack(bytesOf(exact, { generatedAtMs: Date.parse(iso) }), { jurisdiction: J }).index.anchorsByPrefix.size;
+    expect([at('2026-11-26T07:29:59.999Z'), at('2026-11-26T07:30:00.000Z')]).toEqual([2, 1]);
+    const kept = openTrustPack(bytesOf(exact, { generatedAtMs: Date.parse('2026-11-26T07:29:59.999Z') }), { jurisdiction: J }).index;
+    expect([...kept.anchorsByPrefix.values()].flat().map((a) => a.record.notAfter)).toContain('2026-11-26T07:20:00.000Z');
   });
 
   it('refuses every changed byte of the body and digest: the digest covers the whole state', async () => {
