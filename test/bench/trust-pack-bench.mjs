@@ -167,7 +167,7 @@ for (let k = 0; k < 5; k++) {
 openMs.sort((a, b) => a - b);
 
 const counts = { anchors: opened.index.anchorsByPrefix.size, revocations: 0 };
-for (const same of opened.index.anchorsByPrefix.values()) for (const a of same) counts.revocations += a.revoked?.size ?? 0;
+for (const a of opened.index.anchorsByPrefix.values()) counts.revocations += a.revoked?.size ?? 0;
 
 // Revocation structure sizes, positions only (membership: revoked or not), over the same live state: the exact gap
 // code of §6.1 without reason and time, the information-theoretic minimum for these sets, and a CRLite Bloom filter
@@ -175,7 +175,7 @@ for (const same of opened.index.anchorsByPrefix.values()) for (const a of same) 
 // over the universe of live positions, which the anchors enumerate.
 const varintBytes = (v) => { let n = 1; while (v >= 128) { v = Math.floor(v / 128); n++; } return n; };
 let universe = 0, revokedTotal = 0, gapBytes = 0, minimumBits = 0, prevPos = -1, pos = 0;
-const liveAnchors = [...opened.index.anchorsByPrefix.values()].flat().sort((a, b) => a.anchoredAtMs - b.anchoredAtMs || (a.record.root < b.record.root ? -1 : 1));
+const liveAnchors = [...opened.index.anchorsByPrefix.values()].sort((a, b) => a.anchoredAtMs - b.anchoredAtMs || (a.record.root < b.record.root ? -1 : 1));
 gapBytes += varintBytes(liveAnchors.filter((a) => a.revoked?.size).length);
 for (const a of liveAnchors) {
   universe += a.record.leafCount;

@@ -51,8 +51,8 @@ export interface TrustIndex {
   recognisedUntilMs: Map<string, number>;
   /** root (hex) → anchors with that root, earliest first. */
   anchors: Map<string, IndexedAnchor[]>;
-  /** The first 20 bytes of a root (40 hex) → a trust pack's anchors with that commitment (docs/protocol.md §6.1). */
-  anchorsByPrefix: Map<string, IndexedAnchor[]>;
+  /** The first 20 bytes of a root (40 hex) → a trust pack's anchor with that commitment (docs/protocol.md §6.1). */
+  anchorsByPrefix: Map<string, IndexedAnchor>;
   /** issuerId → kid → key, every state (a verifier trusts only `active` and `revoked` ones). */
   keysByIssuer: Map<string, Map<string, IndexedKey>>;
   /** issuerId → leaf hash → revocation. */

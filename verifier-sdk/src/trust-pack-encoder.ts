@@ -89,7 +89,10 @@ function pick<T>(from: Map<string, T>, keys: Iterable<string>): T[] {
 /** The changed records as the prepared state holds them; anchors and revocations by position if still live. */
 function deltaSection(p: Prepared, c: TrustChanges): Section {
   const s = p.state, l = lookupsOf(p);
-  const anchorOf = (root: string, issuerId: string) => s.byIdentity.get(`${root.slice(0, 2 * ROOT_PREFIX_BYTES)}/${issuerId}`);
+  const anchorOf = (root: string, issuerId: string): PackAnchor | undefined => {
+    const a = s.byPrefix.get(root.slice(0, 2 * ROOT_PREFIX_BYTES));
+    return a?.issuerId === issuerId ? a : undefined;
+  };
   const anchors = new Set<PackAnchor>();
   for (const a of c.anchors ?? []) {
     const found = anchorOf(a.root, a.issuerId);

@@ -108,8 +108,8 @@ export interface PackState {
   jsonRevocations: SnapshotRevocation[];
   /** Live anchors in pack order. */
   anchors: PackAnchor[];
-  /** `${prefix}/${issuerId}` → anchor. */
-  byIdentity: Map<string, PackAnchor>;
+  /** Root prefix (40 hex) → anchor. */
+  byPrefix: Map<string, PackAnchor>;
 }
 
 const utf8 = new TextEncoder();
@@ -132,7 +132,7 @@ export function compareAll(a: readonly string[], b: readonly string[]): number {
 }
 
 export function compareAnchors(a: PackAnchor, b: PackAnchor): number {
-  return a.anchoredAtMs - b.anchoredAtMs || (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : compareUtf8(a.issuerId, b.issuerId));
+  return a.anchoredAtMs - b.anchoredAtMs || (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0);
 }
 
 const timeMs = (iso: string | undefined): number | undefined => {
@@ -168,18 +168,18 @@ const live = (a: Pick<PackAnchor, 'anchoredAtMs' | 'notAfterS'>, atMs: number): 
  * revocations their position names; revocations without a position by leaf hash.
  */
 export function stateOf(index: TrustIndex, jurisdiction: string, atMs: number): PackState {
-  const byIdentity = new Map<string, PackAnchor>();
+  const byPrefix = new Map<string, PackAnchor>();
   const add = (prefix: string, a: IndexedAnchor): void => {
     const notAfterS = notAfterSeconds(a.anchoredAtMs, a.record.notAfter);
     if (!live({ anchoredAtMs: a.anchoredAtMs, notAfterS }, atMs)) return;
-    const id = `${prefix}/${a.record.issuerId}`;
-    if (byIdentity.has(id)) invalid('two anchors of one issuer share a 20-byte root prefix', 'DUPLICATE_ANCHOR');
+    // The ledger keys anchors by root: two live anchors sharing 160 bits of root are beyond a pack (and chance).
+    if (byPrefix.has(prefix)) invalid('two anchors share a 20-byte root prefix', 'DUPLICATE_ANCHOR');
     const p: PackAnchor = {
       prefix, issuerId: a.record.issuerId, kid: a.record.kid, leafCount: a.record.leafCount, anchoredAtMs: a.anchoredAtMs, notAfterS,
       indexed: a, revoked: new Map(),
     };
     if (Number.isSafeInteger(a.record.blockNumber) && (a.record.blockNumber as number) >= 0) p.blockNumber = a.record.blockNumber as number;
-    byIdentity.set(id, p);
+    byPrefix.set(prefix, p);
     for (const [leafIndex, r] of a.revoked ?? []) place(p, leafIndex, r);
   };
   const place = (p: PackAnchor, leafIndex: number, r: SnapshotRevocation): void => {
@@ -189,15 +189,16 @@ export function stateOf(index: TrustIndex, jurisdiction: string, atMs: number): 
     const prev = p.revoked.get(leafIndex);
     if (!prev || rev.minutes < prev.minutes || (rev.minutes === prev.minutes && rev.reason < prev.reason)) p.revoked.set(leafIndex, rev);
   };
-  for (const [root, same] of index.anchors) for (const a of same) add(root.slice(0, 2 * ROOT_PREFIX_BYTES), a);
-  for (const [prefix, same] of index.anchorsByPrefix) for (const a of same) add(prefix, a);
+  // One anchor per root or several (the index's shape for JSON anchors), each by its prefix.
+  for (const [root, held] of index.anchors) for (const a of ([] as IndexedAnchor[]).concat(held)) add(root.slice(0, 2 * ROOT_PREFIX_BYTES), a);
+  for (const [prefix, a] of index.anchorsByPrefix) add(prefix, a);
 
   const jsonRevocations: SnapshotRevocation[] = [];
   for (const byLeaf of index.revokedByIssuer.values()) {
     for (const r of byLeaf.values()) {
       if (typeof r.root === 'string' && Number.isSafeInteger(r.leafIndex) && (r.leafIndex as number) >= 0) {
-        const p = byIdentity.get(`${r.root.slice(0, 2 * ROOT_PREFIX_BYTES)}/${r.issuerId}`);
-        if (p) place(p, r.leafIndex as number, r);
+        const p = byPrefix.get(r.root.slice(0, 2 * ROOT_PREFIX_BYTES));
+        if (p && p.issuerId === r.issuerId) place(p, r.leafIndex as number, r);
         // No live anchor of that root and issuer: nothing it could revoke verifies (docs/protocol.md §6.1).
       } else {
         const until = timeMs(r.notAfter);
@@ -214,8 +215,8 @@ export function stateOf(index: TrustIndex, jurisdiction: string, atMs: number): 
   for (const byIssuer of index.policiesByMsp.values()) for (const byType of byIssuer.values()) for (const p of byType.values()) policies.push(p.record);
   policies.sort(comparePolicies);
   const issuers = [...index.issuers.values()].sort((a, b) => compareUtf8(a.id, b.id));
-  const anchors = [...byIdentity.values()].sort(compareAnchors);
-  return { jurisdiction, issuers, keys, policies, jsonRevocations, anchors, byIdentity };
+  const anchors = [...byPrefix.values()].sort(compareAnchors);
+  return { jurisdiction, issuers, keys, policies, jsonRevocations, anchors, byPrefix };
 }
 
 export function comparePolicies(a: SnapshotPolicy, b: SnapshotPolicy): number {
@@ -462,8 +463,8 @@ function copyIndex(i: TrustIndex, generatedAtMs: number): TrustIndex {
   const out = newTrustIndex(generatedAtMs);
   for (const [k, v] of i.issuers) out.issuers.set(k, v);
   for (const [k, v] of i.recognisedUntilMs) out.recognisedUntilMs.set(k, v);
-  for (const [k, v] of i.anchors) out.anchors.set(k, [...v]);
-  for (const [k, v] of i.anchorsByPrefix) out.anchorsByPrefix.set(k, [...v]);
+  for (const [k, v] of i.anchors) out.anchors.set(k, v); // a delta changes only a pack's anchors
+  for (const [k, v] of i.anchorsByPrefix) out.anchorsByPrefix.set(k, v);
   for (const [k, v] of i.keysByIssuer) out.keysByIssuer.set(k, new Map(v));
   for (const [k, v] of i.revokedByIssuer) out.revokedByIssuer.set(k, new Map(v));
   for (const [k, v] of i.policiesByMsp) out.policiesByMsp.set(k, new Map([...v].map(([x, y]) => [x, new Map(y)])));
@@ -509,21 +510,18 @@ export function openTrustPack(
     const notAfterMs = notAfterMsOf(a.anchoredAtMs, a.notAfterS);
     if (notAfterMs !== undefined) record.notAfter = iso(notAfterMs);
     if (a.blockNumber !== undefined) record.blockNumber = a.blockNumber;
-    const same = index.anchorsByPrefix.get(a.prefix) ?? [];
-    const at = same.findIndex((x) => x.record.issuerId === a.issuerId);
+    const held = index.anchorsByPrefix.get(a.prefix);
     const indexed: IndexedAnchor = { record, anchoredAtMs: a.anchoredAtMs };
     if (notAfterMs !== undefined) indexed.notAfterMs = notAfterMs;
     if (full) {
-      // A full pack is its state's canonical body: live anchors only, each identity once.
-      if (at >= 0) invalid('an anchor identity twice');
+      // A full pack is its state's canonical body: live anchors only, each root prefix once.
+      if (held) invalid('a root prefix twice');
       if (!live(a, header.generatedAtMs)) invalid('an anchor past notAfter + 600 s');
       table.push(indexed);
     }
-    if (at >= 0) {
-      if (same[at]!.revoked) indexed.revoked = same[at]!.revoked; // its revocations are records of their own
-      same[at] = indexed;
-    } else same.push(indexed);
-    index.anchorsByPrefix.set(a.prefix, same);
+    // The same anchor again keeps its revocations: they are records of their own.
+    if (held?.revoked && held.record.issuerId === a.issuerId) indexed.revoked = held.revoked;
+    index.anchorsByPrefix.set(a.prefix, indexed);
   }
 
   if (full) {
@@ -545,10 +543,8 @@ export function openTrustPack(
   }
 
   // Pruned on both sides by the same rule, at the pack's time: removals are never sent.
-  for (const [prefix, same] of index.anchorsByPrefix) {
-    const kept = same.filter((a) => live({ anchoredAtMs: a.anchoredAtMs, notAfterS: notAfterSeconds(a.anchoredAtMs, a.record.notAfter) }, header.generatedAtMs));
-    if (kept.length === 0) index.anchorsByPrefix.delete(prefix);
-    else if (kept.length !== same.length) index.anchorsByPrefix.set(prefix, kept);
+  for (const [prefix, a] of index.anchorsByPrefix) {
+    if (!live({ anchoredAtMs: a.anchoredAtMs, notAfterS: notAfterSeconds(a.anchoredAtMs, a.record.notAfter) }, header.generatedAtMs)) index.anchorsByPrefix.delete(prefix);
   }
   const state = stateOf(index, header.jurisdiction, header.generatedAtMs);
   for (const g of body.groups) {
@@ -557,8 +553,7 @@ export function openTrustPack(
     if (!p) invalid('revocation group names no anchor of the state', 'DIGEST_MISMATCH');
     // Copied on write: the base's anchors stay as they were.
     const target: IndexedAnchor = { ...p.indexed, revoked: new Map(p.indexed.revoked) };
-    const same = index.anchorsByPrefix.get(p.prefix)!;
-    same[same.indexOf(p.indexed)] = target;
+    index.anchorsByPrefix.set(p.prefix, target);
     for (const e of g.entries) {
       if (e.leafIndex >= p.leafCount) invalid('revoked leaf index outside its tree', 'DIGEST_MISMATCH');
       const record = packRevocationRecord(target, e);

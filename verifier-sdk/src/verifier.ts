@@ -195,6 +195,7 @@ function isoOf(seconds: number): string {
 }
 
 const ALLOWED_HEADER = new Set(['alg', 'kid', 'typ']);
+const listOf = <T>(x: T | undefined): T[] | undefined => (x === undefined ? undefined : [x]);
 const JTI = /^[A-Za-z0-9_-]{22,86}$/;
 // n/2 for P-256, big-endian: an ES256 signature with s above it is the malleable twin of a low-S one.
 const P256_HALF_N = Uint8Array.from([
@@ -352,8 +353,8 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
     // imply the same root: the anchored leaf count settles which tree it is); of those, the first under this kid.
     let sameIssuer = false, sameTree = false;
     let anchor: IndexedAnchor | undefined;
-    // A trust pack's anchors are known by the root's first 20 bytes (docs/protocol.md §6.1).
-    const anchored = proofOk ? trust.anchors.get(rootHex) ?? trust.anchorsByPrefix.get(rootHex.slice(0, 40)) : undefined;
+    // A trust pack's anchor is known by the root's first 20 bytes (docs/protocol.md §6.1).
+    const anchored = proofOk ? trust.anchors.get(rootHex) ?? listOf(trust.anchorsByPrefix.get(rootHex.slice(0, 40))) : undefined;
     if (anchored) {
       for (const a of anchored) {
         if (a.record.issuerId !== iss) continue;
