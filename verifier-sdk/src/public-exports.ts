@@ -16,13 +16,10 @@ export {
 } from './trust-index.js';
 export type { DecodedCredential, InclusionProof } from './qr-decoder.js';
 export { openSignedSnapshot, SNAPSHOT_JWS_TYP } from './signed-snapshot.js';
-// The trust pack: binary trust state, full or as a delta, that opens into a trust index (docs/protocol.md §6.1).
-export {
-  openTrustPack, trustStateDigest, TRUST_PACK_LIMITS, PRUNE_GRACE_MS, type TrustPackHeader, type TrustPackKind, type OpenedTrustPack,
-} from './trust-pack.js';
-export { openSignedTrustPack, TRUST_PACK_JWS_TYP } from './signed-trust-pack.js';
 // The trust store's storages that work everywhere (the Node build adds fileTrustStorage).
-export { memoryTrustStorage, localStorageTrustStorage, indexedDbTrustStorage, type TrustStore, type TrustStoreOptions, type TrustStorage } from './trust-store.js';
+export {
+  memoryTrustStorage, localStorageTrustStorage, indexedDbTrustStorage, type TrustStore, type TrustStoreOptions, type TrustStorage, type TrustPackOpener,
+} from './trust-store.js';
 // The protocol's JSON policy (RFC 8259 with I-JSON's rules: duplicate member names refused), for anyone parsing
 // hutong JSON — the gateway parses every request body with it.
 export { parseStrictJson, JsonError, type JsonValue } from './lib/strict-json.js';

@@ -11,7 +11,7 @@ import type { JSONWebKeySet } from 'jose';
 import { HutongSdkError } from './errors.js';
 import { reasonMessage } from './messages/index.js';
 import { openSignedSnapshot } from './signed-snapshot.js';
-import { openSignedTrustPack } from './signed-trust-pack.js';
+import type { openSignedTrustPack } from './signed-trust-pack.js';
 import type { TrustIndex } from './trust-index.js';
 import type { OpenedTrustPack } from './trust-pack.js';
 import type { TrustSnapshot } from './trust-snapshot.js';
@@ -55,6 +55,11 @@ export interface TrustStoreOptions {
   packUrl?: string;
   /** Returns the compact JWS of a signed trust pack, a delta on `since` if it can (instead of `packUrl`). */
   fetchPack?: (since: number | undefined) => Promise<string>;
+  /**
+   * Opens signed packs: `openSignedTrustPack` from `@hutong/verifier-sdk/trust-pack` (a subpath, so apps on JSON
+   * snapshots do not carry the pack decoder). Needed with packs in a browser; the Node entry point gives its own.
+   */
+  openPack?: TrustPackOpener;
   /** The publishing organisation's snapshot JWKS, pinned in the app (never fetched at run time). */
   jwks: JSONWebKeySet;
   /** The verifier's MSP id; the snapshot must be this organisation's. */
@@ -96,6 +101,9 @@ export interface TrustStore {
   close(): void;
 }
 
+/** What opens a signed trust pack (`openSignedTrustPack`). */
+export type TrustPackOpener = typeof openSignedTrustPack;
+
 /** Deltas kept in storage on top of the full pack before the store asks for a full pack again. */
 export const MAX_STORED_DELTAS = 32;
 
@@ -103,6 +111,8 @@ export const MAX_STORED_DELTAS = 32;
 export interface TrustStoreVerifiers {
   newVerifier(options: VerifierOptions): Verifier;
   newVerifierOnIndex(index: TrustIndex, options: VerifierSettings): Verifier;
+  /** The entry point's pack opener, if it has one (Node). */
+  openPack?: TrustPackOpener;
 }
 
 /** What the store holds: a verifier, how new it is, and how to persist and extend it. */
@@ -122,6 +132,10 @@ export function newTrustStoreWith(verifiers: TrustStoreVerifiers, options: Reado
     throw new HutongSdkError('INVALID_OPTIONS', 'a trust store needs jwks, jurisdiction and url, fetchSnapshot, packUrl or fetchPack');
   }
   const { jwks, jurisdiction, storage } = options;
+  const openPack = options.openPack ?? verifiers.openPack;
+  if (packMode && !openPack) {
+    throw new HutongSdkError('INVALID_OPTIONS', "trust packs need openPack: openSignedTrustPack from '@hutong/verifier-sdk/trust-pack'");
+  }
   const intervalMs = (options.refreshIntervalSeconds ?? 300) * 1000;
   const settings: VerifierSettings = {
     jurisdiction,
@@ -159,7 +173,7 @@ export function newTrustStoreWith(verifiers: TrustStoreVerifiers, options: Reado
    * Never changes what is held unless the whole pack checks out (signature, base, state digest).
    */
   async function takePack(jws: string, base: Held | undefined): Promise<boolean> {
-    const opened = await openSignedTrustPack(jws, { jwks, jurisdiction, ...(base?.pack ? { base: { index: base.pack.index, sequence: base.pack.sequence } } : {}) });
+    const opened = await (openPack as TrustPackOpener)(jws, { jwks, jurisdiction, ...(base?.pack ? { base: { index: base.pack.index, sequence: base.pack.sequence } } : {}) });
     if (held && !(opened.generatedAtMs > held.generatedAtMs)) return false;
     const chain = opened.kind === 'full' ? [jws] : [...(base?.chain ?? []), jws];
     held = { generatedAtMs: opened.generatedAtMs, pack: opened, chain, verifier: verifiers.newVerifierOnIndex(opened.index, settings) };
