@@ -3,6 +3,7 @@
 // 150,000 revocations a day, credentials living a day. Prints the sizes of the JSON snapshot, the full pack, a
 // day's and an hour's delta (raw and gzip, as signed JWS), the time to open a full pack, and the verify rate on a
 // pack-built index against a JSON-built one in the same run. Writes bench-results/trust-pack.json.
+// PACK_ANCHORS_PER_DAY and PACK_REVOCATIONS_PER_DAY change the scale; BENCH_MS the length of each verify round.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

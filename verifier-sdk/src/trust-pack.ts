@@ -173,7 +173,7 @@ export function stateOf(index: TrustIndex, jurisdiction: string, atMs: number): 
     const notAfterS = notAfterSeconds(a.anchoredAtMs, a.record.notAfter);
     if (!live({ anchoredAtMs: a.anchoredAtMs, notAfterS }, atMs)) return;
     // The ledger keys anchors by root: two live anchors sharing 160 bits of root are beyond a pack (and chance).
-    if (byPrefix.has(prefix)) invalid('two anchors share a 20-byte root prefix', 'DUPLICATE_ANCHOR');
+    if (byPrefix.has(prefix)) invalid('two anchors share a 20-byte root prefix');
     const p: PackAnchor = {
       prefix, issuerId: a.record.issuerId, kid: a.record.kid, leafCount: a.record.leafCount, anchoredAtMs: a.anchoredAtMs, notAfterS,
       indexed: a, revoked: new Map(),
