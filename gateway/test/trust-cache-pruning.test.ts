@@ -16,7 +16,8 @@ import { newTrustCacheStore } from '../src/cache/trust-cache-store';
 import { putRecord, type StoredRecord, type TrustRecordsTarget } from '../src/cache/trust-records';
 import { newGatewayMetrics, type GatewayMetrics } from '../src/metrics/gateway-metrics';
 
-const T0 = Date.parse('2026-11-30T00:00:00.000Z');
+// In the past: the pruning clock never runs ahead of the time the cache was last known current (wall time).
+const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const H = 3_600_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 const root = (c: string): string => c.repeat(64);

@@ -33,12 +33,12 @@ test('Node resolves the node build and the ./issuer subpath; both builds verify 
   // Few, explicit exports: no internals leak through the entry point.
   expect(out.exports).toEqual([
     'DECISIONS', 'HutongSdkError', 'JsonError', 'LEDGER_TIME_WINDOW_SECONDS', 'MAX_CLOCK_SKEW_MS', 'REASON_CODES',
-    'SNAPSHOT_JWS_TYP', 'deadFromMs', 'decisionOf', 'decodeQr', 'dropDeadAnchors', 'dropDeadRevocation',
-    'fileTrustStorage', 'indexTrust', 'indexedDbTrustStorage', 'isLiveRecord', 'liveSnapshot',
-    'localStorageTrustStorage', 'memoryTrustStorage', 'newTrustIndex', 'newTrustStore', 'newVerifier',
-    'newVerifierOnIndex',
-    'normaliseScan', 'openSignedSnapshot', 'parseStrictJson', 'putAnchor', 'putIssuer', 'putKey', 'putPolicy', 'putRevocation', 'reasonMessage',
-    'snapshotOfIndex', 'verify',
+    'SNAPSHOT_JWS_TYP', 'TRUST_PACK_JWS_TYP', 'TRUST_PACK_LIMITS', 'deadFromMs', 'decisionOf', 'decodeQr',
+    'dropDeadAnchors', 'dropDeadRevocation', 'encodeTrustPack', 'fileTrustStorage', 'indexTrust',
+    'indexedDbTrustStorage', 'isLiveRecord', 'liveSnapshot', 'localStorageTrustStorage', 'memoryTrustStorage',
+    'newTrustIndex', 'newTrustStore', 'newVerifier', 'newVerifierOnIndex', 'normaliseScan', 'openSignedSnapshot',
+    'openSignedTrustPack', 'openTrustPack', 'parseStrictJson', 'prepareTrustState', 'putAnchor', 'putIssuer',
+    'putKey', 'putPolicy', 'putRevocation', 'reasonMessage', 'snapshotOfIndex', 'trustStateDigest', 'verify',
   ]);
 });
 

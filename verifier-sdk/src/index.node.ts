@@ -7,6 +7,7 @@
 import { createVerifierApi } from './verifier.js';
 import { newNodeBackend } from './lib/node-backend.js';
 import { newTrustStoreWith, type TrustStore, type TrustStoreOptions } from './trust-store.js';
+import { openSignedTrustPack } from './signed-trust-pack.js';
 
 export * from './public-exports.js';
 
@@ -18,6 +19,9 @@ export const verify: (qr: string, options: import('./verifier.js').VerifyOptions
 export const newVerifier: (options: import('./verifier.js').VerifierOptions) => import('./verifier.js').Verifier = api.newVerifier;
 export const newVerifierOnIndex: (index: import('./trust-index.js').TrustIndex, options: import('./verifier.js').VerifierSettings) => import('./verifier.js').Verifier = api.newVerifierOnIndex;
 export const decodeQr: (qr: string) => Promise<import('./qr-decoder.js').DecodedCredential> = api.decodeQr;
-export const newTrustStore = (options: TrustStoreOptions): TrustStore => newTrustStoreWith(api.newVerifier, options);
+export const newTrustStore = (options: TrustStoreOptions): TrustStore => newTrustStoreWith({ ...api, openPack: openSignedTrustPack }, options);
 /** Node only: the trust store's snapshot in a file (trust-storage-file.ts). */
 export { fileTrustStorage } from './trust-storage-file.js';
+/** Trust packs (the browser build has them at `@hutong/verifier-sdk/trust-pack`); Node only: the encoder a gateway serves. */
+export * from './trust-pack/index.js';
+export { encodeTrustPack, prepareTrustState, type TrustChanges, type EncodeTrustPackOptions, type PreparedTrustState } from './trust-pack-encoder.js';

@@ -81,4 +81,4 @@ export const decodeQr: (qr: string) => Promise<import('./qr-decoder.js').Decoded
  * const r = await store.verify(scannedText);
  * ```
  */
-export const newTrustStore = (options: TrustStoreOptions): TrustStore => newTrustStoreWith(api.newVerifier, options);
+export const newTrustStore = (options: TrustStoreOptions): TrustStore => newTrustStoreWith(api, options);

@@ -21,7 +21,9 @@ export { LEDGER_TIME_WINDOW_SECONDS } from './ledger-time-window.js';
 export type { DecodedCredential, InclusionProof } from './qr-decoder.js';
 export { openSignedSnapshot, SNAPSHOT_JWS_TYP } from './signed-snapshot.js';
 // The trust store's storages that work everywhere (the Node build adds fileTrustStorage).
-export { memoryTrustStorage, localStorageTrustStorage, indexedDbTrustStorage, type TrustStore, type TrustStoreOptions, type TrustStorage } from './trust-store.js';
+export {
+  memoryTrustStorage, localStorageTrustStorage, indexedDbTrustStorage, type TrustStore, type TrustStoreOptions, type TrustStorage, type TrustPackOpener,
+} from './trust-store.js';
 // The protocol's JSON policy (RFC 8259 with I-JSON's rules: duplicate member names refused), for anyone parsing
 // hutong JSON — the gateway parses every request body with it.
 export { parseStrictJson, JsonError, type JsonValue } from './lib/strict-json.js';

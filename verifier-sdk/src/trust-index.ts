@@ -30,6 +30,11 @@ export interface IndexedAnchor {
   anchoredAtMs: number;
   /** The anchor's `notAfter` in ms; absent for an anchor without one (it never expires). */
   notAfterMs?: number;
+  /**
+   * A trust pack's anchor (docs/protocol.md §6.5): its revoked leaves by leaf index. A pack names revoked leaves
+   * by position in the anchored tree, not by leaf hash.
+   */
+  revoked?: Map<number, SnapshotRevocation>;
 }
 
 export interface IndexedPolicy {
@@ -47,6 +52,8 @@ export interface TrustIndex {
   recognisedUntilMs: Map<string, number>;
   /** root (hex) → the anchor of that root. */
   anchors: Map<string, IndexedAnchor>;
+  /** The first 20 bytes of a root (40 hex) → a trust pack's anchor with that commitment (docs/protocol.md §6.5). */
+  anchorsByPrefix: Map<string, IndexedAnchor>;
   /** issuerId → kid → key, every state (a verifier trusts only `active` and `revoked` ones). */
   keysByIssuer: Map<string, Map<string, IndexedKey>>;
   /** issuerId → leaf hash → revocation. */
@@ -146,7 +153,7 @@ function list(v: unknown, what: string): readonly unknown[] {
 
 /** An empty index whose state is known current at `generatedAtMs`. */
 export function newTrustIndex(generatedAtMs: number): TrustIndex {
-  return { generatedAtMs, issuers: new Map(), recognisedUntilMs: new Map(), anchors: new Map(), keysByIssuer: new Map(), revokedByIssuer: new Map(), policiesByMsp: new Map() };
+  return { generatedAtMs, issuers: new Map(), recognisedUntilMs: new Map(), anchors: new Map(), anchorsByPrefix: new Map(), keysByIssuer: new Map(), revokedByIssuer: new Map(), policiesByMsp: new Map() };
 }
 
 export function putIssuer(index: TrustIndex, i: SnapshotIssuer): void {

@@ -85,7 +85,8 @@ export interface Evidence {
   kid: string;
   /** Leaf hash, lower-case hex (what a revocation names). */
   leafHash: string;
-  anchorTxId: string;
+  /** The anchoring transaction; absent when the trust state came from a trust pack (docs/protocol.md §6.5). */
+  anchorTxId?: string;
   blockNumber?: number;
   anchoredAt: string;
 }
@@ -202,6 +203,8 @@ const JTI = /^[A-Za-z0-9_-]{22,86}$/;
 interface Claims {
   alg: CredentialAlg; kid: string; iss: string; vct: string; st: string; iat: number; nbf: number; exp: number;
   name: unknown; doc: unknown; issuer: SnapshotIssuer;
+  /** The proof's leaf index: a trust pack names revoked leaves by position. */
+  leafIndex: number;
 }
 
 interface Settings { jurisdiction: string; maxSnapshotAgeMs: number; skewMs: number }
@@ -323,7 +326,7 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
     const recognisedUntilMs = trust.recognisedUntilMs.get(iss);
     if (recognisedUntilMs !== undefined && nowMs >= recognisedUntilMs) return 'ISSUER_INACTIVE';
 
-    const claims: Claims = { alg, kid, iss, vct, st, iat, nbf, exp, name, doc, issuer };
+    const claims: Claims = { alg, kid, iss, vct, st, iat, nbf, exp, name, doc, issuer, leafIndex: f.leafIndex };
     // The anchoring time decides key revocation, so the proof's root is computed (hashes only) before the key check.
     const computed = leafAndRoot(f);
     if (computed instanceof Promise) return computed.then((r) => afterProof(f, claims, r, nowMs, out));
@@ -336,7 +339,8 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
     const proofOk = rootHex !== null && hexStartsWith(rootHex, f.raw, f.rootTagAt, ROOT_TAG_BYTES);
     // The one anchor of this root (step 10): by this issuer, for this tree size (a proof for another tree size can
     // imply the same root: the anchored leaf count settles which tree it is) and under this kid, or none.
-    const anchored = proofOk ? trust.anchors.get(rootHex) : undefined;
+    // A trust pack's anchor is known by the root's first 20 bytes (docs/protocol.md §6.5).
+    const anchored = proofOk ? trust.anchors.get(rootHex) ?? trust.anchorsByPrefix.get(rootHex.slice(0, 40)) : undefined;
     const sameIssuer = anchored !== undefined && anchored.record.issuerId === iss;
     const sameTree = sameIssuer && anchored.record.leafCount === f.treeSize;
     const anchor = sameTree && anchored.record.kid === kid ? anchored : undefined;
@@ -412,12 +416,14 @@ export function newVerifierWith(backend: CryptoBackend, options: VerifierSetting
     if (anchor.notAfterMs !== undefined && exp * 1000 > anchor.notAfterMs) return 'EXPIRY_BEYOND_ANCHOR';
     const leafHex = computed.leafHash;
     const evidence: Evidence = {
-      root: computed.root!, issuerId: iss, kid: cl.kid, leafHash: leafHex, anchorTxId: anchor.record.txId, anchoredAt: anchor.record.anchoredAt,
+      root: computed.root!, issuerId: iss, kid: cl.kid, leafHash: leafHex, anchoredAt: anchor.record.anchoredAt,
     };
+    if (anchor.record.txId) evidence.anchorTxId = anchor.record.txId; // a trust pack carries no transaction ids
     if (anchor.record.blockNumber !== undefined) evidence.blockNumber = anchor.record.blockNumber;
     out.evidence = evidence;
 
-    const revoked = trust.revokedByIssuer.get(iss)?.get(leafHex);
+    // A trust pack names a revoked leaf by its position in the anchored tree: exact, as the tree size is the anchor's.
+    const revoked = trust.revokedByIssuer.get(iss)?.get(leafHex) ?? anchor.revoked?.get(cl.leafIndex);
     if (revoked !== undefined) {
       out.revocation = { revokedAt: revoked.revokedAt, reason: revoked.reason };
       return 'CREDENTIAL_REVOKED';

@@ -24,6 +24,7 @@ import { LedgerError } from '@hutong/ledger';
 import type { Logger } from '../logging/logger.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { TrustCacheStore } from './trust-cache-store.js';
+import { newTrustBlockLog, type TrustBlockLog } from './trust-block-log.js';
 import { newTrustChangeLog } from './trust-change-log.js';
 import { putRecord, recordDeadFromMs, recordKey, removalRecord, type StoredRecord, type TrustRecordsTarget } from './trust-records.js';
 import { newLedgerFollower } from './ledger-follower.js';
@@ -67,6 +68,10 @@ export interface TrustCache {
   deltaSince(version: number | undefined, jurisdiction: string): TrustDelta;
   /** The SDK's trust snapshot of the current state, generated at the last known-current time. */
   snapshot(jurisdiction: string): TrustSnapshot;
+  /** The ledger block the state is current to (the checkpoint's block; 0 before any): a trust pack's sequence. */
+  readonly sequence: number;
+  /** The records written in block `since` and later (for a trust-pack delta); undefined beyond what the log holds. */
+  recordsSinceBlock(since: number): StoredRecord[] | undefined;
   status(): TrustCacheStatus;
   consortium(): Consortium | undefined;
   issuer(issuerId: string): Issuer | undefined;
@@ -89,6 +94,11 @@ const CHANGE_LOG_RECORDS = 50_000;
 /** A pruning pass runs after this many events or this long (wall time) since the last one, whichever comes first. */
 const PRUNE_EVERY_EVENTS = 1024;
 const PRUNE_EVERY_MS = 2000;
+/**
+ * Records kept by block for trust-pack deltas: at the seed's rate (36,600 anchors and 150,000 revocations a day)
+ * about 32 hours; a partner further behind gets a full pack.
+ */
+const BLOCK_LOG_RECORDS = 250_000;
 
 export function newTrustCache(
   options: Readonly<{ ledger: Ledger; store: TrustCacheStore; logger: Logger; metrics?: GatewayMetrics; heightPollMs: number; maxLagBlocks: number }>,
@@ -97,6 +107,7 @@ export function newTrustCache(
   const state: TrustRecordsTarget = { index: newTrustIndex(0) };
   const { index } = state;
   const changes = newTrustChangeLog(CHANGE_LOG_RECORDS);
+  let blocks: TrustBlockLog = newTrustBlockLog(BLOCK_LOG_RECORDS, 0);
   let checkpoint: EventCheckpoint | undefined;
   let version = 0;
   let height: number | undefined;
@@ -124,10 +135,20 @@ export function newTrustCache(
     }
   }
 
+  /**
+   * The pruning clock: the latest ledger time, but never past the time the cache was last known current. A ledger
+   * time is a submitting client's clock (up to the peers' window ahead of real time), and what the cache exports as
+   * of `generatedAt` — snapshots, trust packs — must still hold every record live at that time.
+   */
+  function pruneNowMs(): number | undefined {
+    return ledgerTimeMs === undefined ? undefined : Math.min(ledgerTimeMs, index.generatedAtMs);
+  }
+
   /** Whether the record can no longer matter at the pruning clock (it is then neither put nor stored). */
   function dead(r: StoredRecord): boolean {
     const from = recordDeadFromMs(r);
-    return from !== undefined && ledgerTimeMs !== undefined && from <= ledgerTimeMs;
+    const now = pruneNowMs();
+    return from !== undefined && now !== undefined && from <= now;
   }
 
   /** Puts records into the index; one the SDK cannot index (it could never verify anything) is logged and left out. */
@@ -158,8 +179,9 @@ export function newTrustCache(
     const records = all.filter((r) => !dead(r));
     if (records.length === 0 && cp === undefined) return;
     // Memory is the cache; the store only spares a restart the replay. A lost save is replayed from the ledger.
-    store.save(records, cp, cp ? ledgerTimeMs : undefined).catch(() => logger.error({ event: 'cache.store_failed' }, 'trust cache store write failed'));
+    store.save(records, cp, cp ? pruneNowMs() : undefined).catch(() => logger.error({ event: 'cache.store_failed' }, 'trust cache store write failed'));
     if (cp) checkpoint = cp;
+    blocks.append(checkpoint?.blockNumber ?? 0, records);
     change(records);
     for (const w of [...waiters]) w();
   }
@@ -171,7 +193,7 @@ export function newTrustCache(
   function prune(): void {
     eventsSincePrune = 0;
     lastPruneAt = Date.now();
-    const now = ledgerTimeMs;
+    const now = pruneNowMs();
     if (now === undefined || expiries.nextDueMs === undefined || expiries.nextDueMs > now) return;
     const removals: StoredRecord[] = [];
     let anchors = 0, revocations = 0;
@@ -274,6 +296,8 @@ export function newTrustCache(
       checkpoint = loaded.checkpoint;
       if (loaded.ledgerTimeMs !== undefined) advanceClock(loaded.ledgerTimeMs);
       // The store read only records live at the checkpoint's ledger time; the filter repeats that for older files.
+      // What was applied before this start is not in the log: deltas are served from the loaded checkpoint on.
+      blocks = newTrustBlockLog(BLOCK_LOG_RECORDS, checkpoint?.blockNumber ?? 0);
       change(loaded.records.filter((r) => !dead(r))); // as one change: a reader at version 0 gets them from the change log
       logger.info({ event: 'cache.loaded', records: loaded.records.length, checkpointBlock: checkpoint?.blockNumber ?? null }, 'trust cache loaded');
       // Follow first: the first height poll then finds the cache following and, if the stored records are within
@@ -294,6 +318,10 @@ export function newTrustCache(
       return records === undefined ? { version, snapshot: snapshot(jurisdiction), consortium: state.consortium } : { version, records };
     },
     snapshot,
+    get sequence() {
+      return checkpoint?.blockNumber ?? 0;
+    },
+    recordsSinceBlock: (since) => blocks.since(since),
     status() {
       return {
         checkpoint,

@@ -16,6 +16,7 @@ import type { RevocationService } from '../services/revocation-service.js';
 import type { TrustService } from '../services/trust-service.js';
 import type { VerificationService } from '../services/verification-service.js';
 import { consoleStatic } from './console-static.js';
+import { sendEncoded } from './encoded-response.js';
 import { errorMiddleware } from './error-middleware.js';
 import { newFastPath } from './fast-path.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -153,7 +154,8 @@ export function createApp(deps: AppDeps, run: RouteRunner = routeRunnerOf(deps))
       try {
         const result = await run(route, { req, params: req.params, query: req.query, express: { req, res } }, outcome);
         if (result.code) res.locals['code'] = result.code;
-        res.status(result.status ?? 200).json(result.body);
+        if (result.encoded) sendEncoded(req, res, result.status ?? 200, result.encoded);
+        else res.status(result.status ?? 200).json(result.body);
       } finally {
         res.locals['sub'] = outcome.sub;
       }

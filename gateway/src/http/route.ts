@@ -25,6 +25,11 @@ export interface RouteResult {
   body: unknown;
   /** Outcome label for metrics (a reason code); default `OK`. */
   code?: string;
+  /**
+   * The body already serialised (its JSON, and that JSON gzipped, made once for many readers): sent instead of
+   * `body`, gzipped when the client accepts it. `body` stays what the response schema describes.
+   */
+  encoded?: { json: Buffer; gzip: Buffer };
 }
 
 export interface RouteDefinition<B = unknown, Q = unknown, P = unknown> {

@@ -127,6 +127,21 @@ export const AnchorsQuery = z.strictObject({
   bookmark: z.string().max(1024).default(''),
 });
 export const LeafStatusRequest = z.strictObject({ qr: QrText });
+/** A trust pack: full, or a delta on the state of sequence `since` (docs/protocol.md §6.5). */
+export const TrustPackQuery = z.strictObject({
+  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+export const TrustPackSchema = z.strictObject({
+  jws: z.string(),
+  kind: z.enum(['full', 'delta']),
+  sequence: z.number().int(),
+  baseSequence: z.number().int().optional(),
+  requestedSince: z.number().int().optional(),
+  fullReason: z.enum(['BASE_UNAVAILABLE', 'BASE_AHEAD']).optional(),
+  generatedAt: z.string(),
+  stateDigest: z.string(),
+  kid: z.string(),
+});
 export const BlocksQuery = z.strictObject({
   from: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TrustService } from '../../services/trust-service.js';
 import { defineRoute, type RouteDefinition } from '../route.js';
+import { TrustPackQuery, TrustPackSchema } from '../schemas.js';
 
 export function trustRoutes(trust: TrustService): RouteDefinition[] {
   const tag = 'trust';
@@ -10,6 +11,18 @@ export function trustRoutes(trust: TrustService): RouteDefinition[] {
       summary: 'The trust snapshot for offline verifiers, as a compact JWS signed with this organisation’s snapshot key',
       responses: { 200: { description: 'Compact JWS whose payload is the SDK’s TrustSnapshot', schema: z.object({ jws: z.string(), generatedAt: z.string(), kid: z.string() }) } },
       handler: async () => ({ body: await trust.signedSnapshot() }),
+    }),
+    defineRoute({
+      method: 'get', path: '/v1/trust/pack', operationId: 'getTrustPack', tag, roles: ['checkpoint', 'issuer', 'auditor', 'admin', 'partner'],
+      query: TrustPackQuery,
+      summary: 'The trust pack for offline verifiers (docs/protocol.md §6.5): a compact JWS whose payload is the binary pack. '
+        + 'With `since`, a delta on the state of that sequence; a base this gateway cannot serve gets the full pack with `fullReason`. '
+        + 'Gzipped when the client accepts it',
+      responses: { 200: { description: 'A signed full pack or delta, its sequence and state digest', schema: TrustPackSchema } },
+      handler: async ({ query }) => {
+        const encoded = await trust.signedPack(query.since);
+        return { body: encoded.pack, encoded };
+      },
     }),
     defineRoute({
       method: 'get', path: '/v1/trust/snapshot-keys', operationId: 'getSnapshotKeys', tag, roles: 'public',
