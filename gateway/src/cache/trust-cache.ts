@@ -254,8 +254,8 @@ export function newTrustCache(
       records.push({ type: r.type, key, value: r.type === 'anchor' ? { ...value, blockNumber: event.blockNumber } : value });
     }
     applyRecords(records, { blockNumber: event.blockNumber, transactionId: event.txId });
+    markSynced(); // before pruning: the pruning clock never passes the time the cache was known current
     if (++eventsSincePrune >= PRUNE_EVERY_EVENTS || Date.now() - lastPruneAt >= PRUNE_EVERY_MS) prune();
-    markSynced();
     metrics?.cacheCheckpointBlock.set(event.blockNumber);
     if (height !== undefined && event.blockNumber + 1 > height) height = event.blockNumber + 1;
     updateLag();
@@ -270,7 +270,11 @@ export function newTrustCache(
       reachable = true;
       metrics?.ledgerHeight.set(h);
       const l = lag();
-      if (l !== undefined && l <= options.maxLagBlocks && follower.following) markSynced();
+      if (l !== undefined && l <= options.maxLagBlocks && follower.following) {
+        markSynced();
+        // A quiet ledger still lets the pass catch up with the last events' ledger time.
+        if (Date.now() - lastPruneAt >= PRUNE_EVERY_MS) prune();
+      }
       updateLag();
     },
     onError(code, stillReachable) {
