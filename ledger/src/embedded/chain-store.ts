@@ -13,7 +13,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { KeyModification } from '@hutong/chaincode/domain';
-import { dataHashOf, GENESIS_PREVIOUS_HASH, genesisDataHash, headerHash, sha256 } from './block-hash.js';
+import { GENESIS_PREVIOUS_HASH, genesisDataHash, headerHash, sha256 } from './block-hash.js';
 
 const SCHEMA_VERSION = '1';
 /** How the state digest writes a null field (a history row of a delete). */
