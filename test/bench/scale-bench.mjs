@@ -36,7 +36,9 @@ const arg = (name, fallback) => {
 };
 const FRACTION = Number(arg('--scale-fraction', '1'));
 const DAYS = Number(arg('--days', '30'));
-const DAY_SECONDS = Number(arg('--day-seconds', FRACTION >= 0.1 ? '60' : '2'));
+// Default: long enough for a day's writes on this machine (the full seed day took 465 s under load), so that the
+// anchors of a day stay live while it is written.
+const DAY_SECONDS = Number(arg('--day-seconds', String(Math.max(2, Math.round(600 * FRACTION)))));
 const GRACE_SECONDS = Number(arg('--grace-seconds', '600'));
 const VERIFY_SECONDS = Number(arg('--verify-seconds', '5'));
 const RESTART = !argv.includes('--no-restart');
@@ -128,7 +130,14 @@ async function pack(sinceSequence) {
   try { out.sequence = JSON.parse(full.body.toString('utf8')).sequence; } catch { /* not JSON: sizes only */ }
   if (sinceSequence !== undefined) {
     const delta = await getRaw(`${mo.url}/v1/trust/pack?since=${encodeURIComponent(sinceSequence)}`, mo.tokens.partner);
-    if (delta.status === 200) Object.assign(out, { deltaSince: sinceSequence, deltaRawBytes: delta.body.length, deltaGzipBytes: gzipSync(delta.body).length });
+    if (delta.status === 200) {
+      Object.assign(out, { deltaSince: sinceSequence, deltaRawBytes: delta.body.length, deltaGzipBytes: gzipSync(delta.body).length });
+      // A gateway that cannot serve that base answers with a full pack (`kind`, `fullReason`): say so, not "delta".
+      try {
+        const { kind, fullReason } = JSON.parse(delta.body.toString('utf8'));
+        Object.assign(out, { deltaKind: kind, ...(fullReason ? { deltaFullReason: fullReason } : {}) });
+      } catch { /* sizes only */ }
+    }
   }
   return out;
 }
