@@ -58,7 +58,7 @@ const pending = new Map();
 function startChild() {
   return new Promise((resolve, reject) => {
     const c = fork(join(ROOT, 'test/bench/scale-consortium.mjs'), [], {
-      env: { ...process.env, HUTONG_HOME: home }, execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: { ...process.env, HUTONG_HOME: home, ...(results.notAfterSupported === undefined ? {} : { HUTONG_SCALE_NOT_AFTER: results.notAfterSupported ? '1' : '0' }) }, execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     c.on('message', (m) => {
       if (m.ready) { child = c; gateways = m.gateways; resolve(); return; }

@@ -15,7 +15,9 @@ const home = process.env.HUTONG_HOME;
 const running = await startConsortium({ consortium: DEMO_CONSORTIUM, home, ephemeralPorts: true, logLevel: 'warn' });
 const gd = await running.backend.connect({ mspId: GD, role: 'admin' });
 const mo = await running.backend.connect({ mspId: MO, role: 'admin' });
-const history = newScaleHistory(gd, mo);
+// Set by the bench when it restarts this process: what the first process's `setup` found.
+const known = process.env.HUTONG_SCALE_NOT_AFTER === undefined ? {} : { notAfterSupported: process.env.HUTONG_SCALE_NOT_AFTER === '1' };
+const history = newScaleHistory(gd, mo, known);
 
 process.on('message', async (m) => {
   try {

@@ -128,10 +128,12 @@ async function writeDay(gd, mo, state, { day, anchors, revocations, daySeconds, 
 
 /**
  * The writer over two connections: `owner` (the simulated issuer's organisation) and `other` (the approver). `setup`
- * is idempotent and finds out once whether AnchorBatch takes `notAfter`; `writeDay` writes one simulated day.
+ * is idempotent and finds out once whether AnchorBatch takes `notAfter` (or pass `known.notAfterSupported`);
+ * `writeDay` writes one simulated day.
  */
-export function newScaleHistory(owner, other) {
-  const state = { notAfterSupported: undefined };
+export function newScaleHistory(owner, other, known = {}) {
+  // A writer in a restarted process is told what an earlier `setup` found rather than finding it out again.
+  const state = { notAfterSupported: known.notAfterSupported };
   return {
     setup: () => setup(owner, other, state),
     writeDay: (day) => writeDay(owner, other, state, day),
