@@ -1,4 +1,5 @@
-// `npm run bench`: runs every test/bench/*-bench.mjs in sequence (each prints its table), then lists the JSON results.
+// `npm run bench`: runs every test/bench/*-bench.mjs in sequence (each prints its table), then lists the JSON results;
+// `npm run bench -- --scale [options]`: the seed-scale simulation (scale-bench.mjs) only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -6,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const benches = readdirSync(here).filter((f) => f.endsWith('-bench.mjs')).sort();
+// `--scale` runs the seed-scale simulation alone (it takes from minutes to hours); without it, every other bench.
+const scale = process.argv.includes('--scale');
+const benches = readdirSync(here).filter((f) => f.endsWith('-bench.mjs') && (f === 'scale-bench.mjs') === scale).sort();
 let failed = 0;
 for (const bench of benches) {
   console.log(`\n=== ${bench} ===`);

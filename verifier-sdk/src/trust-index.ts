@@ -252,7 +252,7 @@ export function snapshotOfIndex(index: TrustIndex, jurisdiction: string): TrustS
   const anchors: SnapshotAnchor[] = [];
   for (const a of index.anchors.values()) anchors.push(a.record);
   const revocations: SnapshotRevocation[] = [];
-  for (const byLeaf of index.revokedByIssuer.values()) revocations.push(...byLeaf.values());
+  for (const byLeaf of index.revokedByIssuer.values()) for (const r of byLeaf.values()) revocations.push(r); // no spread: an issuer's revocations are unbounded
   const policies: SnapshotPolicy[] = [];
   for (const byIssuer of index.policiesByMsp.values()) for (const byType of byIssuer.values()) for (const p of byType.values()) policies.push(p.record);
   return {

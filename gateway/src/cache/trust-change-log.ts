@@ -30,7 +30,8 @@ export function newTrustChangeLog(maxRecords: number): TrustChangeLog {
     since(version) {
       if (version < reachesBackTo) return undefined;
       const out: StoredRecord[] = [];
-      for (const e of entries) if (e.version > version) out.push(...e.records);
+      // Item by item: spreading an entry's records into push() overflows the stack for a large entry.
+      for (const e of entries) if (e.version > version) for (const r of e.records) out.push(r);
       return out;
     },
   };

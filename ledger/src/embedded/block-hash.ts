@@ -36,14 +36,18 @@ export function encodeEnvelope(envelope: TxEnvelope): Buffer {
   return Buffer.from(canonicalJson(envelope), 'utf8');
 }
 
+/** For a fixed, small number of parts; an unbounded sequence goes through `createHash` (no spread of its items). */
 export function sha256(...parts: Uint8Array[]): Buffer {
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
   return h.digest();
 }
 
-export function dataHashOf(envelopes: readonly Uint8Array[]): string {
-  return sha256(...envelopes.map((e) => sha256(e))).toString('hex');
+/** Incremental, so a block of any size hashes in constant stack and one envelope at a time. */
+export function dataHashOf(envelopes: Iterable<Uint8Array>): string {
+  const h = createHash('sha256');
+  for (const e of envelopes) h.update(sha256(e));
+  return h.digest('hex');
 }
 
 export function genesisDataHash(): string {

@@ -10,11 +10,14 @@
  * Keys are stored as BLOBs of their UTF-8 bytes: SQLite compares BLOBs with memcmp, which is the byte order of
  * Fabric's LevelDB state database, so U+0000-separated composite keys sort exactly as on a peer.
  */
+import { createHash, type Hash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { KeyModification } from '@hutong/chaincode/domain';
-import { dataHashOf, GENESIS_PREVIOUS_HASH, genesisDataHash, headerHash, sha256 } from './block-hash.js';
+import { GENESIS_PREVIOUS_HASH, genesisDataHash, headerHash, sha256 } from './block-hash.js';
 
 const SCHEMA_VERSION = '1';
+/** How the state digest writes a null field (a history row of a delete). */
+const NULL_FIELD = Buffer.from([0xff]);
 
 export interface StoredWrite {
   key: Buffer;
@@ -109,11 +112,15 @@ export class ChainStore {
   private tipNumber = -1;
   private tipHashValue = '';
 
-  constructor(path: string) {
+  /**
+   * `scratch`: a throw-away copy (the replay check's replica) — no fsync, since nothing in it has to survive a
+   * crash; it lives in a file rather than in memory so that replaying a long chain does not hold it all in RAM.
+   */
+  constructor(path: string, options: { scratch?: boolean } = {}) {
     this.db = new Database(path);
     try {
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      this.db.pragma(options.scratch ? 'synchronous = OFF' : 'synchronous = FULL');
       this.db.pragma('foreign_keys = OFF');
       this.createSchema();
     } catch (e) {
@@ -321,21 +328,23 @@ export class ChainStore {
    * dataHash equal to the hash of the block's stored transaction envelopes, each header hash recomputed.
    */
   verify(): { height: number; tipHash: string; transactions: number } {
+    // Streams: one row at a time, one running hash per block, so memory and stack stay flat at any chain length.
     let expectedPrevious = GENESIS_PREVIOUS_HASH;
     let expectedNumber = 0;
     let transactions = 0;
     let current: RawBlock | undefined;
-    let envelopes: Buffer[] = [];
+    let data: Hash = createHash('sha256');
+    let count = 0;
     const finish = (b: RawBlock): void => {
       if (b.number !== expectedNumber) throw new ChainVerificationError(b.number, `block ${expectedNumber} is missing`);
       if (b.previous_hash !== expectedPrevious) throw new ChainVerificationError(b.number, `block ${b.number}: previousHash does not match block ${b.number - 1}`);
-      if (envelopes.length !== b.tx_count) throw new ChainVerificationError(b.number, `block ${b.number}: transaction count differs from its header`);
-      const dataHash = b.number === 0 ? genesisDataHash() : dataHashOf(envelopes);
+      if (count !== b.tx_count) throw new ChainVerificationError(b.number, `block ${b.number}: transaction count differs from its header`);
+      const dataHash = b.number === 0 ? genesisDataHash() : data.digest('hex');
       if (dataHash !== b.data_hash) throw new ChainVerificationError(b.number, `block ${b.number}: dataHash does not match its transactions`);
       if (headerHash(b.number, b.previous_hash, b.data_hash) !== b.hash) throw new ChainVerificationError(b.number, `block ${b.number}: header hash is wrong`);
       expectedPrevious = b.hash;
       expectedNumber++;
-      transactions += envelopes.length;
+      transactions += count;
     };
     const rows = this.db
       .prepare<[], RawBlock & { envelope: Buffer | null }>(
@@ -347,23 +356,33 @@ export class ChainStore {
       if (current === undefined || current.number !== row.number) {
         if (current !== undefined) finish(current);
         current = row;
-        envelopes = [];
+        data = createHash('sha256');
+        count = 0;
       }
-      if (row.envelope !== null) envelopes.push(row.envelope);
+      // dataHash = SHA-256(txHash_0 ‖ txHash_1 ‖ …), fed as the rows arrive (block-hash.ts).
+      if (row.envelope !== null) {
+        data.update(sha256(row.envelope));
+        count++;
+      }
     }
     if (current !== undefined) finish(current);
     if (expectedNumber === 0) throw new ChainVerificationError(0, 'the genesis block is missing');
     return { height: expectedNumber, tipHash: expectedPrevious, transactions };
   }
 
-  /** SHA-256 over world state, key-endorsement metadata and history, in key order: equal digests, equal ledgers. */
+  /**
+   * SHA-256 over world state, key-endorsement metadata and history, in key order: equal digests, equal ledgers.
+   * Each field is fed to one running hash as its row is read (uint32be length, then the bytes; null = length 1,
+   * byte 0xff), so the check needs neither memory nor stack in proportion to the ledger.
+   */
   digest(): string {
-    const parts: Buffer[] = [];
+    const h = createHash('sha256');
+    const len = Buffer.alloc(4);
     const field = (b: Buffer | string | number | null): void => {
-      const bytes = b === null ? Buffer.from([0xff]) : Buffer.isBuffer(b) ? b : Buffer.from(String(b), 'utf8');
-      const len = Buffer.alloc(4);
+      const bytes = b === null ? NULL_FIELD : Buffer.isBuffer(b) ? b : Buffer.from(String(b), 'utf8');
       len.writeUInt32BE(bytes.length);
-      parts.push(len, bytes);
+      h.update(len);
+      h.update(bytes);
     };
     for (const r of this.db.prepare<[], { key: Buffer; value: Buffer }>('SELECT key, value FROM state ORDER BY key').iterate()) {
       field(r.key);
@@ -377,9 +396,15 @@ export class ChainStore {
     field('history');
     type H = { key: Buffer; block_number: number; tx_index: number; tx_id: string; timestamp: string; is_delete: number; value: Buffer | null };
     for (const r of this.db.prepare<[], H>('SELECT * FROM history ORDER BY key, block_number, tx_index').iterate()) {
-      for (const v of [r.key, r.block_number, r.tx_index, r.tx_id, r.timestamp, r.is_delete, r.value]) field(v);
+      field(r.key);
+      field(r.block_number);
+      field(r.tx_index);
+      field(r.tx_id);
+      field(r.timestamp);
+      field(r.is_delete);
+      field(r.value);
     }
-    return sha256(...parts).toString('hex');
+    return h.digest('hex');
   }
 
   close(): void {

@@ -9,6 +9,9 @@
  * left by the previous one, so there are no MVCC conflicts; a proposal the domain rejects never enters a block.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DomainError, executeTransaction, isTxName, parseInput } from '@hutong/chaincode/domain';
 import type { TxName } from '@hutong/chaincode/domain';
 import type {
@@ -240,6 +243,9 @@ class EmbeddedLedgerBackendImpl implements EmbeddedLedgerBackend {
     if (this.draining) return; // the running drain picks the queue up when its block is committed
     this.draining = this.drain().finally(() => {
       this.draining = undefined;
+      // A burst that filled the queue after drain()'s last look but before this callback found `draining` set and
+      // cleared the timer: without this second look nothing would ever cut it.
+      if (this.queue.length > 0) this.cut();
     });
   }
 
@@ -422,7 +428,9 @@ class EmbeddedLedgerBackendImpl implements EmbeddedLedgerBackend {
 
   async verifyReplay(): Promise<ChainVerification & { stateDigest: string }> {
     const chain = this.verifyChain();
-    const replica = new ChainStore(':memory:');
+    // The replica is a scratch file, not ':memory:': replaying a long chain must not hold its whole state in RAM.
+    const scratch = mkdtempSync(join(tmpdir(), 'hutong-replay-'));
+    const replica = new ChainStore(join(scratch, 'replica.sqlite'), { scratch: true });
     const fail = (message: string): never => {
       throw new LedgerError('LEDGER_UNAVAILABLE', `replay diverges: ${message}`);
     };
@@ -444,6 +452,7 @@ class EmbeddedLedgerBackendImpl implements EmbeddedLedgerBackend {
       return { ...chain, stateDigest };
     } finally {
       replica.close();
+      rmSync(scratch, { recursive: true, force: true });
     }
   }
 

@@ -26,7 +26,12 @@ export function blockHeaderHash(number: bigint, previousHash: Uint8Array, dataHa
 }
 
 /** Fabric's block data hash: SHA-256 over the concatenated envelopes (protoutil.ComputeBlockDataHash). */
-export const blockDataHash = (envelopes: readonly Uint8Array[]): string => sha256(...envelopes).toString('hex');
+export function blockDataHash(envelopes: Iterable<Uint8Array>): string {
+  // Incremental: a block's envelopes are never spread into one call (a large block would overflow the stack).
+  const h = createHash('sha256');
+  for (const e of envelopes) h.update(e);
+  return h.digest('hex');
+}
 
 const VALIDATION_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(peer.TxValidationCode).map(([name, code]) => [code as number, name]));
 export const validationCodeName = (code: number): string => VALIDATION_NAMES.get(code) ?? `UNKNOWN_${code}`;
