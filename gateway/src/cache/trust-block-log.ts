@@ -11,6 +11,11 @@ export interface TrustBlockLog {
   append(block: number, records: readonly StoredRecord[]): void;
   /** Every record of block `since` and later, in order; undefined if the log no longer reaches back that far. */
   since(since: number): StoredRecord[] | undefined;
+  /**
+   * Forgets the records `dead` says can no longer matter (a delta need not carry them: both sides drop them), so
+   * the log holds only live records whatever its record cap — with time compressed, the cap alone would keep days.
+   */
+  dropDead(dead: (r: StoredRecord) => boolean): void;
   /** The oldest base a delta can be served for. */
   readonly reachesBackTo: number;
 }
@@ -31,6 +36,17 @@ export function newTrustBlockLog(maxRecords: number, startBlock: number): TrustB
       // the state digest tells a client that missed one to take a full pack).
       reachesBackTo = Math.max(reachesBackTo, (entries[drop - 1] as { block: number }).block);
       entries = entries.slice(drop);
+    },
+    dropDead(dead) {
+      held = 0;
+      const kept: typeof entries = [];
+      for (const e of entries) {
+        const live = e.records.filter((r) => !dead(r));
+        held += live.length;
+        // An emptied block needs no entry: `since` reads every later block anyway, and reachesBackTo is unchanged.
+        if (live.length > 0) kept.push(live.length === e.records.length ? e : { block: e.block, records: live });
+      }
+      entries = kept;
     },
     since(since) {
       if (since < reachesBackTo) return undefined;

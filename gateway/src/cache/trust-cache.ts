@@ -211,6 +211,7 @@ export function newTrustCache(
       removals.push(removalRecord(due.type, due.key, now));
     }
     if (removals.length === 0) return;
+    blocks.dropDead(dead);
     store.deleteDead(now).catch(() => logger.error({ event: 'cache.store_failed' }, 'trust cache store delete failed'));
     version++;
     changes.append(version, removals);
