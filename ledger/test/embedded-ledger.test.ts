@@ -188,6 +188,11 @@ describe('embedded ledger: blocks and the hash chain', () => {
     expect(() => newEmbeddedLedger({ path })).toThrow(expect.objectContaining({ code: 'LEDGER_UNAVAILABLE', message: expect.stringMatching(/block 2: dataHash/) }));
     tamper("UPDATE transactions SET envelope = CAST(REPLACE(CAST(envelope AS TEXT), 'health-kode', 'health-code') AS BLOB) WHERE block_number = 2");
     expect(newEmbeddedLedger({ path }).verifyChain().height).toBe(7);
+    // That open checked blocks 0-6 and recorded block 6: a later open checks block 6 and what follows it (a restart
+    // costs what was written since), and verifyChain() — the auditor's check — still finds an older block changed.
+    tamper("UPDATE transactions SET envelope = CAST(REPLACE(CAST(envelope AS TEXT), 'health-code', 'health-kode') AS BLOB) WHERE block_number = 2");
+    expect(() => newEmbeddedLedger({ path }).verifyChain()).toThrow(/block 2: dataHash/);
+    tamper("UPDATE transactions SET envelope = CAST(REPLACE(CAST(envelope AS TEXT), 'health-kode', 'health-code') AS BLOB) WHERE block_number = 2");
 
     // A world-state value changed behind the chain's back: the hash chain is intact, the replay is not.
     tamper("UPDATE state SET value = CAST(REPLACE(CAST(value AS TEXT), '\"leafCount\":3', '\"leafCount\":4') AS BLOB)");

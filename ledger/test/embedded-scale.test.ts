@@ -95,7 +95,8 @@ describe('embedded ledger: audit checks stream at any size', () => {
     const reopened = newEmbeddedLedger({ path });
     expect(reopened.stateDigest()).not.toBe(digest);
     await reopened.close();
-    // One envelope near the tip rewritten: opening (which verifies the whole chain) refuses the file, naming the block.
+    // The tip's envelope rewritten: opening (which checks the last block it checked before and every later one)
+    // refuses the file, naming the block.
     const last = chain.height - 1;
     tamper(`UPDATE transactions SET envelope = CAST(REPLACE(CAST(envelope AS TEXT), '4096', '4097') AS BLOB) WHERE block_number = ${last} AND tx_index = 0`);
     expect(() => newEmbeddedLedger({ path })).toThrow(expect.objectContaining({ code: 'LEDGER_UNAVAILABLE', message: expect.stringMatching(new RegExp(`block ${last}: dataHash`)) }));

@@ -56,7 +56,7 @@ export interface ChainVerification {
 /** The embedded backend: the `LedgerBackend` contract plus the audit checks a dev ledger can offer. */
 export interface EmbeddedLedgerBackend extends LedgerBackend {
   readonly kind: 'embedded';
-  /** Recomputes every hash link and data hash of the file (also done on open). Throws LedgerError when broken. */
+  /** Recomputes every hash link and data hash of the file (opening checks only the blocks since its last check). Throws LedgerError when broken. */
   verifyChain(): ChainVerification;
   /**
    * Re-executes every committed transaction, block by block, through the domain core into an empty in-memory
@@ -149,7 +149,7 @@ class EmbeddedLedgerBackendImpl implements EmbeddedLedgerBackend {
       throw new LedgerError('LEDGER_UNAVAILABLE', `cannot open the embedded ledger at ${options.path}: ${(e as Error).message}`, undefined, { cause: e });
     }
     try {
-      this.store.verify();
+      this.store.verifySinceLastCheck();
     } catch (e) {
       this.store.close();
       throw new LedgerError('LEDGER_UNAVAILABLE', `the embedded ledger at ${options.path} failed verification: ${(e as Error).message}`, undefined, { cause: e });
