@@ -3,9 +3,8 @@
  * proof leads to (docs/ledger.md, docs/protocol.md §6 "Live records"), at exact transaction times.
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { DomainError, executeTransaction } from '../src/domain';
 import type { Anchor, ClientIdentity, LedgerEventPayload, Revocation } from '../src/domain';
-import { MemoryWorldState } from './memory-world-state';
+import { domainErrorCode, MemoryWorldState, sequentialExecutor } from './memory-world-state';
 
 const GD = 'GuangdongMSP', MO = 'MacauMSP';
 const T0 = Date.UTC(2026, 10, 26, 5, 0, 0);
@@ -13,14 +12,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 async function ledger() {
   const ws = new MemoryWorldState();
-  let n = 0;
-  /** Runs `tx` at transaction time `at` (default: one second after the previous). */
-  const exec = async <T>(who: ClientIdentity, tx: string, input: unknown, at = T0 + 1000 * n): Promise<T> => {
-    const ctx = ws.context(who, `tx${n++}`, iso(at));
-    const result = (await executeTransaction(ctx, tx, input)) as T;
-    ws.commit();
-    return result;
-  };
+  /** Runs a transaction at time `at` (default: one second after the previous). */
+  const exec = sequentialExecutor(ws, T0);
   await exec({ mspId: GD, role: 'admin' }, 'InitLedger', { members: [{ mspId: GD, jurisdiction: 'guangdong' }, { mspId: MO, jurisdiction: 'macau' }] });
   await exec({ mspId: GD, role: 'admin' }, 'ProposeIssuer', { issuerId: 'gd-hc', displayName: 'GD health code', credentialTypes: ['health-code'] });
   await exec({ mspId: MO, role: 'admin' }, 'ApproveIssuer', { issuerId: 'gd-hc' });
@@ -39,14 +32,7 @@ function twoLeaves(seed: string) {
   return { root, leaves, proof: (index: 0 | 1) => ({ leafIndex: index, treeSize: 2, path: [leaves[1 - index]!] }) };
 }
 
-async function code(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return e instanceof DomainError ? e.code : 'NOT_A_DOMAIN_ERROR';
-  }
-}
+const code = domainErrorCode;
 
 describe('AnchorBatch notAfter', () => {
   it('is recorded (in the ledger form) and carried by the event; absent, the anchor has none', async () => {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { ChaincodeStub } from 'fabric-shim';
 import { canonicalJson, compositeKey, DomainError, executeTransaction, parseChaincodeErrorCode, splitCompositeKey } from '../src/domain';
 import type { ClientIdentity, Issuer, IssuerKey } from '../src/domain';
-import { MemoryWorldState } from './memory-world-state';
+import { domainErrorCode, MemoryWorldState, sequentialExecutor } from './memory-world-state';
 
 const THREE = [
   { mspId: 'GuangdongMSP', jurisdiction: 'guangdong' },
@@ -15,25 +15,12 @@ const admin = (mspId: string): ClientIdentity => ({ mspId, role: 'admin' });
 
 async function ledger() {
   const ws = new MemoryWorldState();
-  let n = 0;
-  const exec = async <T>(who: ClientIdentity, tx: string, input: unknown): Promise<T> => {
-    const ctx = ws.context(who, `tx${n}`, new Date(Date.UTC(2026, 10, 26, 5, 0, n++)).toISOString());
-    const result = (await executeTransaction(ctx, tx, input)) as T;
-    ws.commit();
-    return result;
-  };
+  const exec = sequentialExecutor(ws, Date.UTC(2026, 10, 26, 5, 0, 0));
   await exec(admin('HongKongMSP'), 'InitLedger', { members: THREE });
   return { ws, exec };
 }
 
-async function code(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return e instanceof DomainError ? e.code : 'NOT_A_DOMAIN_ERROR';
-  }
-}
+const code = domainErrorCode;
 
 describe('governance with a third member (configuration, not code)', () => {
   it('needs every other member’s approval; a repeated approval is ALREADY_APPROVED', async () => {

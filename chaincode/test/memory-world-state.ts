@@ -2,7 +2,7 @@
  * Test support: a plain in-memory WorldState that records every effect of one transaction (writes, endorsement
  * metadata, event) in call order, so properties can compare two executions byte for byte.
  */
-import { compositeKey } from '../src/domain';
+import { compositeKey, DomainError, executeTransaction } from '../src/domain';
 import type { ClientIdentity, KeyModification, StatePage, TxContext, WorldState } from '../src/domain';
 
 export type Effect =
@@ -66,5 +66,29 @@ export class MemoryWorldState implements WorldState {
       this.history.set(key, list);
     }
     this.pending = new Map();
+  }
+}
+
+/**
+ * Runs transactions on `ws` one after another, each committed: ids tx0, tx1, …, each at `startMs` plus one second
+ * per transaction before it, unless `at` (ms) says otherwise.
+ */
+export function sequentialExecutor(ws: MemoryWorldState, startMs: number) {
+  let n = 0;
+  return async <T>(who: ClientIdentity, tx: string, input: unknown, at = startMs + 1000 * n): Promise<T> => {
+    const ctx = ws.context(who, `tx${n++}`, new Date(at).toISOString());
+    const result = (await executeTransaction(ctx, tx, input)) as T;
+    ws.commit();
+    return result;
+  };
+}
+
+/** The DomainError code the transaction failed with; undefined when it succeeded. */
+export async function domainErrorCode(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (e) {
+    return e instanceof DomainError ? e.code : 'NOT_A_DOMAIN_ERROR';
   }
 }
