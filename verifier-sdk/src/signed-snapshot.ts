@@ -1,7 +1,8 @@
 // A gateway publishes its trust snapshot as a compact JWS signed with its organisation's snapshot key
 // (docs/protocol.md §6). An app pins that organisation's JWKS and opens the snapshot before verifying offline.
-import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import { HutongSdkError } from './errors.js';
+import { verifyPinnedJws } from './pinned-jws.js';
 import type { TrustSnapshot } from './trust-snapshot.js';
 
 /** `typ` of a signed trust snapshot. */
@@ -25,15 +26,7 @@ const MAX_SNAPSHOT_JWS_CHARS = 32 * 1024 * 1024;
  * ```
  */
 export async function openSignedSnapshot(jws: string, options: Readonly<{ jwks: JSONWebKeySet; jurisdiction: string }>): Promise<TrustSnapshot> {
-  if (typeof jws !== 'string' || jws.length > MAX_SNAPSHOT_JWS_CHARS) throw new HutongSdkError('SNAPSHOT_SIGNATURE_INVALID', 'not a signed snapshot of acceptable size');
-  let payload: Uint8Array;
-  try {
-    const verified = await compactVerify(jws, createLocalJWKSet(options.jwks), { algorithms: ['ES256'] });
-    if (verified.protectedHeader.typ !== SNAPSHOT_JWS_TYP) throw new Error(`typ is not ${SNAPSHOT_JWS_TYP}`);
-    payload = verified.payload;
-  } catch (cause) {
-    throw new HutongSdkError('SNAPSHOT_SIGNATURE_INVALID', 'the snapshot is not signed by a pinned snapshot key', { cause });
-  }
+  const payload = await verifyPinnedJws(jws, { jwks: options.jwks, typ: SNAPSHOT_JWS_TYP, maxChars: MAX_SNAPSHOT_JWS_CHARS, what: 'snapshot' });
   let snapshot: unknown;
   try {
     snapshot = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(payload)); // a BOM is not JSON

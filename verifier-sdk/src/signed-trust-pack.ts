@@ -1,7 +1,7 @@
 // A gateway publishes trust packs (docs/protocol.md §6.5) as compact JWSs signed with its organisation's snapshot
 // key, the pack bytes as the payload. An app pins that organisation's JWKS and opens each pack with it.
-import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
-import { HutongSdkError } from './errors.js';
+import type { JSONWebKeySet } from 'jose';
+import { verifyPinnedJws } from './pinned-jws.js';
 import type { TrustIndex } from './trust-index.js';
 import { openTrustPack, TRUST_PACK_LIMITS, type OpenedTrustPack } from './trust-pack.js';
 
@@ -30,14 +30,6 @@ export async function openSignedTrustPack(
   jws: string,
   options: Readonly<{ jwks: JSONWebKeySet; jurisdiction: string; base?: { index: TrustIndex; sequence: number } }>,
 ): Promise<OpenedTrustPack> {
-  if (typeof jws !== 'string' || jws.length > MAX_PACK_JWS_CHARS) throw new HutongSdkError('SNAPSHOT_SIGNATURE_INVALID', 'not a signed trust pack of acceptable size');
-  let payload: Uint8Array;
-  try {
-    const verified = await compactVerify(jws, createLocalJWKSet(options.jwks), { algorithms: ['ES256'] });
-    if (verified.protectedHeader.typ !== TRUST_PACK_JWS_TYP) throw new Error(`typ is not ${TRUST_PACK_JWS_TYP}`);
-    payload = verified.payload;
-  } catch (cause) {
-    throw new HutongSdkError('SNAPSHOT_SIGNATURE_INVALID', 'the trust pack is not signed by a pinned snapshot key', { cause });
-  }
+  const payload = await verifyPinnedJws(jws, { jwks: options.jwks, typ: TRUST_PACK_JWS_TYP, maxChars: MAX_PACK_JWS_CHARS, what: 'trust pack' });
   return openTrustPack(payload, { jurisdiction: options.jurisdiction, ...(options.base ? { base: options.base } : {}) });
 }
